@@ -1,0 +1,31 @@
+//! Location quotient (location entropy), LQ_ij = (l_ij / l_i) / (l_j / l).
+//!
+//! l_ij: employment of industry j in region i; l_i: all employment of region
+//! i; l_j: national employment of industry j; l: all national employment.
+//! LQ > 1 means region i is more specialised in j than the nation.
+
+use crate::error::{finite_result, non_negative, positive, Result};
+
+pub fn location_quotient(l_ij: f64, l_i: f64, l_j: f64, l: f64) -> Result<f64> {
+    non_negative(l_ij, "l_ij")?;
+    positive(l_i, "l_i")?;
+    positive(l_j, "l_j")?;
+    positive(l, "l")?;
+    finite_result((l_ij / l_i) / (l_j / l), "location_quotient")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn hand_worked() {
+        // 30% of the region's jobs are in j, 10% of the nation's: LQ = 3
+        assert!((location_quotient(30.0, 100.0, 1000.0, 10_000.0).unwrap() - 3.0).abs() < 1e-15);
+        assert_eq!(location_quotient(0.0, 100.0, 1000.0, 10_000.0).unwrap(), 0.0);
+        assert_eq!(location_quotient(1.0, 0.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::DivisionByZero);
+        assert!(location_quotient(1.0, 1.0, 0.0, 1.0).unwrap_err().message.contains("l_j"));
+        assert_eq!(location_quotient(-1.0, 1.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::InvalidParameter);
+    }
+}

@@ -1,0 +1,28 @@
+//! Pure numerics of regecon.
+//!
+//! Nothing in this crate knows about PostgreSQL: every statistic takes plain
+//! Rust values and returns `Result<_, Error>`. The extension crate (the "glue")
+//! maps SQL types and NULLs onto these functions and turns [`Error`] into an
+//! `ereport` with the SQLSTATE given by [`ErrorKind`].
+//!
+//! One statistic, one file:
+//! - [`resilience`]: Martin et al. (2016) relative resilience, scalar and shift-share.
+//! - [`agglomeration::hhi`]: Herfindahl-Hirschman index (share form and the paper's eq. 5).
+//! - [`agglomeration::location_quotient`], [`agglomeration::spatial_gini`],
+//!   [`agglomeration::krugman`]: the related concentration measures.
+//! - [`entropy`]: environmental damage index, entropy weights and the CEDI.
+//! - [`coupling`]: coupling degree C, coordination index T, coupling coordination D, classes.
+//! - [`scale`]: min-max normalisation.
+//! - [`sum`]: compensated summation used by every accumulator.
+//! - [`codec`]: the versioned byte format of aggregate states (parallel query).
+
+pub mod agglomeration;
+pub mod codec;
+pub mod coupling;
+pub mod entropy;
+pub mod error;
+pub mod resilience;
+pub mod scale;
+pub mod sum;
+
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,207 @@
+//! Relative regional resilience of Martin, Sunley, Gardiner & Tyler (2016).
+//!
+//! For a region i and its reference r (the nation, unless the user picks
+//! another) over a window from a base year to year t:
+//!
+//! ```text
+//! g_i = (Y_i^t - Y_i^base) / Y_i^base        own growth
+//! g_r = (Y_r^t - Y_r^base) / Y_r^base        reference growth
+//! dE  = g_r * Y_i^base                        expected change
+//! Resis_i^t = (dY_i - dE) / |dE| = (g_i - g_r) / |g_r|
+//! ```
+//!
+//! The paper's printed eq. (4) is garbled; the last line is the intended
+//! simplification (NOTES.md section 1). Martin et al. call the value
+//! *resistance* when the reference contracts and *recoverability* when it
+//! expands.
+//!
+//! The shift-share form ([`ShiftShare`]) sums the expected change over the
+//! sectors j of a region: `dE = sum_j e_j^base * g_j` with `g_j` the national
+//! growth of sector j, and `Resis = (sum_j (e_j^t - e_j^base) - dE) / |dE|`.
+
+use crate::codec::{tag, Reader, Writer};
+use crate::error::{finite, finite_result, non_negative, positive, Error, Result};
+use crate::sum::NeumaierSum;
+
+/// Growth rate `(t - base) / base`; `base` must be positive.
+pub fn growth(t: f64, base: f64, t_name: &str, base_name: &str) -> Result<f64> {
+    finite(t, t_name)?;
+    positive(base, base_name)?;
+    finite_result((t - base) / base, "growth rate")
+}
+
+/// `(g_i - g_r) / |g_r|` for one region.
+///
+/// Errors: non-finite input (22023), a non-positive base (22012 for zero,
+/// 22023 for negative), zero reference growth (22012).
+pub fn martin(y_t: f64, y_base: f64, ref_t: f64, ref_base: f64) -> Result<f64> {
+    let g_i = growth(y_t, y_base, "y_t", "y_base")?;
+    let g_r = growth(ref_t, ref_base, "ref_t", "ref_base")?;
+    if g_r == 0.0 {
+        return Err(Error::div_zero(
+            "reference growth (ref_t - ref_base) / ref_base is zero: relative resilience is undefined",
+        ));
+    }
+    // (g_i - g_r)/|g_r| computed from the differences directly keeps precision
+    // when g_i and g_r are close.
+    finite_result((g_i - g_r) / g_r.abs(), "martin_resilience")
+}
+
+/// Accumulator of the shift-share form over the sectors of one region.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShiftShare {
+    actual: NeumaierSum,
+    expected: NeumaierSum,
+    n: u64,
+}
+
+impl ShiftShare {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one sector: its employment (or output) at t and at the base, and
+    /// the reference (national) values of the same sector.
+    pub fn add(&mut self, e_t: f64, e_base: f64, ref_t: f64, ref_base: f64) -> Result<()> {
+        non_negative(e_t, "e_t")?;
+        non_negative(e_base, "e_base")?;
+        let g_j = growth(ref_t, ref_base, "ref_t", "ref_base")?;
+        self.actual.add(e_t - e_base);
+        self.expected.add(e_base * g_j);
+        self.n += 1;
+        Ok(())
+    }
+
+    pub fn merge(&mut self, other: &ShiftShare) {
+        self.actual.merge(&other.actual);
+        self.expected.merge(&other.expected);
+        self.n += other.n;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// `None` for an empty group; 22012 when the expected change is zero.
+    pub fn result(&self) -> Result<Option<f64>> {
+        if self.n == 0 {
+            return Ok(None);
+        }
+        let de = self.expected.value();
+        if de == 0.0 {
+            return Err(Error::div_zero(
+                "expected change sum(e_base * g_j) is zero: relative resilience is undefined",
+            ));
+        }
+        let r = (self.actual.value() - de) / de.abs();
+        finite_result(r, "martin_resilience_agg").map(Some)
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let (a, ac) = self.actual.parts();
+        let (e, ec) = self.expected.parts();
+        let mut w = Writer::new(tag::SHIFT_SHARE, 40);
+        w.u64(self.n).f64(a).f64(ac).f64(e).f64(ec);
+        w.finish()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, tag::SHIFT_SHARE)?;
+        let n = r.u64()?;
+        let actual = NeumaierSum::from_parts(r.f64()?, r.f64()?);
+        let expected = NeumaierSum::from_parts(r.f64()?, r.f64()?);
+        r.end()?;
+        Ok(ShiftShare { actual, expected, n })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn hand_worked() {
+        // Region grows 10% while the nation grows 5%: (0.10 - 0.05) / 0.05 = 1.
+        assert!((martin(110.0, 100.0, 1050.0, 1000.0).unwrap() - 1.0).abs() < 1e-15);
+        // Region falls 20% while the nation falls 10%: (-0.2 + 0.1) / 0.1 = -1 (less resistant).
+        assert!((martin(80.0, 100.0, 900.0, 1000.0).unwrap() + 1.0).abs() < 1e-15);
+        // Region falls 5% while the nation falls 10%: (-0.05 + 0.1) / 0.1 = 0.5 (more resistant).
+        assert!((martin(95.0, 100.0, 900.0, 1000.0).unwrap() - 0.5).abs() < 1e-15);
+        // Same growth as the nation: exactly 0.
+        assert_eq!(martin(120.0, 100.0, 12.0, 10.0).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn equals_paper_eq1_form() {
+        // (dY - dE)/|dE| with dE = g_r * Y_base, eqs. (1)-(3).
+        let (y_t, y_b, r_t, r_b): (f64, f64, f64, f64) = (523.0, 481.0, 10_512.0, 10_007.0);
+        let g_r = (r_t - r_b) / r_b;
+        let de = g_r * y_b;
+        let direct = ((y_t - y_b) - de) / de.abs();
+        let ours = martin(y_t, y_b, r_t, r_b).unwrap();
+        assert!((direct - ours).abs() <= 1e-13 * ours.abs(), "{direct} {ours}");
+    }
+
+    #[test]
+    fn undefined_cases_are_errors() {
+        assert_eq!(martin(1.0, 0.0, 2.0, 1.0).unwrap_err().kind, ErrorKind::DivisionByZero);
+        assert_eq!(martin(1.0, 1.0, 2.0, 0.0).unwrap_err().kind, ErrorKind::DivisionByZero);
+        let e = martin(1.1, 1.0, 5.0, 5.0).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::DivisionByZero);
+        assert!(e.message.contains("reference growth"));
+        assert_eq!(martin(f64::NAN, 1.0, 2.0, 1.0).unwrap_err().kind, ErrorKind::InvalidParameter);
+        assert_eq!(martin(1.0, -1.0, 2.0, 1.0).unwrap_err().kind, ErrorKind::InvalidParameter);
+        assert_eq!(martin(1.0, 1.0, f64::INFINITY, 1.0).unwrap_err().kind, ErrorKind::InvalidParameter);
+        // overflow of the quotient: tiny reference growth
+        let e = martin(1e300, 1e-300, 1.0 + f64::EPSILON, 1.0).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutOfRange);
+    }
+
+    #[test]
+    fn shift_share_hand_worked() {
+        // Two sectors. Sector A: national growth 10%, region 100 -> 120.
+        // Sector B: national growth -20%, region 50 -> 45.
+        // dY = 20 - 5 = 15; dE = 100*0.1 + 50*(-0.2) = 0 -> undefined.
+        let mut s = ShiftShare::new();
+        s.add(120.0, 100.0, 1100.0, 1000.0).unwrap();
+        s.add(45.0, 50.0, 400.0, 500.0).unwrap();
+        assert_eq!(s.result().unwrap_err().kind, ErrorKind::DivisionByZero);
+        // Change sector B's national growth to -10%: dE = 10 - 5 = 5; (15 - 5)/5 = 2.
+        let mut s = ShiftShare::new();
+        s.add(120.0, 100.0, 1100.0, 1000.0).unwrap();
+        s.add(45.0, 50.0, 450.0, 500.0).unwrap();
+        assert!((s.result().unwrap().unwrap() - 2.0).abs() < 1e-14);
+        assert_eq!(s.count(), 2);
+        // A single sector reduces to the scalar formula.
+        let mut one = ShiftShare::new();
+        one.add(110.0, 100.0, 1050.0, 1000.0).unwrap();
+        assert!((one.result().unwrap().unwrap() - martin(110.0, 100.0, 1050.0, 1000.0).unwrap()).abs() < 1e-14);
+        assert_eq!(ShiftShare::new().result().unwrap(), None);
+    }
+
+    #[test]
+    fn shift_share_merge_and_bytes() {
+        let rows = [(120.0, 100.0, 1100.0, 1000.0), (45.0, 50.0, 450.0, 500.0), (7.0, 9.0, 95.0, 100.0)];
+        let mut all = ShiftShare::new();
+        rows.iter().for_each(|r| all.add(r.0, r.1, r.2, r.3).unwrap());
+        let mut a = ShiftShare::new();
+        let mut b = ShiftShare::new();
+        a.add(rows[0].0, rows[0].1, rows[0].2, rows[0].3).unwrap();
+        rows[1..].iter().for_each(|r| b.add(r.0, r.1, r.2, r.3).unwrap());
+        a.merge(&ShiftShare::from_bytes(&b.to_bytes()).unwrap());
+        assert_eq!(a.count(), 3);
+        let (x, y) = (a.result().unwrap().unwrap(), all.result().unwrap().unwrap());
+        assert!((x - y).abs() < 1e-14 * y.abs());
+        assert!(ShiftShare::from_bytes(&all.to_bytes()[..10]).is_err());
+    }
+
+    #[test]
+    fn shift_share_rejects_bad_rows() {
+        let mut s = ShiftShare::new();
+        assert_eq!(s.add(-1.0, 1.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::InvalidParameter);
+        assert!(s.add(1.0, -1.0, 1.0, 1.0).unwrap_err().message.contains("e_base"));
+        assert_eq!(s.add(1.0, 1.0, 1.0, 0.0).unwrap_err().kind, ErrorKind::DivisionByZero);
+        assert_eq!(s.count(), 0);
+    }
+}
