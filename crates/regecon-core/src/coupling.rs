@@ -127,7 +127,12 @@ pub fn class_index(d: f64, thresholds: &[f64]) -> Result<usize> {
 
 /// The paper's class of a coupling coordination degree in [0, 1].
 pub fn class(d: f64) -> Result<&'static str> {
-    unit_score(d, "d")?;
+    finite(d, "d")?;
+    if !(0.0..=1.0).contains(&d) {
+        return Err(Error::out_of_range(format!(
+            "d must lie in [0, 1] (a coupling coordination degree), got {d}"
+        )));
+    }
     Ok(PAPER_LABELS[class_index(d, &PAPER_THRESHOLDS)?])
 }
 

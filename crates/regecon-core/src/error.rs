@@ -71,12 +71,23 @@ impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// A float as PostgreSQL spells it (`NaN`, `Infinity`, `-Infinity`, digits).
+pub fn sql_float(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        format!("{x}")
+    }
+}
+
 /// Fails with 22023 unless `x` is finite; `name` is the SQL argument name.
 pub fn finite(x: f64, name: &str) -> Result<f64> {
     if x.is_finite() {
         Ok(x)
     } else {
-        Err(Error::invalid(format!("{name} must be a finite number, got {x}")))
+        Err(Error::invalid(format!("{name} must be a finite number, got {}", sql_float(x))))
     }
 }
 
@@ -122,5 +133,6 @@ mod tests {
         assert_eq!(positive(2.0, "v").unwrap(), 2.0);
         assert_eq!(finite_result(f64::INFINITY, "x").unwrap_err().kind, ErrorKind::OutOfRange);
         assert_eq!(ErrorKind::DivisionByZero.sqlstate(), "22012");
+        assert!(finite(f64::NEG_INFINITY, "x").unwrap_err().message.ends_with("got -Infinity"));
     }
 }

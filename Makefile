@@ -1,0 +1,44 @@
+# regecon: the two commands of the README, and a few more.
+#   make demo   build, install, start a throwaway cluster, run the example on shipped data
+#   make test   every test: pure Rust, in-database (#[pg_test]), SQL regression, doc examples
+#   make bench  benchmarks, each printed as a ratio against a baseline run in the same session
+# All of them install what is missing first (Debian 12, as root).
+SHELL := /bin/bash
+.SHELLFLAGS := -Eeuo pipefail -c
+S := scripts
+
+DEMO_PORT ?= 55432
+TEST_PORT ?= 55433
+BENCH_PORT ?= 55434
+
+.PHONY: demo test test-core test-pg test-sql bench deps install stop clean
+
+deps:
+	@$(S)/ensure-deps.sh
+
+install: deps
+	@source $(S)/env.sh && step "build and install the extension (release)" && \
+	  cargo pgrx install --release --pg-config "$$PG_CONFIG" | grep -v '^\s*$$' | tail -n 3
+
+demo: install
+	@$(S)/demo.sh $(DEMO_PORT)
+
+test: deps test-core test-pg test-sql
+
+test-core:
+	@source $(S)/env.sh && step "pure-Rust tests (crates/regecon-core)" && cargo test -p regecon-core
+
+test-pg: deps
+	@$(S)/test-pg.sh
+
+test-sql: install
+	@$(S)/test-sql.sh $(TEST_PORT)
+
+bench: install
+	@$(S)/bench.sh $(BENCH_PORT)
+
+stop:
+	@for c in demo test bench; do $(S)/cluster.sh stop $$c; done
+
+clean: stop
+	@source $(S)/env.sh && rm -rf "$$BUILD" target

@@ -1,0 +1,93 @@
+-- regecon example: the measures of the paper on real data.
+-- Per-capita personal income of the 48 contiguous US states, 1929-2009 (BEA,
+-- via PySAL; data/us_income/README.md). Run by `make demo`.
+\set QUIET on
+\pset footer off
+\pset null '(null)'
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS income, usjoin_raw CASCADE;
+CREATE EXTENSION IF NOT EXISTS regecon;
+
+-- 1. Load the wide CSV (one column per year) and make it a yearbook panel
+--    income(state, fips, year, income).
+CREATE TABLE usjoin_raw(line text);
+\copy usjoin_raw FROM 'data/us_income/usjoin.csv'
+CREATE TABLE income AS
+WITH rows AS (
+  SELECT string_to_array(replace(line, '"', ''), ',') AS f,
+         row_number() OVER () AS rn
+  FROM usjoin_raw),
+header AS (SELECT f FROM rows WHERE rn = 1)
+SELECT r.f[1] AS state, r.f[2]::int AS fips, h.f[i]::int AS year, r.f[i]::float8 AS income
+FROM rows r, header h, generate_subscripts(r.f, 1) i
+WHERE r.rn > 1 AND i > 2;
+\echo
+\echo '== Panel loaded: 48 states x 81 years of per-capita income (BEA)'
+SELECT count(DISTINCT state) AS states, min(year) AS first_year, max(year) AS last_year, count(*) AS rows
+FROM income;
+
+-- 2. Martin et al. (2016) resistance to two shocks, the reference being the
+--    48 states together. martin_resilience(y_t, y_base, ref_t, ref_base).
+CREATE TEMP VIEW shocks AS
+SELECT s.name, s.base, s.trough FROM (VALUES ('Great Depression', 1929, 1932),
+                                             ('Great Recession', 2007, 2009)) s(name, base, trough);
+CREATE TEMP TABLE resistance AS
+WITH nat AS (SELECT year, sum(income) AS income FROM income GROUP BY year)
+SELECT sh.name AS shock, i.state,
+       martin_resilience(t.income, b.income, nt.income, nb.income) AS resistance
+FROM shocks sh
+JOIN income b ON b.year = sh.base
+JOIN income t ON t.year = sh.trough AND t.state = b.state
+JOIN nat nb ON nb.year = sh.base
+JOIN nat nt ON nt.year = sh.trough
+JOIN income i ON i.state = b.state AND i.year = sh.base;
+\echo
+\echo '== Resistance to each shock (Martin et al. 2016): (g_state - g_US) / |g_US|'
+\echo '   > 0: the state fell less than the nation; < 0: it fell more.'
+SELECT shock,
+       string_agg(state || ' ' || to_char(resistance, 'SG0.00'), ', ' ORDER BY resistance DESC)
+         FILTER (WHERE rk_top <= 3) AS most_resistant,
+       string_agg(state || ' ' || to_char(resistance, 'SG0.00'), ', ' ORDER BY resistance)
+         FILTER (WHERE rk_bottom <= 3) AS least_resistant
+FROM (SELECT *, rank() OVER (PARTITION BY shock ORDER BY resistance DESC) AS rk_top,
+                rank() OVER (PARTITION BY shock ORDER BY resistance) AS rk_bottom
+      FROM resistance) r
+GROUP BY shock ORDER BY shock;
+
+-- 3. Concentration: how unequal are income shares across states?
+--    hhi_agg is 1/48 = 0.0208 for perfectly equal shares; the normalised HHI
+--    is 0 then. Falling values are regional convergence.
+\echo
+\echo '== Concentration of per-capita income across the 48 states (HHI of shares)'
+SELECT year, round(hhi_agg(income)::numeric, 6) AS hhi,
+       round(hhi_normalized_agg(income)::numeric, 6) AS hhi_normalized,
+       round(krugman_index_agg(income, 1)::numeric, 4) AS krugman_vs_equal
+FROM income WHERE year IN (1929, 1932, 1950, 1970, 1990, 2009)
+GROUP BY year ORDER BY year;
+
+-- 4. Entropy weights (the paper's CEDI method) for a composite index of the
+--    two resistances, each min-max normalised to [0, 1] first.
+CREATE TEMP TABLE scored AS
+SELECT state, shock,
+       min_max_scale(resistance, min(resistance) OVER w, max(resistance) OVER w) AS score
+FROM resistance WINDOW w AS (PARTITION BY shock);
+CREATE TEMP TABLE composite AS
+SELECT state,
+       max(score) FILTER (WHERE shock = 'Great Depression') AS u1930s,
+       max(score) FILTER (WHERE shock = 'Great Recession') AS u2000s
+FROM scored GROUP BY state;
+\echo
+\echo '== Entropy weights of the two normalised resistances (sum to 1)'
+SELECT cedi_entropy(ARRAY[u1930s, u2000s]) AS weights,
+       indicator_entropy(ARRAY[u1930s, u2000s]) AS entropy
+FROM composite;
+
+-- 5. Coupling coordination of the two resistances, and the paper's classes.
+\echo
+\echo '== Coupling coordination D of 1930s and 2000s resistance, by class'
+SELECT coupling_class(d) AS class, count(*) AS states,
+       string_agg(state, ', ' ORDER BY d DESC) FILTER (WHERE rk <= 4) AS top_states
+FROM (SELECT state, coupling_degree(u1930s, u2000s) AS d,
+             rank() OVER (ORDER BY coupling_degree(u1930s, u2000s) DESC) AS rk
+      FROM composite WHERE u1930s + u2000s > 0) c
+GROUP BY 1 ORDER BY min(d);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# SQL regression tests (tests/pg_regress) and the doc examples, on a throwaway
+# cluster with the installed extension.
+set -Eeuo pipefail
+source "$(dirname "$0")/env.sh"
+port=$1
+"$REPO/scripts/cluster.sh" start test "$port"
+trap '"$REPO/scripts/cluster.sh" stop test' EXIT
+sock=/tmp/regecon-test
+step "SQL regression tests (pg_regress, tests/pg_regress)"
+out=$BUILD/regress
+rm -rf "$out"; mkdir -p "$out"
+tests=$(cd "$REPO/tests/pg_regress/sql" && ls -1 *.sql | sed 's/\.sql$//' | grep -vx setup | tr '\n' ' ')
+cd "$REPO"   # tests read fixtures by paths relative to the repository
+if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+        --host="$sock" --port="$port" --user=postgres --dbname=regecon_regress \
+        --inputdir=tests/pg_regress --outputdir="$out" setup $tests; then
+    echo "--- regression.diffs:"; cat "$out/regression.diffs" 2>/dev/null | head -200
+    exit 1
+fi
+step "doc examples (docs/*.md)"
+"$REPO/scripts/check-docs.sh" "$sock" "$port"

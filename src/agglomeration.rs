@@ -1,0 +1,196 @@
+//! SQL: `hhi_agg` (two forms), `hhi_normalized_agg`, `location_quotient`,
+//! `spatial_gini_agg`, `krugman_index_agg`. Numerics: core `agglomeration`.
+
+use crate::aggregate::{self, parallel_support, AggState};
+use crate::errors::OrRaise;
+use pgrx::prelude::*;
+use pgrx::Internal;
+use regecon_core::agglomeration::hhi::{Hhi, ShareSquares};
+use regecon_core::agglomeration::krugman::krugman_index;
+use regecon_core::agglomeration::spatial_gini::spatial_gini;
+use regecon_core::agglomeration::{location_quotient as lq, Pairs};
+
+impl AggState for Hhi {
+    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
+        self.merge(other);
+        Ok(())
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        Hhi::to_bytes(self)
+    }
+    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
+        Hhi::from_bytes(bytes)
+    }
+}
+
+impl AggState for ShareSquares {
+    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
+        self.merge(other);
+        Ok(())
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        ShareSquares::to_bytes(self)
+    }
+    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
+        ShareSquares::from_bytes(bytes)
+    }
+}
+
+impl AggState for Pairs {
+    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
+        self.merge(other);
+        Ok(())
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        Pairs::to_bytes(self)
+    }
+    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
+        Pairs::from_bytes(bytes)
+    }
+}
+
+// ---- hhi_agg(value) and hhi_normalized_agg(value) -------------------------
+
+#[pg_extern(immutable, parallel_safe)]
+fn hhi_trans(state: Option<Internal>, value: Option<f64>, fcinfo: pg_sys::FunctionCallInfo) -> Option<Internal> {
+    match value {
+        None => state,
+        Some(v) => aggregate::trans::<Hhi>(state, fcinfo, "hhi_agg", |s| s.add(v)),
+    }
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn hhi_final(state: Option<Internal>) -> Option<f64> {
+    aggregate::finish::<Hhi, _>(state, "hhi_agg", |s| s.hhi())
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn hhi_normalized_final(state: Option<Internal>) -> Option<f64> {
+    aggregate::finish::<Hhi, _>(state, "hhi_normalized_agg", |s| s.normalized())
+}
+
+parallel_support!(Hhi, hhi_combine, hhi_serialize, hhi_deserialize, "hhi_agg");
+
+// ---- hhi_agg(value, total): the paper's eq. (5) ---------------------------
+
+#[pg_extern(immutable, parallel_safe)]
+fn hhi_total_trans(
+    state: Option<Internal>,
+    value: Option<f64>,
+    total: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    let (Some(v), Some(t)) = (value, total) else { return state };
+    aggregate::trans::<ShareSquares>(state, fcinfo, "hhi_agg", |s| s.add(v, t))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn hhi_total_final(state: Option<Internal>) -> Option<f64> {
+    aggregate::finish::<ShareSquares, _>(state, "hhi_agg", |s| s.result())
+}
+
+parallel_support!(
+    ShareSquares,
+    hhi_total_combine,
+    hhi_total_serialize,
+    hhi_total_deserialize,
+    "hhi_agg"
+);
+
+// ---- location_quotient ----------------------------------------------------
+
+/// (l_ij / l_i) / (l_j / l). STRICT.
+#[pg_extern(immutable, parallel_safe)]
+fn location_quotient(l_ij: f64, l_i: f64, l_j: f64, l: f64) -> f64 {
+    lq::location_quotient(l_ij, l_i, l_j, l).or_raise("location_quotient")
+}
+
+// ---- spatial_gini_agg(l_ij, l_i) and krugman_index_agg(l_ij, l_j) ----------
+
+#[pg_extern(immutable, parallel_safe)]
+fn spatial_gini_trans(
+    state: Option<Internal>,
+    l_ij: Option<f64>,
+    l_i: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    let (Some(a), Some(b)) = (l_ij, l_i) else { return state };
+    aggregate::trans::<Pairs>(state, fcinfo, "spatial_gini_agg", |s| s.add(a, b, "l_ij", "l_i"))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn spatial_gini_final(state: Option<Internal>) -> Option<f64> {
+    aggregate::finish::<Pairs, _>(state, "spatial_gini_agg", spatial_gini)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn krugman_index_trans(
+    state: Option<Internal>,
+    l_ij: Option<f64>,
+    l_j: Option<f64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    let (Some(a), Some(b)) = (l_ij, l_j) else { return state };
+    aggregate::trans::<Pairs>(state, fcinfo, "krugman_index_agg", |s| s.add(a, b, "l_ij", "l_j"))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn krugman_index_final(state: Option<Internal>) -> Option<f64> {
+    aggregate::finish::<Pairs, _>(state, "krugman_index_agg", krugman_index)
+}
+
+parallel_support!(Pairs, pairs_combine, pairs_serialize, pairs_deserialize, "aggregate");
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE hhi_agg(value float8) (
+    SFUNC = hhi_trans, STYPE = internal, FINALFUNC = hhi_final,
+    COMBINEFUNC = hhi_combine, SERIALFUNC = hhi_serialize, DESERIALFUNC = hhi_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_agg(float8) IS
+'Herfindahl-Hirschman index of the group: sum of (value / sum(value))^2, in [1/n, 1]';
+
+CREATE AGGREGATE hhi_normalized_agg(value float8) (
+    SFUNC = hhi_trans, STYPE = internal, FINALFUNC = hhi_normalized_final,
+    COMBINEFUNC = hhi_combine, SERIALFUNC = hhi_serialize, DESERIALFUNC = hhi_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_normalized_agg(float8) IS
+'Normalised HHI (HHI - 1/n) / (1 - 1/n), in [0, 1]; NULL for a single value';
+
+CREATE AGGREGATE hhi_agg(value float8, total float8) (
+    SFUNC = hhi_total_trans, STYPE = internal, FINALFUNC = hhi_total_final,
+    COMBINEFUNC = hhi_total_combine, SERIALFUNC = hhi_total_serialize, DESERIALFUNC = hhi_total_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_agg(float8, float8) IS
+'Sum of (value / total)^2 over the group: the paper''s eq. (5) with total = national employment of the industry';
+
+CREATE AGGREGATE spatial_gini_agg(l_ij float8, l_i float8) (
+    SFUNC = spatial_gini_trans, STYPE = internal, FINALFUNC = spatial_gini_final,
+    COMBINEFUNC = pairs_combine, SERIALFUNC = pairs_serialize, DESERIALFUNC = pairs_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE spatial_gini_agg(float8, float8) IS
+'Krugman''s locational Gini of an industry over regions: sum of (l_ij / sum l_ij - l_i / sum l_i)^2';
+
+CREATE AGGREGATE krugman_index_agg(l_ij float8, l_j float8) (
+    SFUNC = krugman_index_trans, STYPE = internal, FINALFUNC = krugman_index_final,
+    COMBINEFUNC = pairs_combine, SERIALFUNC = pairs_serialize, DESERIALFUNC = pairs_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE krugman_index_agg(float8, float8) IS
+'Krugman specialisation index of a region over industries: sum of |l_ij / sum l_ij - l_j / sum l_j|';
+
+COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
+'Location quotient (l_ij / l_i) / (l_j / l)';
+"#,
+    name = "agglomeration_aggregates",
+    requires = [
+        hhi_trans, hhi_final, hhi_normalized_final, hhi_combine, hhi_serialize, hhi_deserialize,
+        hhi_total_trans, hhi_total_final, hhi_total_combine, hhi_total_serialize, hhi_total_deserialize,
+        spatial_gini_trans, spatial_gini_final, krugman_index_trans, krugman_index_final,
+        pairs_combine, pairs_serialize, pairs_deserialize, location_quotient
+    ],
+);

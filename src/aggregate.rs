@@ -1,0 +1,131 @@
+//! Support-function plumbing shared by every regecon aggregate.
+//!
+//! Each aggregate keeps a plain Rust state (from regecon-core) behind
+//! `internal`, and declares trans, combine, serialize, deserialize and final
+//! functions in hand-written `CREATE AGGREGATE` statements (pgrx's derive
+//! generates a wrong deserialize signature for internal states, pgrx issue
+//! 2351). The rules every aggregate follows:
+//!
+//! - the state is created in the aggregate memory context (so it survives
+//!   across rows and is dropped when Postgres resets that context);
+//! - combine copies a lone right-hand state into the aggregate context rather
+//!   than returning it (it may live in a short-lived context after
+//!   deserialize);
+//! - final functions only read the state, so one state can serve identical
+//!   aggregate calls and successive window frames;
+//! - serialized states carry a version byte and a type tag (core `codec`).
+
+use crate::errors::{raise, OrRaise};
+use pgrx::prelude::*;
+use pgrx::{Internal, PgMemoryContexts};
+use regecon_core::Result;
+
+/// A state regecon can aggregate in parallel.
+pub trait AggState: Clone + Default + 'static {
+    fn merge_from(&mut self, other: &Self) -> Result<()>;
+    fn to_bytes(&self) -> Vec<u8>;
+    fn from_bytes(bytes: &[u8]) -> Result<Self>;
+}
+
+/// Runs `f` with the aggregate memory context current.
+unsafe fn in_agg_context<R>(fcinfo: pg_sys::FunctionCallInfo, func: &str, f: impl FnOnce() -> R) -> R {
+    let mut ctx: pg_sys::MemoryContext = std::ptr::null_mut();
+    if pg_sys::AggCheckCallContext(fcinfo, &mut ctx) == 0 || ctx.is_null() {
+        raise(
+            func,
+            regecon_core::Error::invalid("support function called outside an aggregate"),
+        );
+    }
+    PgMemoryContexts::For(ctx).switch_to(|_| f())
+}
+
+fn live(state: Option<Internal>) -> Option<Internal> {
+    state.filter(|s| s.initialized())
+}
+
+/// Transition step: creates the state on the first row, then applies `f`.
+#[inline]
+pub fn trans<S: AggState>(
+    state: Option<Internal>,
+    fcinfo: pg_sys::FunctionCallInfo,
+    func: &str,
+    f: impl FnOnce(&mut S) -> Result<()>,
+) -> Option<Internal> {
+    let mut state = match live(state) {
+        Some(s) => s,
+        None => unsafe { in_agg_context(fcinfo, func, || Internal::new(S::default())) },
+    };
+    let s = unsafe { state.get_mut::<S>() }.expect("initialized state");
+    f(s).or_raise(func);
+    Some(state)
+}
+
+/// Combine step for parallel aggregation.
+pub fn combine<S: AggState>(
+    a: Option<Internal>,
+    b: Option<Internal>,
+    fcinfo: pg_sys::FunctionCallInfo,
+    func: &str,
+) -> Option<Internal> {
+    match (live(a), live(b)) {
+        (None, None) => None,
+        (Some(a), None) => Some(a),
+        (None, Some(b)) => {
+            let copy = unsafe { b.get::<S>() }.expect("initialized state").clone();
+            Some(unsafe { in_agg_context(fcinfo, func, || Internal::new(copy)) })
+        }
+        (Some(mut a), Some(b)) => {
+            let other = unsafe { b.get::<S>() }.expect("initialized state");
+            unsafe { a.get_mut::<S>() }.expect("initialized state").merge_from(other).or_raise(func);
+            Some(a)
+        }
+    }
+}
+
+/// Serialize step: the state's versioned bytes.
+pub fn serialize<S: AggState>(state: Internal) -> Vec<u8> {
+    unsafe { state.get::<S>() }.map(S::to_bytes).unwrap_or_default()
+}
+
+/// Deserialize step: a new state in the current (per-call) memory context.
+pub fn deserialize<S: AggState>(bytes: &[u8], func: &str) -> Internal {
+    Internal::new(S::from_bytes(bytes).or_raise(func))
+}
+
+/// Final step: reads the state; an empty group (no state) gives NULL.
+pub fn finish<S: AggState, R>(
+    state: Option<Internal>,
+    func: &str,
+    f: impl FnOnce(&S) -> Result<Option<R>>,
+) -> Option<R> {
+    let state = live(state)?;
+    let s = unsafe { state.get::<S>() }.expect("initialized state");
+    f(s).or_raise(func)
+}
+
+/// Declares the combine, serialize and deserialize support functions of
+/// state type `$state` under the names `$prefix_combine`,
+/// `$prefix_serialize` and `$prefix_deserialize`.
+macro_rules! parallel_support {
+    ($state:ty, $combine:ident, $serialize:ident, $deserialize:ident, $sqlname:literal) => {
+        #[pg_extern(immutable, parallel_safe)]
+        fn $combine(
+            a: Option<pgrx::Internal>,
+            b: Option<pgrx::Internal>,
+            fcinfo: pg_sys::FunctionCallInfo,
+        ) -> Option<pgrx::Internal> {
+            $crate::aggregate::combine::<$state>(a, b, fcinfo, $sqlname)
+        }
+
+        #[pg_extern(immutable, parallel_safe, strict)]
+        fn $serialize(state: pgrx::Internal) -> Vec<u8> {
+            $crate::aggregate::serialize::<$state>(state)
+        }
+
+        #[pg_extern(immutable, parallel_safe, strict)]
+        fn $deserialize(bytes: &[u8], _unused: pgrx::Internal) -> pgrx::Internal {
+            $crate::aggregate::deserialize::<$state>(bytes, $sqlname)
+        }
+    };
+}
+pub(crate) use parallel_support;

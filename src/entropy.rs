@@ -1,0 +1,93 @@
+//! SQL: `edi`, `cedi_entropy` and `indicator_entropy` (aggregates over the
+//! regions of one period), `cedi`. Numerics: core `entropy`.
+
+use crate::aggregate::{self, parallel_support, AggState};
+use crate::errors::{dense, OrRaise};
+use pgrx::prelude::*;
+use pgrx::Internal;
+use regecon_core::entropy::{self as ent, Entropy};
+
+/// (emission / total_emission) / (output / total_output). STRICT.
+#[pg_extern(immutable, parallel_safe)]
+fn edi(emission: f64, total_emission: f64, output: f64, total_output: f64) -> f64 {
+    ent::edi(emission, total_emission, output, total_output).or_raise("edi")
+}
+
+/// sum_k weights[k] * edi[k]; weights must be non-negative and sum to 1. STRICT.
+#[pg_extern(immutable, parallel_safe)]
+fn cedi(edi: Array<'_, f64>, weights: Array<'_, f64>) -> f64 {
+    let x = dense(&edi, "cedi", "edi");
+    let g = dense(&weights, "cedi", "weights");
+    ent::cedi(&x, &g).or_raise("cedi")
+}
+
+impl AggState for Entropy {
+    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
+        self.merge(other)
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        Entropy::to_bytes(self)
+    }
+    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
+        Entropy::from_bytes(bytes)
+    }
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn cedi_entropy_trans(
+    state: Option<Internal>,
+    edi: Option<Array<'_, f64>>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    let Some(edi) = edi else { return state };
+    let row = dense(&edi, "cedi_entropy", "edi");
+    aggregate::trans::<Entropy>(state, fcinfo, "cedi_entropy", |s| s.add(&row))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn cedi_entropy_final(state: Option<Internal>) -> Option<Vec<f64>> {
+    aggregate::finish::<Entropy, _>(state, "cedi_entropy", |s| Ok(s.weights()?.map(|w| w.weights)))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn indicator_entropy_final(state: Option<Internal>) -> Option<Vec<f64>> {
+    aggregate::finish::<Entropy, _>(state, "indicator_entropy", |s| Ok(s.weights()?.map(|w| w.entropy)))
+}
+
+parallel_support!(
+    Entropy,
+    cedi_entropy_combine,
+    cedi_entropy_serialize,
+    cedi_entropy_deserialize,
+    "cedi_entropy"
+);
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE cedi_entropy(edi float8[]) (
+    SFUNC = cedi_entropy_trans, STYPE = internal, FINALFUNC = cedi_entropy_final,
+    COMBINEFUNC = cedi_entropy_combine, SERIALFUNC = cedi_entropy_serialize,
+    DESERIALFUNC = cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
+'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
+
+CREATE AGGREGATE indicator_entropy(edi float8[]) (
+    SFUNC = cedi_entropy_trans, STYPE = internal, FINALFUNC = indicator_entropy_final,
+    COMBINEFUNC = cedi_entropy_combine, SERIALFUNC = cedi_entropy_serialize,
+    DESERIALFUNC = cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
+'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
+
+COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
+'Environmental damage index: (emission / total_emission) / (output / total_output)';
+COMMENT ON FUNCTION cedi(float8[], float8[]) IS
+'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
+"#,
+    name = "entropy_aggregates",
+    requires = [
+        edi, cedi, cedi_entropy_trans, cedi_entropy_final, indicator_entropy_final,
+        cedi_entropy_combine, cedi_entropy_serialize, cedi_entropy_deserialize
+    ],
+);

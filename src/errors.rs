@@ -1,0 +1,52 @@
+//! Core errors to `ereport`: one SQLSTATE per [`ErrorKind`], and the SQL
+//! function's name in front of the message.
+
+use pgrx::prelude::*;
+use pgrx::PgSqlErrorCode;
+use regecon_core::{Error, ErrorKind};
+
+fn sqlstate(kind: ErrorKind) -> PgSqlErrorCode {
+    match kind {
+        ErrorKind::InvalidParameter => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+        ErrorKind::DivisionByZero => PgSqlErrorCode::ERRCODE_DIVISION_BY_ZERO,
+        ErrorKind::OutOfRange => PgSqlErrorCode::ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+        ErrorKind::NullValue => PgSqlErrorCode::ERRCODE_NULL_VALUE_NOT_ALLOWED,
+        ErrorKind::Corrupt => PgSqlErrorCode::ERRCODE_INVALID_BINARY_REPRESENTATION,
+    }
+}
+
+/// Raises `e` as an ERROR from SQL function `func`.
+pub fn raise(func: &str, e: Error) -> ! {
+    ereport!(ERROR, sqlstate(e.kind), format!("{func}: {}", e.message));
+}
+
+/// `result.or_raise("func")`: the value, or an ERROR with the right SQLSTATE.
+pub trait OrRaise<T> {
+    fn or_raise(self, func: &str) -> T;
+}
+
+impl<T> OrRaise<T> for regecon_core::Result<T> {
+    #[inline]
+    fn or_raise(self, func: &str) -> T {
+        match self {
+            Ok(v) => v,
+            Err(e) => raise(func, e),
+        }
+    }
+}
+
+/// A `float8[]` argument as a plain vector; a NULL element is an error
+/// (22004) naming the argument and the element.
+pub fn dense(arr: &Array<'_, f64>, func: &str, arg: &str) -> Vec<f64> {
+    let mut out = Vec::with_capacity(arr.len());
+    for (i, x) in arr.iter().enumerate() {
+        match x {
+            Some(x) => out.push(x),
+            None => raise(
+                func,
+                Error::null_value(format!("{arg}[{}] is NULL; arrays must not contain NULLs", i + 1)),
+            ),
+        }
+    }
+    out
+}
