@@ -43,11 +43,16 @@ JOIN nat nt ON nt.year = sh.trough
 JOIN income i ON i.state = b.state AND i.year = sh.base;
 \echo
 \echo '== Resistance to each shock (Martin et al. 2016): (g_state - g_US) / |g_US|'
-\echo '   > 0: the state fell less than the nation; < 0: it fell more.'
+\echo '   > 0: the state did better than the nation; < 0: worse. The ratio divides by |g_US|,'
+\echo '   so when the national change is small (2007-09, nominal) the values are large.'
+SELECT sh.name AS shock, sh.base || '-' || sh.trough AS "window",
+       round((100 * (sum(t.income) / sum(b.income) - 1))::numeric, 2) AS us_growth_pct
+FROM shocks sh JOIN income b ON b.year = sh.base JOIN income t ON t.year = sh.trough AND t.state = b.state
+GROUP BY 1, 2 ORDER BY 2;
 SELECT shock,
-       string_agg(state || ' ' || to_char(resistance, 'SG0.00'), ', ' ORDER BY resistance DESC)
+       string_agg(state || ' ' || round(resistance::numeric, 2), ', ' ORDER BY resistance DESC)
          FILTER (WHERE rk_top <= 3) AS most_resistant,
-       string_agg(state || ' ' || to_char(resistance, 'SG0.00'), ', ' ORDER BY resistance)
+       string_agg(state || ' ' || round(resistance::numeric, 2), ', ' ORDER BY resistance)
          FILTER (WHERE rk_bottom <= 3) AS least_resistant
 FROM (SELECT *, rank() OVER (PARTITION BY shock ORDER BY resistance DESC) AS rk_top,
                 rank() OVER (PARTITION BY shock ORDER BY resistance) AS rk_bottom
@@ -85,9 +90,10 @@ FROM composite;
 -- 5. Coupling coordination of the two resistances, and the paper's classes.
 \echo
 \echo '== Coupling coordination D of 1930s and 2000s resistance, by class'
-SELECT coupling_class(d) AS class, count(*) AS states,
-       string_agg(state, ', ' ORDER BY d DESC) FILTER (WHERE rk <= 4) AS top_states
-FROM (SELECT state, coupling_degree(u1930s, u2000s) AS d,
-             rank() OVER (ORDER BY coupling_degree(u1930s, u2000s) DESC) AS rk
-      FROM composite WHERE u1930s + u2000s > 0) c
-GROUP BY 1 ORDER BY min(d);
+SELECT class, count(*) AS states, round(min(d)::numeric, 3) AS min_d, round(max(d)::numeric, 3) AS max_d,
+       string_agg(state, ', ' ORDER BY d DESC) FILTER (WHERE rk <= 4) AS highest_d
+FROM (SELECT state, d, coupling_class(d) AS class,
+             rank() OVER (PARTITION BY coupling_class(d) ORDER BY d DESC) AS rk
+      FROM (SELECT state, coupling_degree(u1930s, u2000s) AS d FROM composite) c0
+      WHERE d IS NOT NULL) c
+GROUP BY class ORDER BY min(d);

@@ -43,6 +43,14 @@ fn live(state: Option<Internal>) -> Option<Internal> {
     state.filter(|s| s.initialized())
 }
 
+/// A new default state in the aggregate memory context, as a datum (for
+/// trans functions written directly against fcinfo).
+pub unsafe fn new_state<S: AggState>(fcinfo: pg_sys::FunctionCallInfo, func: &str) -> pg_sys::Datum {
+    in_agg_context(fcinfo, func, || Internal::new(S::default()))
+        .unwrap()
+        .expect("a new state is not NULL")
+}
+
 /// Transition step: creates the state on the first row, then applies `f`.
 #[inline]
 pub fn trans<S: AggState>(

@@ -74,4 +74,18 @@ SELECT 'krugman', count(*),
                     FROM jsonb_array_elements_text(c->'l_ij') WITH ORDINALITY x(a, i)
                     JOIN jsonb_array_elements_text(c->'l_j') WITH ORDINALITY y(b, i) USING (i)),
                    (c->>'index')::float8)) < 1e-12
-FROM jsonb_array_elements(:'fx'::jsonb -> 'krugman') c;
+FROM jsonb_array_elements(:'fx'::jsonb -> 'krugman') c WHERE (c->>'index')::float8 > 1e-12
+UNION ALL
+-- the proportional cases (true value 0 up to the rounding of the inputs): absolute error
+SELECT 'proportional (gini, krugman)', count(*),
+       max(greatest(
+         abs((SELECT spatial_gini_agg(a::float8, b::float8)
+              FROM jsonb_array_elements_text(g->'l_ij') WITH ORDINALITY x(a, i)
+              JOIN jsonb_array_elements_text(g->'l_i') WITH ORDINALITY y(b, i) USING (i)) - (g->>'gini')::float8),
+         abs((SELECT krugman_index_agg(a::float8, b::float8)
+              FROM jsonb_array_elements_text(k->'l_ij') WITH ORDINALITY x(a, i)
+              JOIN jsonb_array_elements_text(k->'l_j') WITH ORDINALITY y(b, i) USING (i)) - (k->>'index')::float8)))
+         < 1e-15
+FROM jsonb_array_elements(:'fx'::jsonb -> 'spatial_gini') WITH ORDINALITY g(g, n)
+JOIN jsonb_array_elements(:'fx'::jsonb -> 'krugman') WITH ORDINALITY k(k, n) USING (n)
+WHERE (k->>'index')::float8 <= 1e-12;

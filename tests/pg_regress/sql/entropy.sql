@@ -47,13 +47,13 @@ SELECT c.ordinality AS case_no, r.ordinality AS region_no,
 FROM jsonb_array_elements(:'fx'::jsonb -> 'entropy') WITH ORDINALITY c,
      jsonb_array_elements(c.value -> 'edi') WITH ORDINALITY r;
 SELECT count(*) AS cases,
-       max(rel_err(g[k], (fixture -> 'weights' ->> (k - 1))::float8)) < 1e-9 AS weights_within_1e_9,
+       max(rel_err(g[k], (fixture -> 'weights' ->> (k - 1))::float8)) < 1e-13 AS weights_within_1e_13,
        max(abs(e[k] - (fixture -> 'entropy' ->> (k - 1))::float8)) < 1e-13 AS entropy_within_1e_13
 FROM (SELECT case_no, fixture, cedi_entropy(edi) AS g, indicator_entropy(edi) AS e
       FROM fx_entropy GROUP BY case_no, fixture) w,
      generate_subscripts(g, 1) k;
 SELECT count(*) AS regions,
-       max(rel_err(cedi(edi, g), (fixture -> 'cedi' ->> (region_no::int - 1))::float8)) < 1e-9 AS cedi_within_1e_9
+       max(rel_err(cedi(edi, g), (fixture -> 'cedi' ->> (region_no::int - 1))::float8)) < 1e-13 AS cedi_within_1e_13
 FROM (SELECT *, cedi_entropy(edi) OVER (PARTITION BY case_no) AS g FROM fx_entropy) t;
 SELECT count(*) AS cases,
        max(rel_err(edi((c->>'p')::float8, (c->>'p_total')::float8, (c->>'y')::float8, (c->>'y_total')::float8),
