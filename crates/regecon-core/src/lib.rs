@@ -21,8 +21,11 @@ pub mod codec;
 pub mod coupling;
 pub mod entropy;
 pub mod error;
+pub mod moran;
 pub mod resilience;
+pub mod rng;
 pub mod scale;
 pub mod sum;
+pub mod weights;
 
 pub use error::{Error, ErrorKind, Result};

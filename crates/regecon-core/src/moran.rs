@@ -1,0 +1,281 @@
+//! Global Moran's I with the inference of esda, spdep and GeoDa
+//! (NOTES.md section 5).
+//!
+//! With z = x - mean(x), weights w_ij (w_ii = 0), S0 = sum_ij w_ij:
+//!
+//! ```text
+//! I      = (n / S0) * sum_ij w_ij z_i z_j / sum_i z_i^2
+//! E[I]   = -1 / (n - 1)
+//! S1     = 1/2 sum_ij (w_ij + w_ji)^2,  S2 = sum_i (w_i. + w_.i)^2
+//! Var_norm[I] = (n^2 S1 - n S2 + 3 S0^2) / ((n^2 - 1) S0^2) - E[I]^2
+//! b2     = n sum z^4 / (sum z^2)^2                     (kurtosis)
+//! Var_rand[I] = (n((n^2 - 3n + 3) S1 - n S2 + 3 S0^2) - b2((n^2 - n) S1 - 2n S2 + 6 S0^2))
+//!               / ((n - 1)(n - 2)(n - 3) S0^2) - E[I]^2
+//! z      = (I - E[I]) / sqrt(Var),   p = 2 (1 - Phi(|z|))   two-sided, as esda's
+//!                                                         p_norm/p_rand and spdep's
+//!                                                         alternative = "two.sided"
+//! ```
+//!
+//! Permutation inference (esda's `p_sim`, GeoDa's pseudo p): the values are
+//! randomly reassigned to units `permutations` times; with `larger` the
+//! number of permuted I at least the observed one, folded to the smaller tail
+//! (`larger = min(larger, permutations - larger)`),
+//! `p_sim = (larger + 1) / (permutations + 1)`; `mean_sim`, `sd_sim` (population
+//! standard deviation, as numpy's default) and `z_sim = (I - mean_sim) / sd_sim`.
+//! Each permutation draws from its own random stream ([`crate::rng`]), so a
+//! seed gives the same result on any number of threads.
+
+use crate::error::{Error, Result};
+use crate::rng::Rng;
+use crate::sum::NeumaierSum;
+use crate::weights::Weights;
+use rayon::prelude::*;
+
+/// Two-sided normal p-value, 2 (1 - Phi(|z|)) = erfc(|z| / sqrt 2), accurate in the tails.
+pub fn p_two_sided(z: f64) -> f64 {
+    libm::erfc(z.abs() / std::f64::consts::SQRT_2)
+}
+
+/// Analytic results of a global Moran's I.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moran {
+    pub n: usize,
+    pub islands: usize,
+    pub s0: f64,
+    pub i: f64,
+    pub expected: f64,
+    pub variance_norm: f64,
+    pub z_norm: f64,
+    pub p_norm: f64,
+    /// `None` for n < 4 (the randomisation variance divides by (n-1)(n-2)(n-3)).
+    pub variance_rand: Option<f64>,
+    pub z_rand: Option<f64>,
+    pub p_rand: Option<f64>,
+}
+
+/// Permutation results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Permutation {
+    pub permutations: u64,
+    pub larger: u64,
+    pub p_sim: f64,
+    pub mean_sim: f64,
+    pub sd_sim: f64,
+    pub z_sim: f64,
+    /// One-sided normal p of z_sim, 1 - Phi(|z_sim|), as esda's `p_z_sim`.
+    pub p_z_sim: f64,
+}
+
+#[derive(Debug)]
+/// The data of one Moran computation: deviations and the weights, ready for
+/// the observed statistic and for permutations.
+pub struct Context<'w> {
+    w: &'w Weights,
+    z: Vec<f64>,
+    zz: f64,
+    scale: f64, // n / (S0 * zz)
+}
+
+impl<'w> Context<'w> {
+    /// `x[i]` is the value of unit `w.ids()[i]`.
+    pub fn new(w: &'w Weights, x: &[f64]) -> Result<Context<'w>> {
+        let n = w.n();
+        if x.len() != n {
+            return Err(Error::invalid(format!("{} values for {n} units", x.len())));
+        }
+        if n < 3 {
+            return Err(Error::invalid(format!("Moran's I needs at least 3 units, got {n}")));
+        }
+        for (i, v) in x.iter().enumerate() {
+            crate::error::finite(*v, &format!("value of unit {}", w.ids()[i]))?;
+        }
+        let mean = crate::sum::sum(x.iter().copied()) / n as f64;
+        let z: Vec<f64> = x.iter().map(|v| v - mean).collect();
+        let zz = crate::sum::sum(z.iter().map(|v| v * v));
+        if zz == 0.0 {
+            return Err(Error::div_zero("all values are equal: Moran's I is 0/0"));
+        }
+        let s0 = w.s0();
+        if s0 == 0.0 {
+            return Err(Error::div_zero("the weights have no links among these units (S0 = 0)"));
+        }
+        Ok(Context { w, scale: n as f64 / (s0 * zz), z, zz })
+    }
+
+    /// sum_ij w_ij a_i a_j
+    #[inline]
+    fn cross(&self, a: &[f64]) -> f64 {
+        let (ptr, col, val) = self.w.csr();
+        let mut total = 0.0;
+        for i in 0..a.len() {
+            let mut lag = 0.0;
+            for k in ptr[i]..ptr[i + 1] {
+                lag += val[k] * a[col[k]];
+            }
+            total += a[i] * lag;
+        }
+        total
+    }
+
+    pub fn statistic(&self) -> f64 {
+        self.scale * self.cross(&self.z)
+    }
+
+    pub fn analytic(&self) -> Moran {
+        let w = self.w;
+        let n = w.n();
+        let nf = n as f64;
+        let s0 = w.s0();
+        let (s1, s2) = w.s1_s2();
+        let i = self.statistic();
+        let ei = -1.0 / (nf - 1.0);
+        let s02 = s0 * s0;
+        let v_norm = (nf * nf * s1 - nf * s2 + 3.0 * s02) / ((nf * nf - 1.0) * s02) - ei * ei;
+        let z_norm = (i - ei) / v_norm.sqrt();
+        let (variance_rand, z_rand, p_rand) = if n >= 4 {
+            let mut z4 = NeumaierSum::new();
+            self.z.iter().for_each(|v| z4.add(v * v * v * v));
+            let b2 = nf * z4.value() / (self.zz * self.zz);
+            let a = nf * ((nf * nf - 3.0 * nf + 3.0) * s1 - nf * s2 + 3.0 * s02);
+            let b = b2 * ((nf * nf - nf) * s1 - 2.0 * nf * s2 + 6.0 * s02);
+            let v = (a - b) / ((nf - 1.0) * (nf - 2.0) * (nf - 3.0) * s02) - ei * ei;
+            let z = (i - ei) / v.sqrt();
+            (Some(v), Some(z), Some(p_two_sided(z)))
+        } else {
+            (None, None, None)
+        };
+        Moran {
+            n,
+            islands: w.islands(),
+            s0,
+            i,
+            expected: ei,
+            variance_norm: v_norm,
+            z_norm,
+            p_norm: p_two_sided(z_norm),
+            variance_rand,
+            z_rand,
+            p_rand,
+        }
+    }
+
+    /// I of permutations `first..first + count` of a run seeded `seed`,
+    /// sequentially on the calling thread.
+    pub fn permuted(&self, seed: u64, first: u64, count: u64) -> Vec<f64> {
+        let mut buf = self.z.clone();
+        (first..first + count)
+            .map(|p| {
+                buf.copy_from_slice(&self.z);
+                Rng::stream(seed, p).shuffle(&mut buf);
+                self.scale * self.cross(&buf)
+            })
+            .collect()
+    }
+
+    /// The same on a thread pool, in blocks; identical output whatever the
+    /// number of threads.
+    pub fn permuted_par(&self, pool: &rayon::ThreadPool, seed: u64, first: u64, count: u64) -> Vec<f64> {
+        const BLOCK: u64 = 32;
+        let blocks: Vec<(u64, u64)> = (0..count.div_ceil(BLOCK))
+            .map(|b| (first + b * BLOCK, BLOCK.min(count - b * BLOCK)))
+            .collect();
+        pool.install(|| {
+            blocks
+                .par_iter()
+                .map(|&(f, c)| self.permuted(seed, f, c))
+                .collect::<Vec<_>>()
+                .concat()
+        })
+    }
+}
+
+/// Summarises permuted statistics against the observed one (esda's rules).
+pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
+    let m = sims.len() as u64;
+    let mut larger = sims.iter().filter(|&&s| s >= observed).count() as u64;
+    if m - larger < larger {
+        larger = m - larger;
+    }
+    let mean = crate::sum::sum(sims.iter().copied()) / m as f64;
+    let var = crate::sum::sum(sims.iter().map(|s| (s - mean) * (s - mean))) / m as f64;
+    let sd = var.sqrt();
+    let z = (observed - mean) / sd;
+    Permutation {
+        permutations: m,
+        larger,
+        p_sim: (larger + 1) as f64 / (m + 1) as f64,
+        mean_sim: mean,
+        sd_sim: sd,
+        z_sim: z,
+        p_z_sim: 0.5 * p_two_sided(z),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(n: i64) -> Weights {
+        let ids: Vec<i64> = (0..n).collect();
+        let mut t = Vec::new();
+        for i in 0..n - 1 {
+            t.push((i, i + 1, 1.0));
+            t.push((i + 1, i, 1.0));
+        }
+        Weights::from_triples(&ids, &t).unwrap()
+    }
+
+    #[test]
+    fn hand_worked_line() {
+        // x = 1, 2, 3, 4 on a line (rook): z = -1.5, -0.5, 0.5, 1.5, sum z^2 = 5,
+        // sum_ij w z z = 2 (0.75 - 0.25 + 0.75) = 2.5, S0 = 6: I = 4/6 * 2.5/5 = 1/3
+        let w = line(4);
+        let c = Context::new(&w, &[1.0, 2.0, 3.0, 4.0]).unwrap();
+        let m = c.analytic();
+        assert!((m.i - 1.0 / 3.0).abs() < 1e-15);
+        assert!((m.expected + 1.0 / 3.0).abs() < 1e-15);
+        // S1 = 12, S2 = 4 + 16 + 16 + 4 = 40: Var_norm = (16*12 - 4*40 + 3*36)/(15*36) - 1/9
+        let v = (16.0 * 12.0 - 160.0 + 108.0) / (15.0 * 36.0) - 1.0 / 9.0;
+        assert!((m.variance_norm - v).abs() < 1e-15);
+        assert!(m.variance_rand.is_some());
+    }
+
+    #[test]
+    fn errors() {
+        let w = line(4);
+        assert!(Context::new(&w, &[1.0; 4]).unwrap_err().message.contains("equal"));
+        assert!(Context::new(&line(2), &[1.0, 2.0]).unwrap_err().message.contains("at least 3"));
+        assert!(Context::new(&w, &[1.0, f64::NAN, 0.0, 0.0]).unwrap_err().message.contains("unit 1"));
+        let empty = Weights::from_triples(&[1, 2, 3], &[]).unwrap();
+        assert!(Context::new(&empty, &[1.0, 2.0, 3.0]).unwrap_err().message.contains("S0 = 0"));
+        let m3 = Context::new(&line(3), &[1.0, 2.0, 4.0]).unwrap().analytic();
+        assert_eq!(m3.variance_rand, None);
+    }
+
+    #[test]
+    fn permutations_are_reproducible_across_thread_counts() {
+        let w = line(50);
+        let x: Vec<f64> = (0..50).map(|i| ((i * 37) % 11) as f64).collect();
+        let c = Context::new(&w, &x).unwrap();
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let a = c.permuted_par(&one, 12345, 0, 999);
+        let b = c.permuted_par(&two, 12345, 0, 999);
+        assert_eq!(a, b);
+        assert_eq!(a, c.permuted(12345, 0, 999));
+        // the permutation distribution is centred on E[I] = -1/(n-1)
+        let inf = permutation_inference(c.statistic(), &a);
+        assert!((inf.mean_sim + 1.0 / 49.0).abs() < 3.0 * inf.sd_sim / (999f64).sqrt() + 1e-3);
+        assert!(inf.p_sim > 0.0 && inf.p_sim <= 0.5 + 1e-12);
+    }
+
+    #[test]
+    fn folding_of_p_sim() {
+        let sims: Vec<f64> = (0..99).map(|i| i as f64).collect();
+        // observed above everything: larger = 0 -> p = 1/100
+        assert_eq!(permutation_inference(1000.0, &sims).p_sim, 0.01);
+        // observed below everything: larger = 99 folded to 0 -> 1/100
+        assert_eq!(permutation_inference(-1.0, &sims).p_sim, 0.01);
+        assert_eq!(permutation_inference(89.5, &sims).larger, 9);
+    }
+}
