@@ -25,17 +25,6 @@ fn coupling_degree_ab(u1: f64, u2: f64, a: f64, b: f64) -> Option<f64> {
     cpl::coupling2(u1, u2, a, b).or_raise("coupling_degree").map(|r| r.d)
 }
 
-extension_sql!(
-    r#"
-CREATE TYPE coupling_result AS (
-    c float8, -- coupling degree C, in [0, 1]
-    t float8, -- comprehensive coordination index T
-    d float8  -- coupling coordination degree D = sqrt(C * T)
-);
-"#,
-    name = "coupling_result_type",
-    bootstrap,
-);
 
 /// C, T and D for m >= 2 systems; `weights` NULL means 1/m each.
 #[pg_extern(immutable, parallel_safe)]

@@ -35,18 +35,25 @@ impl<T> OrRaise<T> for regecon_core::Result<T> {
     }
 }
 
-/// A `float8[]` argument as a plain vector; a NULL element is an error
-/// (22004) naming the argument and the element.
+/// Array elements as a plain vector; a NULL element is an error (22004)
+/// naming the argument and the element.
+fn dense_iter<T>(items: impl Iterator<Item = Option<T>>, func: &str, arg: &str) -> Vec<T> {
+    items
+        .enumerate()
+        .map(|(i, x)| {
+            x.unwrap_or_else(|| {
+                raise(func, Error::null_value(format!("{arg}[{}] is NULL; arrays must not contain NULLs", i + 1)))
+            })
+        })
+        .collect()
+}
+
+/// A `float8[]` argument as a vector (NULL elements: 22004).
 pub fn dense(arr: &Array<'_, f64>, func: &str, arg: &str) -> Vec<f64> {
-    let mut out = Vec::with_capacity(arr.len());
-    for (i, x) in arr.iter().enumerate() {
-        match x {
-            Some(x) => out.push(x),
-            None => raise(
-                func,
-                Error::null_value(format!("{arg}[{}] is NULL; arrays must not contain NULLs", i + 1)),
-            ),
-        }
-    }
-    out
+    dense_iter(arr.iter(), func, arg)
+}
+
+/// A `bigint[]` argument as a vector (NULL elements: 22004).
+pub fn dense_i64(arr: &Array<'_, i64>, func: &str, arg: &str) -> Vec<i64> {
+    dense_iter(arr.iter(), func, arg)
 }

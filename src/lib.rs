@@ -20,10 +20,20 @@
 
 mod aggregate;
 mod agglomeration;
+mod autocorrelation;
 mod coupling;
 mod entropy;
 mod errors;
+mod regclass;
+mod weights;
 mod resilience;
+mod types;
+
+/// Registers the settings (GUCs). Starts no threads.
+#[pgrx::pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    autocorrelation::register_settings();
+}
 
 #[cfg(test)]
 pub mod pg_test {

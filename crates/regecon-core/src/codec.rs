@@ -102,6 +102,7 @@ pub mod tag {
     pub const PAIRS: u8 = 3;
     pub const SHIFT_SHARE: u8 = 4;
     pub const ENTROPY: u8 = 5;
+    pub const UNIT_VALUES: u8 = 6;
 }
 
 #[cfg(test)]

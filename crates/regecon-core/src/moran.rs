@@ -211,9 +211,114 @@ pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
     }
 }
 
+/// Aggregate state of the spatial statistics: the (id, value) rows of the
+/// group and the call's options, which must be the same on every row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnitValues {
+    pub ids: Vec<i64>,
+    pub values: Vec<f64>,
+    /// Options as first seen: weights relation oid, permutations, seed, style
+    /// code (see [`crate::weights::Style`]).
+    pub options: Option<Options>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    pub weights: u32,
+    pub permutations: i64,
+    pub seed: i64,
+    pub style: u8,
+}
+
+impl UnitValues {
+    /// Adds a row; the options must equal those of earlier rows.
+    pub fn add(&mut self, id: i64, value: f64, options: Options) -> Result<()> {
+        self.check(options)?;
+        crate::error::finite(value, &format!("value of unit {id}"))?;
+        self.ids.push(id);
+        self.values.push(value);
+        Ok(())
+    }
+
+    fn check(&mut self, options: Options) -> Result<()> {
+        match self.options {
+            None => {
+                self.options = Some(options);
+                Ok(())
+            }
+            Some(o) if o == options => Ok(()),
+            Some(_) => Err(Error::invalid(
+                "weights, permutations, seed and style must be the same on every row of a group",
+            )),
+        }
+    }
+
+    pub fn merge(&mut self, other: &UnitValues) -> Result<()> {
+        if let Some(o) = other.options {
+            self.check(o)?;
+        }
+        self.ids.extend_from_slice(&other.ids);
+        self.values.extend_from_slice(&other.values);
+        Ok(())
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = crate::codec::Writer::new(crate::codec::tag::UNIT_VALUES, 48 + 16 * self.ids.len());
+        let o = self.options.unwrap_or(Options { weights: 0, permutations: -1, seed: 0, style: 0 });
+        w.u64(self.options.is_some() as u64)
+            .u64(o.weights as u64)
+            .u64(o.permutations as u64)
+            .u64(o.seed as u64)
+            .u64(o.style as u64)
+            .u64(self.ids.len() as u64);
+        self.ids.iter().for_each(|&i| {
+            w.u64(i as u64);
+        });
+        w.f64s(&self.values);
+        w.finish()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = crate::codec::Reader::new(bytes, crate::codec::tag::UNIT_VALUES)?;
+        let has = r.u64()? != 0;
+        let o = Options {
+            weights: r.u64()? as u32,
+            permutations: r.u64()? as i64,
+            seed: r.u64()? as i64,
+            style: r.u64()? as u8,
+        };
+        let n = r.u64()? as usize;
+        if n > bytes.len() / 8 {
+            return Err(Error::corrupt("aggregate state is truncated"));
+        }
+        let ids = (0..n).map(|_| r.u64().map(|x| x as i64)).collect::<Result<Vec<_>>>()?;
+        let values = r.f64s()?;
+        r.end()?;
+        if values.len() != ids.len() {
+            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
+        }
+        Ok(UnitValues { ids, values, options: has.then_some(o) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_values_state() {
+        let o = Options { weights: 16384, permutations: 999, seed: -5, style: 1 };
+        let mut a = UnitValues::default();
+        a.add(1, 2.5, o).unwrap();
+        let mut b = UnitValues::default();
+        b.add(-7, 1.0, o).unwrap();
+        a.merge(&UnitValues::from_bytes(&b.to_bytes()).unwrap()).unwrap();
+        assert_eq!(a.ids, vec![1, -7]);
+        assert_eq!(UnitValues::from_bytes(&a.to_bytes()).unwrap(), a);
+        assert!(a.add(3, 1.0, Options { seed: 6, ..o }).unwrap_err().message.contains("same on every row"));
+        assert!(a.add(3, f64::NAN, o).is_err());
+        assert_eq!(UnitValues::from_bytes(&UnitValues::default().to_bytes()).unwrap(), UnitValues::default());
+    }
 
     fn line(n: i64) -> Weights {
         let ids: Vec<i64> = (0..n).collect();

@@ -34,6 +34,24 @@ pub enum Style {
 }
 
 impl Style {
+    /// A one-byte code for aggregate states.
+    pub fn code(self) -> u8 {
+        match self {
+            Style::Original => 0,
+            Style::Binary => 1,
+            Style::Row => 2,
+        }
+    }
+
+    pub fn from_code(c: u8) -> Result<Style> {
+        match c {
+            0 => Ok(Style::Original),
+            1 => Ok(Style::Binary),
+            2 => Ok(Style::Row),
+            _ => Err(Error::corrupt(format!("unknown weights style code {c}"))),
+        }
+    }
+
     /// Parses a style name: `o`/`original`, `b`/`binary`, `r`/`w`/`row`.
     pub fn parse(s: &str) -> Result<Style> {
         match s.to_ascii_lowercase().as_str() {

@@ -1,0 +1,166 @@
+//! SQL: weights builders (`knn_weights`, `distance_band_weights`), transforms
+//! (`weights_transform`), validation (`weights_summary`) and GeoDa's formats
+//! (`read_gal`, `read_gwt`, `to_gal`, `to_gwt`). A weights relation is any
+//! table or view with columns `src bigint, dst bigint, weight float8`.
+//! Numerics: core `weights`.
+
+use crate::errors::{dense, dense_i64, OrRaise};
+use crate::regclass::{read_weights, RegClass};
+use pgrx::prelude::*;
+use regecon_core::weights::band::{band, min_threshold};
+use regecon_core::weights::coords::{Kernel, Metric};
+use regecon_core::weights::knn::{knn, Link};
+use regecon_core::weights::{gal, Style, Weights};
+
+fn rows(links: Vec<Link>) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+    TableIterator::new(links)
+}
+
+/// k nearest neighbours of each unit. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn knn_weights(
+    ids: Array<'_, i64>,
+    x: Array<'_, f64>,
+    y: Array<'_, f64>,
+    k: i32,
+    metric: default!(&str, "'euclidean'"),
+    binary: default!(bool, true),
+    power: default!(f64, 1.0),
+) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+    const F: &str = "knn_weights";
+    let metric = Metric::parse(metric).or_raise(F);
+    let kernel = Kernel::new(binary, power).or_raise(F);
+    if k < 1 {
+        crate::errors::raise(F, regecon_core::Error::invalid(format!("k must be at least 1, got {k}")));
+    }
+    let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
+    rows(knn(&ids, &x, &y, k as usize, metric, kernel).or_raise(F))
+}
+
+/// Units within `threshold` of each other (inclusive). STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn distance_band_weights(
+    ids: Array<'_, i64>,
+    x: Array<'_, f64>,
+    y: Array<'_, f64>,
+    threshold: f64,
+    metric: default!(&str, "'euclidean'"),
+    binary: default!(bool, true),
+    power: default!(f64, 1.0),
+) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+    const F: &str = "distance_band_weights";
+    let metric = Metric::parse(metric).or_raise(F);
+    let kernel = Kernel::new(binary, power).or_raise(F);
+    let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
+    rows(band(&ids, &x, &y, threshold, metric, kernel).or_raise(F))
+}
+
+/// The smallest distance band that leaves no unit without a neighbour. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn min_threshold_distance(x: Array<'_, f64>, y: Array<'_, f64>, metric: default!(&str, "'euclidean'")) -> f64 {
+    const F: &str = "min_threshold_distance";
+    let metric = Metric::parse(metric).or_raise(F);
+    min_threshold(&dense(&x, F, "x"), &dense(&y, F, "y"), metric).or_raise(F)
+}
+
+/// The units of a weights relation (src and dst), plus `ids` if given.
+fn load(weights: RegClass, ids: Option<Vec<i64>>, func: &str) -> Weights {
+    let links = read_weights(weights, func);
+    let mut units = ids.unwrap_or_default();
+    let mut seen: std::collections::HashSet<i64> = units.iter().copied().collect();
+    for &(s, d, _) in &links {
+        for u in [s, d] {
+            if seen.insert(u) {
+                units.push(u);
+            }
+        }
+    }
+    Weights::from_triples(&units, &links).or_raise(func)
+}
+
+/// The weights relation transformed: 'r' row-standardised, 'b' binary, 'o' as stored.
+#[pg_extern(stable, parallel_safe, strict)]
+fn weights_transform(weights: RegClass, style: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
+    const F: &str = "weights_transform";
+    let style = Style::parse(style).or_raise(F);
+    let w = load(weights, None, F).transform(style);
+    let ids = w.ids().to_vec();
+    let out: Vec<(i64, i64, f64)> = (0..w.n())
+        .flat_map(|i| {
+            let (c, v) = w.row(i);
+            c.iter().zip(v).map(|(&j, &x)| (ids[i], ids[j], x)).collect::<Vec<_>>()
+        })
+        .collect();
+    TableIterator::new(out)
+}
+
+/// n, links, islands, asymmetric pairs, neighbour counts and S0 of a weights
+/// relation; `ids` (optional) lists units that may have no link (islands).
+#[pg_extern(stable, parallel_safe)]
+fn weights_summary(
+    weights: RegClass,
+    ids: default!(Option<Array<'_, i64>>, "NULL"),
+) -> TableIterator<
+    'static,
+    (
+        name!(n, i64),
+        name!(links, i64),
+        name!(islands, i64),
+        name!(asymmetric_pairs, i64),
+        name!(min_neighbours, i32),
+        name!(mean_neighbours, f64),
+        name!(max_neighbours, i32),
+        name!(s0, f64),
+    ),
+> {
+    const F: &str = "weights_summary";
+    let ids = ids.map(|a| dense_i64(&a, F, "ids"));
+    let s = load(weights, ids, F).summary();
+    TableIterator::once((
+        s.n as i64,
+        s.links as i64,
+        s.islands as i64,
+        s.asymmetric_pairs as i64,
+        s.min_neighbours as i32,
+        s.mean_neighbours,
+        s.max_neighbours as i32,
+        s.s0,
+    ))
+}
+
+/// Links of a GAL file's text (weight 1). STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn read_gal(content: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
+    TableIterator::new(gal::parse_gal(content).or_raise("read_gal").0)
+}
+
+/// Links of a GWT file's text. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn read_gwt(content: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
+    TableIterator::new(gal::parse_gwt(content).or_raise("read_gwt"))
+}
+
+fn triples(w: &Weights) -> Vec<(i64, i64, f64)> {
+    let ids = w.ids();
+    (0..w.n())
+        .flat_map(|i| {
+            let (c, v) = w.row(i);
+            c.iter().zip(v).map(|(&j, &x)| (ids[i], ids[j], x)).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A weights relation as GAL text (binary: weights are dropped).
+#[pg_extern(stable, parallel_safe)]
+fn to_gal(weights: RegClass, ids: default!(Option<Array<'_, i64>>, "NULL")) -> String {
+    let ids = ids.map(|a| dense_i64(&a, "to_gal", "ids"));
+    let w = load(weights, ids, "to_gal");
+    gal::write_gal(w.ids(), &triples(&w))
+}
+
+/// A weights relation as GWT text with GeoDa's header.
+#[pg_extern(stable, parallel_safe, strict)]
+fn to_gwt(weights: RegClass, layer: default!(&str, "'regecon'"), id_variable: default!(&str, "'id'")) -> String {
+    let w = load(weights, None, "to_gwt");
+    gal::write_gwt(w.n(), &triples(&w), layer, id_variable)
+}
