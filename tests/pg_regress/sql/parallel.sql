@@ -21,15 +21,6 @@ UNION ALL SELECT 'entropy_w' || k, NULL, g[k]
           FROM (SELECT cedi_entropy(ARRAY[v, w, x3]) AS g FROM big) s, generate_series(1, 3) k
 UNION ALL SELECT 'entropy_e' || k, NULL, e[k]
           FROM (SELECT indicator_entropy(ARRAY[v, w, x3]) AS e FROM big) s, generate_series(1, 3) k;
--- number of partial (parallel worker) aggregate nodes in the plan of a query
-CREATE FUNCTION partial_aggs(q text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE line text; n int := 0;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-        IF line ~ 'Partial (Hash|Group)?Aggregate' THEN n := n + 1; END IF;
-    END LOOP;
-    RETURN n;
-END $$;
 
 SET max_parallel_workers_per_gather = 0;
 SELECT partial_aggs('SELECT * FROM all_aggs') AS partial_aggregates_serial;
