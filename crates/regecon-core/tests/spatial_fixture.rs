@@ -94,3 +94,115 @@ fn knn_neighbours_match_libpysal() {
         }
     }
 }
+
+fn values(fx: &Value, var: &str) -> Vec<f64> {
+    fx["variables"][var].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()
+}
+
+fn arr(v: &Value) -> Vec<f64> {
+    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+}
+
+fn check(what: &str, got: f64, want: f64, tol: f64) -> usize {
+    let e = rel(got, want);
+    // values that are 0 up to rounding (z near 0) are compared absolutely
+    let ok = e < tol || (got - want).abs() < 1e-13;
+    assert!(ok, "{what}: {got} vs {want} ({e:e})");
+    1
+}
+
+#[test]
+fn geary_and_getis_ord_g_match_peers() {
+    use regecon_core::geary::geary;
+    use regecon_core::getis_ord::global_g;
+    let mut n = 0;
+    for name in ["usjoin", "mexico", "stl"] {
+        let fx = load(name);
+        for style in ["r", "b"] {
+            let w = weights(&fx, "gal", style);
+            for (var, res) in fx["geary"]["gal"][style].as_object().unwrap() {
+                let g = geary(&w, &values(&fx, var)).unwrap();
+                let (e, s) = (&res["esda"], &res["spdep"]);
+                let tag = format!("{name} {style} {var} geary");
+                for (k, v) in [("C", g.c), ("EC", g.expected), ("VC_norm", g.variance_norm), ("VC_rand", g.variance_rand.unwrap())] {
+                    n += check(&tag, v, e[k].as_f64().unwrap(), 1e-12);
+                    n += check(&tag, v, s[k].as_f64().unwrap(), 1e-12);
+                }
+                n += check(&tag, g.z_norm, e["z_norm"].as_f64().unwrap(), 1e-12);
+                n += check(&tag, -g.z_rand.unwrap(), s["std_deviate_rand"].as_f64().unwrap(), 1e-12);
+                n += check(&tag, g.p_norm, s["p_two_sided_norm"].as_f64().unwrap(), 1e-11);
+                n += check(&tag, g.p_rand.unwrap(), 2.0 * e["p_rand"].as_f64().unwrap(), 1e-11);
+            }
+        }
+        let w = weights(&fx, "gal", "b");
+        for (var, res) in fx["getis_ord_g"]["gal"]["b"].as_object().unwrap() {
+            let g = global_g(&w, &values(&fx, var)).unwrap();
+            let (e, s) = (&res["esda"], &res["spdep"]);
+            let tag = format!("{name} {var} G");
+            for (k, v) in [("G", g.g), ("EG", g.expected), ("VG", g.variance), ("z_norm", g.z)] {
+                // Var[G] is a difference of nearly equal terms: peers agree to ~1e-12
+                n += check(&tag, v, e[k].as_f64().unwrap(), 1e-11);
+                n += check(&tag, v, s[k].as_f64().unwrap(), 1e-11);
+            }
+            n += check(&tag, g.p, s["p_two_sided"].as_f64().unwrap(), 1e-10);
+        }
+    }
+    println!("{n} Geary and Getis-Ord G figures match");
+}
+
+#[test]
+fn local_statistics_match_peers() {
+    use regecon_core::getis_ord::local_g_star;
+    use regecon_core::local_moran::LocalMoran;
+    let mut n = 0;
+    for name in ["usjoin", "mexico", "stl"] {
+        let fx = load(name);
+        for style in ["r", "b"] {
+            let w = weights(&fx, "gal", style);
+            if let Some(cases) = fx["local_moran"]["gal"][style].as_object() {
+                for (var, res) in cases {
+                    let l = LocalMoran::new(&w, &values(&fx, var)).unwrap().analytic();
+                    let (e, s) = (&res["esda"], &res["spdep"]["mlvar_true_conditional_true"]);
+                    let q = arr(&e["q"]);
+                    for i in 0..l.len() {
+                        let tag = format!("{name} {style} {var} lisa {i}");
+                        n += check(&tag, l[i].ii, arr(&e["Is"])[i], 1e-12);
+                        n += check(&tag, l[i].expected, arr(&e["EIc"])[i], 1e-12);
+                        n += check(&tag, l[i].variance, arr(&e["VIc"])[i], 1e-12);
+                        n += check(&tag, l[i].z, arr(&s["Z_Ii"])[i], 1e-11);
+                        n += check(&tag, l[i].p, arr(&s["p_two_sided"])[i], 1e-10);
+                        let want_q = ["HH", "LH", "LL", "HL"][q[i] as usize - 1];
+                        assert_eq!(l[i].quadrant, want_q, "{tag}");
+                    }
+                }
+            }
+            if let Some(cases) = fx["local_gstar"]["gal"][style].as_object() {
+                for (var, res) in cases {
+                    let st = if style == "r" { Style::Row } else { Style::Binary };
+                    let g = local_g_star(&weights(&fx, "gal", "b"), st, &values(&fx, var)).unwrap();
+                    let (e, s) = (&res["esda"], &res["spdep"]);
+                    for i in 0..g.len() {
+                        let tag = format!("{name} {style} {var} G* {i}");
+                        n += check(&tag, g[i].g, arr(&e["Gs"])[i], 1e-12);
+                        n += check(&tag, g[i].z, arr(&s["Z"])[i], 1e-11);
+                        if style == "b" {
+                            n += check(&tag, g[i].z, arr(&e["Zs"])[i], 1e-11);
+                            n += check(&tag, g[i].expected, arr(&e["EGs"])[i], 1e-12);
+                            n += check(&tag, g[i].variance, arr(&e["VGs"])[i], 1e-11);
+                        }
+                    }
+                }
+            }
+        }
+        for style in ["r", "b"] {
+            let w = weights(&fx, "gal", style);
+            let Some(cases) = fx["moran_bv"]["gal"][style].as_object() else { continue };
+            for (pair, res) in cases {
+                let (x, y) = pair.split_once(',').unwrap();
+                let b = regecon_core::moran::Bivariate::new(&w, &values(&fx, x), &values(&fx, y)).unwrap();
+                n += check(&format!("{name} {style} {pair} BV"), b.statistic(), res["esda"]["I"].as_f64().unwrap(), 1e-12);
+            }
+        }
+    }
+    println!("{n} local and bivariate figures match");
+}
