@@ -51,7 +51,8 @@ impl AggState for UnitValues {
 const F: &str = "morans_i";
 
 #[allow(clippy::too_many_arguments)]
-fn trans(
+pub fn trans(
+    func: &str,
     state: Option<Internal>,
     id: Option<i64>,
     value: Option<f64>,
@@ -61,17 +62,28 @@ fn trans(
     style: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    let Some(weights) = weights else { raise(F, Error::invalid("weights must not be NULL")) };
+    let options = options(func, weights, permutations, seed, style);
+    let (Some(id), Some(value)) = (id, value) else { return state }; // rows with NULL id or value are skipped
+    aggregate::trans::<UnitValues>(state, fcinfo, func, |s| s.add(id, value, options))
+}
+
+/// Checks and packs the per-call options of a spatial aggregate.
+pub fn options(
+    func: &str,
+    weights: Option<RegClass>,
+    permutations: Option<i32>,
+    seed: Option<i64>,
+    style: Option<&str>,
+) -> Options {
+    let Some(weights) = weights else { raise(func, Error::invalid("weights must not be NULL")) };
     let (Some(permutations), Some(seed), Some(style)) = (permutations, seed, style) else {
-        raise(F, Error::invalid("permutations, seed and style must not be NULL"))
+        raise(func, Error::invalid("permutations, seed and style must not be NULL"))
     };
     if !(0..=MAX_PERMUTATIONS).contains(&permutations) {
-        raise(F, Error::invalid(format!("permutations must be between 0 and {MAX_PERMUTATIONS}, got {permutations}")));
+        raise(func, Error::invalid(format!("permutations must be between 0 and {MAX_PERMUTATIONS}, got {permutations}")));
     }
-    let style = Style::parse(style).or_raise(F);
-    let (Some(id), Some(value)) = (id, value) else { return state }; // rows with NULL id or value are skipped
-    let options = Options { weights: weights.0.to_u32(), permutations: permutations as i64, seed, style: style.code() };
-    aggregate::trans::<UnitValues>(state, fcinfo, F, |s| s.add(id, value, options))
+    let style = Style::parse(style).or_raise(func);
+    Options { weights: weights.0.to_u32(), permutations: permutations as i64, seed, style: style.code() }
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -82,7 +94,7 @@ fn morans_i_trans(
     weights: Option<RegClass>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans(state, id, value, weights, Some(0), Some(0), Some("r"), fcinfo)
+    trans(F, state, id, value, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -95,7 +107,7 @@ fn morans_i_perm_trans(
     seed: Option<i64>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans(state, id, value, weights, permutations, seed, Some("r"), fcinfo)
+    trans(F, state, id, value, weights, permutations, seed, Some("r"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -110,7 +122,7 @@ fn morans_i_style_trans(
     style: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans(state, id, value, weights, permutations, seed, style, fcinfo)
+    trans(F, state, id, value, weights, permutations, seed, style, fcinfo)
 }
 
 parallel_support!(UnitValues, morans_i_combine, morans_i_serialize, morans_i_deserialize, "morans_i");
@@ -128,9 +140,9 @@ fn pool(work_items: u64) -> rayon::ThreadPool {
         .unwrap_or_else(|e| error!("{F}: cannot start worker threads: {e}"))
 }
 
-/// Permuted statistics, computed on the pool in slices; the calling (main)
-/// thread checks for interrupts between slices.
-fn permute(ctx: &Context<'_>, permutations: u64, seed: u64) -> Vec<f64> {
+/// Permuted statistics, computed on the pool in slices by `run(pool, first,
+/// count)`; the calling (main) thread checks for interrupts between slices.
+pub fn permute(permutations: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>) -> Vec<f64> {
     let pool = pool(permutations / 32 + 1);
     let slice = 64 * pool.current_num_threads() as u64;
     let mut out = Vec::with_capacity(permutations as usize);
@@ -138,53 +150,94 @@ fn permute(ctx: &Context<'_>, permutations: u64, seed: u64) -> Vec<f64> {
     while done < permutations {
         check_for_interrupts!();
         let count = slice.min(permutations - done);
-        out.extend(ctx.permuted_par(&pool, seed, done, count));
+        out.extend(run(&pool, done, count));
         done += count;
     }
     out
 }
 
+/// Per-unit simulations (local statistics) on the pool in slices of units,
+/// checking for interrupts between slices on the main thread.
+pub fn permute_units<T: Send>(n: usize, run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>) -> Vec<T> {
+    let pool = pool(n as u64);
+    let slice = 8 * pool.current_num_threads();
+    let mut out = Vec::with_capacity(n);
+    let mut done = 0;
+    while done < n {
+        check_for_interrupts!();
+        let count = slice.min(n - done);
+        out.extend(run(&pool, done, count));
+        done += count;
+    }
+    out
+}
+
+/// The group's rows and its weights (read, matched to the ids, transformed).
+pub fn group_weights(r: &UnitValues, func: &str) -> (Options, Weights) {
+    let opts = r.options.expect("a state with rows has options");
+    let links = read_weights(RegClass(pg_sys::Oid::from(opts.weights)), func);
+    let style = Style::from_code(opts.style).or_raise(func);
+    (opts, Weights::from_triples(&r.ids, &links).or_raise(func).transform(style))
+}
+
+/// Sets the fields of a composite result by name.
+pub fn set_fields<'a>(
+    t: &mut PgHeapTuple<'a, pgrx::AllocatedByRust>,
+    func: &str,
+    ints: &[(&str, Option<i32>)],
+    floats: &[(&str, Option<f64>)],
+) {
+    for (k, v) in ints {
+        t.set_by_name(k, *v).unwrap_or_else(|e| error!("{func}: {k}: {e}"));
+    }
+    for (k, v) in floats {
+        t.set_by_name(k, *v).unwrap_or_else(|e| error!("{func}: {k}: {e}"));
+    }
+}
+
+pub fn new_result(type_name: &str, func: &str) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
+    PgHeapTuple::new_composite_type(type_name).unwrap_or_else(|e| error!("{func}: type {type_name} is missing: {e}"))
+}
+
 #[pg_extern(stable, parallel_safe)]
 fn morans_i_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "moran_result")> {
     let r = aggregate::finish::<UnitValues, _>(state, F, |s| Ok(Some(s.clone())))?;
-    let opts = r.options?;
-    let links = read_weights(RegClass(pg_sys::Oid::from(opts.weights)), F);
-    let style = Style::from_code(opts.style).or_raise(F);
-    let w: Weights = Weights::from_triples(&r.ids, &links).or_raise(F).transform(style);
+    let (opts, w) = group_weights(&r, F);
     let ctx = Context::new(&w, &r.values).or_raise(F);
     let m = ctx.analytic();
-    let sim = (opts.permutations > 0)
-        .then(|| permutation_inference(m.i, &permute(&ctx, opts.permutations as u64, opts.seed as u64)));
-
-    let mut t = PgHeapTuple::new_composite_type("moran_result")
-        .unwrap_or_else(|e| error!("{F}: type moran_result is missing: {e}"));
-    let set_i = |t: &mut PgHeapTuple<'_, _>, k: &str, v: Option<i32>| {
-        t.set_by_name(k, v).unwrap_or_else(|e| error!("{F}: {k}: {e}"))
-    };
-    set_i(&mut t, "n", Some(m.n as i32));
-    set_i(&mut t, "islands", Some(m.islands as i32));
-    set_i(&mut t, "permutations", sim.as_ref().map(|s| s.permutations as i32));
-    let floats = [
-        ("i", Some(m.i)),
-        ("expected", Some(m.expected)),
-        ("variance_norm", Some(m.variance_norm)),
-        ("z_norm", Some(m.z_norm)),
-        ("p_norm", Some(m.p_norm)),
-        ("variance_rand", m.variance_rand),
-        ("z_rand", m.z_rand),
-        ("p_rand", m.p_rand),
-        ("mean_sim", sim.as_ref().map(|s| s.mean_sim)),
-        ("sd_sim", sim.as_ref().map(|s| s.sd_sim)),
-        ("z_sim", sim.as_ref().map(|s| s.z_sim)),
-        ("p_sim", sim.as_ref().map(|s| s.p_sim)),
-        ("p_z_sim", sim.as_ref().map(|s| s.p_z_sim)),
-    ];
-    for (k, v) in floats {
-        t.set_by_name(k, v).unwrap_or_else(|e| error!("{F}: {k}: {e}"));
-    }
+    let sim = (opts.permutations > 0).then(|| {
+        let sims = permute(opts.permutations as u64, |pool, first, count| {
+            ctx.permuted_par(pool, opts.seed as u64, first, count)
+        });
+        permutation_inference(m.i, &sims)
+    });
+    let mut t = new_result("moran_result", F);
+    set_fields(
+        &mut t,
+        F,
+        &[
+            ("n", Some(m.n as i32)),
+            ("islands", Some(m.islands as i32)),
+            ("permutations", sim.as_ref().map(|s| s.permutations as i32)),
+        ],
+        &[
+            ("i", Some(m.i)),
+            ("expected", Some(m.expected)),
+            ("variance_norm", Some(m.variance_norm)),
+            ("z_norm", Some(m.z_norm)),
+            ("p_norm", Some(m.p_norm)),
+            ("variance_rand", m.variance_rand),
+            ("z_rand", m.z_rand),
+            ("p_rand", m.p_rand),
+            ("mean_sim", sim.as_ref().map(|s| s.mean_sim)),
+            ("sd_sim", sim.as_ref().map(|s| s.sd_sim)),
+            ("z_sim", sim.as_ref().map(|s| s.z_sim)),
+            ("p_sim", sim.as_ref().map(|s| s.p_sim)),
+            ("p_z_sim", sim.as_ref().map(|s| s.p_z_sim)),
+        ],
+    );
     Some(t)
 }
-
 
 extension_sql!(
     r#"

@@ -24,6 +24,8 @@ mod autocorrelation;
 mod coupling;
 mod entropy;
 mod errors;
+mod geary_getis;
+mod local;
 mod regclass;
 mod weights;
 mod resilience;

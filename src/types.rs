@@ -28,6 +28,27 @@ CREATE TYPE moran_result AS (
     p_sim float8,           -- pseudo p: (larger + 1) / (permutations + 1), GeoDa and esda
     p_z_sim float8          -- one-sided normal p of z_sim, as esda's p_z_sim
 );
+
+CREATE TYPE geary_result AS (
+    n int, islands int,
+    c float8,               -- Geary's C
+    expected float8,        -- E[C] = 1
+    variance_norm float8, z_norm float8, p_norm float8,   -- z = (C - 1) / sd, p two-sided
+    variance_rand float8, z_rand float8, p_rand float8
+);
+
+CREATE TYPE getis_ord_result AS (
+    n int, islands int,
+    g float8,               -- Getis-Ord G
+    expected float8,        -- E[G] = S0 / (n (n - 1))
+    variance float8, z float8, p float8                  -- p two-sided
+);
+
+CREATE TYPE bivariate_moran_result AS (
+    n int, islands int,
+    i float8,               -- x against the spatial lag of y
+    permutations int, mean_sim float8, sd_sim float8, z_sim float8, p_sim float8, p_z_sim float8
+);
 "#,
     name = "result_types",
     bootstrap,

@@ -299,6 +299,8 @@ pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
 pub struct UnitValues {
     pub ids: Vec<i64>,
     pub values: Vec<f64>,
+    /// A second value per row, for bivariate statistics (empty otherwise).
+    pub values2: Vec<f64>,
     /// Options as first seen: weights relation oid, permutations, seed, style
     /// code (see [`crate::weights::Style`]).
     pub options: Option<Options>,
@@ -322,6 +324,14 @@ impl UnitValues {
         Ok(())
     }
 
+    /// Adds a row with two values (bivariate statistics).
+    pub fn add2(&mut self, id: i64, x: f64, y: f64, options: Options) -> Result<()> {
+        crate::error::finite(y, &format!("y of unit {id}"))?;
+        self.add(id, x, options)?;
+        self.values2.push(y);
+        Ok(())
+    }
+
     fn check(&mut self, options: Options) -> Result<()> {
         match self.options {
             None => {
@@ -341,6 +351,7 @@ impl UnitValues {
         }
         self.ids.extend_from_slice(&other.ids);
         self.values.extend_from_slice(&other.values);
+        self.values2.extend_from_slice(&other.values2);
         Ok(())
     }
 
@@ -356,7 +367,7 @@ impl UnitValues {
         self.ids.iter().for_each(|&i| {
             w.u64(i as u64);
         });
-        w.f64s(&self.values);
+        w.f64s(&self.values).f64s(&self.values2);
         w.finish()
     }
 
@@ -375,11 +386,12 @@ impl UnitValues {
         }
         let ids = (0..n).map(|_| r.u64().map(|x| x as i64)).collect::<Result<Vec<_>>>()?;
         let values = r.f64s()?;
+        let values2 = r.f64s()?;
         r.end()?;
-        if values.len() != ids.len() {
+        if values.len() != ids.len() || !(values2.is_empty() || values2.len() == ids.len()) {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
-        Ok(UnitValues { ids, values, options: has.then_some(o) })
+        Ok(UnitValues { ids, values, values2, options: has.then_some(o) })
     }
 }
 
@@ -400,6 +412,9 @@ mod tests {
         assert!(a.add(3, 1.0, Options { seed: 6, ..o }).unwrap_err().message.contains("same on every row"));
         assert!(a.add(3, f64::NAN, o).is_err());
         assert_eq!(UnitValues::from_bytes(&UnitValues::default().to_bytes()).unwrap(), UnitValues::default());
+        let mut c = UnitValues::default();
+        c.add2(4, 1.0, 2.0, o).unwrap();
+        assert_eq!(UnitValues::from_bytes(&c.to_bytes()).unwrap().values2, vec![2.0]);
     }
 
     fn line(n: i64) -> Weights {

@@ -162,3 +162,69 @@ SELECT (SELECT count(*) FROM read_gal(to_gal('w_us'))) AS gal_links,
        (SELECT count(*) FROM (SELECT * FROM read_gal(to_gal('w_us')) EXCEPT SELECT * FROM w_us) d) AS gal_differences,
        (SELECT count(*) FROM (SELECT * FROM read_gwt(to_gwt('w_knn')) EXCEPT SELECT src, dst, weight FROM w_knn) d) AS gwt_differences;
 SELECT sqlstate_of($$SELECT * FROM read_gal(E'2\n0 1\n1\n')$$);
+
+-- Geary's C and Getis-Ord G (global), against esda and spdep
+CREATE TABLE fxall AS
+SELECT 'usjoin' AS dataset, :'usjoin'::jsonb AS j UNION ALL SELECT 'mexico', :'mexico'::jsonb UNION ALL SELECT 'stl', :'stl'::jsonb;
+SELECT o.dataset, o.variable, o.style,
+       greatest(rel_err((g).c, (m ->> 'C')::float8), rel_err((g).variance_norm, (m ->> 'VC_norm')::float8),
+                rel_err((g).variance_rand, (m ->> 'VC_rand')::float8), rel_err((g).z_norm, (m ->> 'z_norm')::float8),
+                rel_err((g).z_rand, (m ->> 'z_rand')::float8)) < 1e-12 AS geary_esda_1e_12,
+       rel_err((g).p_norm, (sp ->> 'p_two_sided_norm')::float8) < 1e-10 AS p_two_sided_spdep
+FROM (SELECT dataset, variable, s.style, gearys_c(id, value, f.w::regclass, s.style) AS g
+      FROM obs JOIN fx f USING (dataset), (VALUES ('r'), ('b')) s(style)
+      GROUP BY dataset, variable, s.style, f.w) o
+JOIN fxall a USING (dataset),
+     LATERAL (SELECT a.j -> 'geary' -> 'gal' -> o.style -> o.variable -> 'esda' AS m,
+                     a.j -> 'geary' -> 'gal' -> o.style -> o.variable -> 'spdep' AS sp) x
+ORDER BY 1, 2, 3;
+SELECT o.dataset, o.variable,
+       rel_err((g).g, (m ->> 'G')::float8) < 1e-12 AS g_1e_12,
+       rel_err((g).variance, (m ->> 'VG')::float8) < 1e-11 AS var_1e_11,
+       rel_err((g).z, (m ->> 'z_norm')::float8) < 1e-11 AS z_1e_11,
+       rel_err((g).p, (sp ->> 'p_two_sided')::float8) < 1e-10 AS p_two_sided_spdep
+FROM (SELECT dataset, variable, getis_ord_g(id, value, f.w::regclass) AS g
+      FROM obs JOIN fx f USING (dataset) GROUP BY dataset, variable, f.w) o,
+     LATERAL (SELECT (CASE o.dataset WHEN 'usjoin' THEN :'usjoin'::jsonb WHEN 'mexico' THEN :'mexico'::jsonb ELSE :'stl'::jsonb END)
+                     -> 'getis_ord_g' -> 'gal' -> 'b' -> o.variable AS gm) j,
+     LATERAL (SELECT j.gm -> 'esda' AS m, j.gm -> 'spdep' AS sp) x
+ORDER BY 1, 2;
+SELECT sqlstate_of($$SELECT getis_ord_g(id, value - 1000, 'w_us') FROM obs WHERE dataset = 'usjoin' AND variable = '1929'$$);
+
+-- Bivariate Moran (x against the lag of y), against esda's Moran_BV
+SELECT rel_err((bivariate_morans_i(a.id, a.value, b.value, 'w_us')).i,
+               (:'usjoin'::jsonb -> 'moran_bv' -> 'gal' -> 'r' -> '1929,2009' -> 'esda' ->> 'I')::float8) < 1e-12 AS bv_equals_esda,
+       (bivariate_morans_i(a.id, a.value, b.value, 'w_us', 999, 3)).p_sim AS p_sim
+FROM obs a JOIN obs b ON b.dataset = a.dataset AND b.id = a.id AND b.variable = '2009'
+WHERE a.dataset = 'usjoin' AND a.variable = '1929';
+
+-- Local Moran (LISA) and G*_i for every year in one query
+CREATE TABLE lisa AS
+SELECT s.variable, l.*
+FROM (SELECT variable, array_agg(id ORDER BY id) AS ids, array_agg(value ORDER BY id) AS v
+      FROM obs WHERE dataset = 'usjoin' GROUP BY variable) s,
+     LATERAL local_moran(s.ids, s.v, 'w_us', 99, 11) l;
+SELECT variable, count(*) AS units,
+       max(rel_err(ii, (e -> 'Is' ->> id::int)::float8)) < 1e-12 AS ii_esda,
+       max(rel_err(expected, (e -> 'EIc' ->> id::int)::float8)) < 1e-12 AS e_esda,
+       max(rel_err(variance, (e -> 'VIc' ->> id::int)::float8)) < 1e-12 AS var_esda,
+       max(abs(z - (sp -> 'Z_Ii' ->> id::int)::float8)) < 1e-12 AS z_spdep,
+       bool_and(quadrant = (ARRAY['HH', 'LH', 'LL', 'HL'])[(e -> 'q' ->> id::int)::int]) AS quadrant_esda,
+       bool_and(p_sim > 0 AND p_sim <= 0.5) AS p_sim_ok
+FROM lisa,
+     LATERAL (SELECT :'usjoin'::jsonb -> 'local_moran' -> 'gal' -> 'r' -> variable -> 'esda' AS e,
+                     :'usjoin'::jsonb -> 'local_moran' -> 'gal' -> 'r' -> variable -> 'spdep' -> 'mlvar_true_conditional_true' AS sp) j
+GROUP BY variable ORDER BY variable;
+SELECT variable, quadrant, count(*) FROM lisa WHERE variable = '2009' GROUP BY 1, 2 ORDER BY 2;
+SELECT s.style, count(*) AS units,
+       max(rel_err(g.g, (j.e -> 'Gs' ->> g.id::int)::float8)) < 1e-12 AS g_esda,
+       max(abs(g.z - (j.sp -> 'Z' ->> g.id::int)::float8)) < 1e-11 AS z_spdep
+FROM (VALUES ('b'), ('r')) s(style),
+     (SELECT array_agg(id ORDER BY id) AS ids, array_agg(value ORDER BY id) AS v
+      FROM obs WHERE dataset = 'usjoin' AND variable = '1929') a,
+     LATERAL local_g_star(a.ids, a.v, 'w_us', s.style) g,
+     LATERAL (SELECT :'usjoin'::jsonb -> 'local_gstar' -> 'gal' -> s.style -> '1929' -> 'esda' AS e,
+                     :'usjoin'::jsonb -> 'local_gstar' -> 'gal' -> s.style -> '1929' -> 'spdep' AS sp) j
+GROUP BY s.style ORDER BY 1;
+SELECT sqlstate_of($$SELECT * FROM local_moran(ARRAY[1, 2]::bigint[], ARRAY[1.0], 'w_us')$$);
+SELECT sqlstate_of($$SELECT * FROM local_moran(ARRAY[0, 1, 2]::bigint[], ARRAY[1.0, 2, 3], 'w_us')$$);

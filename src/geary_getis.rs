@@ -1,0 +1,217 @@
+//! SQL: `gearys_c` and `getis_ord_g` (global aggregates) and
+//! `bivariate_morans_i`. They share the state and plumbing of `morans_i`
+//! (autocorrelation.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
+
+use crate::aggregate;
+use crate::autocorrelation::{group_weights, new_result, options, permute, set_fields, trans};
+use crate::errors::OrRaise;
+use crate::regclass::RegClass;
+use pgrx::prelude::*;
+use pgrx::Internal;
+use regecon_core::geary::geary;
+use regecon_core::getis_ord::global_g;
+use regecon_core::moran::{permutation_inference, Bivariate, UnitValues};
+
+const GEARY: &str = "gearys_c";
+const GETIS: &str = "getis_ord_g";
+const BV: &str = "bivariate_morans_i";
+
+#[pg_extern(immutable, parallel_safe)]
+fn gearys_c_trans(
+    state: Option<Internal>,
+    id: Option<i64>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans(GEARY, state, id, value, weights, Some(0), Some(0), Some("r"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn getis_ord_g_trans(
+    state: Option<Internal>,
+    id: Option<i64>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans(GETIS, state, id, value, weights, Some(0), Some(0), Some("b"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn spatial_style_trans(
+    state: Option<Internal>,
+    id: Option<i64>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    style: Option<&str>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans("spatial aggregate", state, id, value, weights, Some(0), Some(0), style, fcinfo)
+}
+
+#[pg_extern(stable, parallel_safe)]
+fn gearys_c_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "geary_result")> {
+    let r = aggregate::finish::<UnitValues, _>(state, GEARY, |s| Ok(Some(s.clone())))?;
+    let (_, w) = group_weights(&r, GEARY);
+    let g = geary(&w, &r.values).or_raise(GEARY);
+    let mut t = new_result("geary_result", GEARY);
+    set_fields(
+        &mut t,
+        GEARY,
+        &[("n", Some(g.n as i32)), ("islands", Some(w.islands() as i32))],
+        &[
+            ("c", Some(g.c)),
+            ("expected", Some(g.expected)),
+            ("variance_norm", Some(g.variance_norm)),
+            ("z_norm", Some(g.z_norm)),
+            ("p_norm", Some(g.p_norm)),
+            ("variance_rand", g.variance_rand),
+            ("z_rand", g.z_rand),
+            ("p_rand", g.p_rand),
+        ],
+    );
+    Some(t)
+}
+
+#[pg_extern(stable, parallel_safe)]
+fn getis_ord_g_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "getis_ord_result")> {
+    let r = aggregate::finish::<UnitValues, _>(state, GETIS, |s| Ok(Some(s.clone())))?;
+    let (_, w) = group_weights(&r, GETIS);
+    let g = global_g(&w, &r.values).or_raise(GETIS);
+    let mut t = new_result("getis_ord_result", GETIS);
+    set_fields(
+        &mut t,
+        GETIS,
+        &[("n", Some(g.n as i32)), ("islands", Some(w.islands() as i32))],
+        &[
+            ("g", Some(g.g)),
+            ("expected", Some(g.expected)),
+            ("variance", Some(g.variance)),
+            ("z", Some(g.z)),
+            ("p", Some(g.p)),
+        ],
+    );
+    Some(t)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bv_trans(
+    state: Option<Internal>,
+    id: Option<i64>,
+    x: Option<f64>,
+    y: Option<f64>,
+    weights: Option<RegClass>,
+    permutations: Option<i32>,
+    seed: Option<i64>,
+    style: Option<&str>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    let o = options(BV, weights, permutations, seed, style);
+    let (Some(id), Some(x), Some(y)) = (id, x, y) else { return state };
+    aggregate::trans::<UnitValues>(state, fcinfo, BV, |s| s.add2(id, x, y, o))
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn bivariate_morans_i_trans(
+    state: Option<Internal>,
+    id: Option<i64>,
+    x: Option<f64>,
+    y: Option<f64>,
+    weights: Option<RegClass>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    bv_trans(state, id, x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn bivariate_morans_i_perm_trans(
+    state: Option<Internal>,
+    id: Option<i64>,
+    x: Option<f64>,
+    y: Option<f64>,
+    weights: Option<RegClass>,
+    permutations: Option<i32>,
+    seed: Option<i64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    bv_trans(state, id, x, y, weights, permutations, seed, Some("r"), fcinfo)
+}
+
+#[pg_extern(stable, parallel_safe)]
+fn bivariate_morans_i_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "bivariate_moran_result")> {
+    let r = aggregate::finish::<UnitValues, _>(state, BV, |s| Ok(Some(s.clone())))?;
+    let (opts, w) = group_weights(&r, BV);
+    let b = Bivariate::new(&w, &r.values, &r.values2).or_raise(BV);
+    let i = b.statistic();
+    let sim = (opts.permutations > 0).then(|| {
+        let sims = permute(opts.permutations as u64, |pool, first, count| {
+            b.permuted_par(pool, opts.seed as u64, first, count)
+        });
+        permutation_inference(i, &sims)
+    });
+    let mut t = new_result("bivariate_moran_result", BV);
+    set_fields(
+        &mut t,
+        BV,
+        &[
+            ("n", Some(r.ids.len() as i32)),
+            ("islands", Some(w.islands() as i32)),
+            ("permutations", sim.as_ref().map(|s| s.permutations as i32)),
+        ],
+        &[
+            ("i", Some(i)),
+            ("mean_sim", sim.as_ref().map(|s| s.mean_sim)),
+            ("sd_sim", sim.as_ref().map(|s| s.sd_sim)),
+            ("z_sim", sim.as_ref().map(|s| s.z_sim)),
+            ("p_sim", sim.as_ref().map(|s| s.p_sim)),
+            ("p_z_sim", sim.as_ref().map(|s| s.p_z_sim)),
+        ],
+    );
+    Some(t)
+}
+
+extension_sql!(
+    r#"
+CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass) (
+    SFUNC = gearys_c_trans, STYPE = internal, FINALFUNC = gearys_c_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass, style text) (
+    SFUNC = spatial_style_trans, STYPE = internal, FINALFUNC = gearys_c_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass) (
+    SFUNC = getis_ord_g_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass, style text) (
+    SFUNC = spatial_style_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass) (
+    SFUNC = bivariate_morans_i_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = bivariate_morans_i_perm_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE gearys_c(bigint, float8, regclass) IS 'Geary''s C with analytic inference (row-standardised weights)';
+COMMENT ON AGGREGATE getis_ord_g(bigint, float8, regclass) IS 'Getis-Ord global G with analytic inference (binary weights)';
+COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
+'Bivariate Moran''s I of x against the spatial lag of y (row-standardised weights)';
+"#,
+    name = "geary_getis_aggregates",
+    requires = [
+        "morans_i_aggregates", gearys_c_trans, getis_ord_g_trans, spatial_style_trans, gearys_c_final,
+        getis_ord_g_final, bivariate_morans_i_trans, bivariate_morans_i_perm_trans, bivariate_morans_i_final
+    ],
+);

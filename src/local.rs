@@ -1,0 +1,90 @@
+//! SQL: local statistics per unit, as set-returning functions over the
+//! arrays of one group (`array_agg` per year, then LATERAL):
+//! `local_moran` (LISA) and `local_g_star`. Numerics: core `local_moran`,
+//! `getis_ord`.
+
+use crate::autocorrelation::permute_units;
+use crate::errors::{dense, dense_i64, raise, OrRaise};
+use crate::regclass::{read_weights, RegClass};
+use pgrx::prelude::*;
+use regecon_core::getis_ord::local_g_star as core_g_star;
+use regecon_core::local_moran::LocalMoran;
+use regecon_core::weights::{Style, Weights};
+use regecon_core::Error;
+
+fn inputs(ids: &Array<'_, i64>, values: &Array<'_, f64>, func: &str) -> (Vec<i64>, Vec<f64>) {
+    let (ids, values) = (dense_i64(ids, func, "ids"), dense(values, func, "values"));
+    if ids.len() != values.len() {
+        raise(func, Error::invalid(format!("ids has {} elements but values has {}", ids.len(), values.len())));
+    }
+    (ids, values)
+}
+
+/// Local Moran's I of every unit. STABLE (reads the weights relation).
+#[pg_extern(stable, parallel_safe, strict)]
+fn local_moran(
+    ids: Array<'_, i64>,
+    values: Array<'_, f64>,
+    weights: RegClass,
+    permutations: default!(i32, 0),
+    seed: default!(i64, 0),
+    style: default!(&str, "'r'"),
+) -> TableIterator<
+    'static,
+    (
+        name!(id, i64),
+        name!(ii, f64),
+        name!(expected, f64),
+        name!(variance, f64),
+        name!(z, f64),
+        name!(p, f64),
+        name!(quadrant, String),
+        name!(lag, f64),
+        name!(p_sim, Option<f64>),
+        name!(z_sim, Option<f64>),
+    ),
+> {
+    const F: &str = "local_moran";
+    let (ids, values) = inputs(&ids, &values, F);
+    let style = Style::parse(style).or_raise(F);
+    if !(0..=1_000_000).contains(&permutations) {
+        raise(F, Error::invalid(format!("permutations must be between 0 and 1000000, got {permutations}")));
+    }
+    let w = Weights::from_triples(&ids, &read_weights(weights, F)).or_raise(F).transform(style);
+    let lm = LocalMoran::new(&w, &values).or_raise(F);
+    let lisa = lm.analytic();
+    let sims = (permutations > 0)
+        .then(|| permute_units(ids.len(), |pool, first, count| lm.simulate(pool, &lisa, first, count, permutations as u64, seed as u64)));
+    let rows: Vec<_> = lisa
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let s = sims.as_ref().map(|s| &s[i]);
+            let finite = |x: f64| x.is_finite().then_some(x);
+            (ids[i], l.ii, l.expected, l.variance, l.z, l.p, l.quadrant.to_string(), l.lag,
+             s.and_then(|s| finite(s.p_sim)), s.and_then(|s| finite(s.z_sim)))
+        })
+        .collect();
+    TableIterator::new(rows)
+}
+
+/// Getis-Ord G*_i of every unit (the unit itself included). STABLE.
+#[pg_extern(stable, parallel_safe, strict)]
+fn local_g_star(
+    ids: Array<'_, i64>,
+    values: Array<'_, f64>,
+    weights: RegClass,
+    style: default!(&str, "'b'"),
+) -> TableIterator<
+    'static,
+    (name!(id, i64), name!(g, f64), name!(expected, f64), name!(variance, f64), name!(z, f64), name!(p, f64)),
+> {
+    const F: &str = "local_g_star";
+    let (ids, values) = inputs(&ids, &values, F);
+    let style = Style::parse(style).or_raise(F);
+    let w = Weights::from_triples(&ids, &read_weights(weights, F)).or_raise(F);
+    let g = core_g_star(&w, style, &values).or_raise(F);
+    TableIterator::new(
+        g.into_iter().enumerate().map(move |(i, g)| (ids[i], g.g, g.expected, g.variance, g.z, g.p)).collect::<Vec<_>>(),
+    )
+}
