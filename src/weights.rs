@@ -164,3 +164,44 @@ fn to_gwt(weights: RegClass, layer: default!(&str, "'regecon'"), id_variable: de
     let w = load(weights, None, "to_gwt");
     gal::write_gwt(w.n(), &triples(&w), layer, id_variable)
 }
+
+extension_sql!(
+    r#"
+CREATE FUNCTION contiguity_weights(source regclass, id_column name, geom_column name, rule text DEFAULT 'queen')
+RETURNS TABLE(src bigint, dst bigint, weight float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $fn$
+DECLARE
+    pred text;
+    dup bigint;
+BEGIN
+    IF lower(rule) = 'queen' THEN
+        pred := 'ST_Intersects(a.g, b.g)';                 -- any shared boundary point
+    ELSIF lower(rule) = 'rook' THEN
+        pred := 'ST_Relate(a.g, b.g, ''****1****'')';      -- boundaries share a line
+    ELSE
+        RAISE EXCEPTION 'contiguity_weights: rule must be ''queen'' or ''rook'', got ''%''', rule
+            USING ERRCODE = '22023';
+    END IF;
+    IF to_regprocedure('st_intersects(geometry,geometry)') IS NULL THEN
+        RAISE EXCEPTION 'contiguity_weights: needs PostGIS (CREATE EXTENSION postgis)'
+            USING ERRCODE = '42883';
+    END IF;
+    EXECUTE format('SELECT count(*) - count(DISTINCT %1$I) FROM %2$s WHERE %1$I IS NOT NULL', id_column, source)
+        INTO dup;
+    IF dup > 0 THEN
+        RAISE EXCEPTION 'contiguity_weights: % has % duplicate value(s) in %', source, dup, id_column
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'WITH u AS (SELECT %1$I::bigint AS id, %2$I AS g FROM %3$s WHERE %1$I IS NOT NULL AND %2$I IS NOT NULL)
+         SELECT a.id, b.id, 1.0::float8 FROM u a JOIN u b ON a.id <> b.id AND a.g && b.g AND ' || pred ||
+        ' ORDER BY 1, 2',
+        id_column, geom_column, source);
+END
+$fn$;
+COMMENT ON FUNCTION contiguity_weights(regclass, name, name, text) IS
+'Queen (shared point) or rook (shared edge) contiguity of PostGIS polygons, as (src, dst, weight = 1) links';
+"#,
+    name = "contiguity_weights",
+);
