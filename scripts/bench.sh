@@ -13,3 +13,7 @@ for f in "$REPO"/bench/*.sql; do
     step "bench/$(basename "$f")"
     psql -X -v ON_ERROR_STOP=1 -v reps="$reps" -h "$sock" -p "$port" -U postgres -d regecon_bench -f "$f"
 done
+for f in "$REPO"/bench/*.sh; do
+    step "bench/$(basename "$f")"
+    "$f" "$sock" "$port" regecon_bench "$reps"
+done

@@ -71,6 +71,10 @@ pub struct Permutation {
 /// the observed statistic and for permutations.
 pub struct Context<'w> {
     w: &'w Weights,
+    /// The weights relabelled for memory locality, and z in that order: the
+    /// permutations run on these.
+    local: Weights,
+    z_local: Vec<f64>,
     z: Vec<f64>,
     zz: f64,
     scale: f64, // n / (S0 * zz)
@@ -99,13 +103,16 @@ impl<'w> Context<'w> {
         if s0 == 0.0 {
             return Err(Error::div_zero("the weights have no links among these units (S0 = 0)"));
         }
-        Ok(Context { w, scale: n as f64 / (s0 * zz), z, zz })
+        let order = w.locality_order();
+        let local = w.reordered(&order);
+        let z_local = order.iter().map(|&o| z[o]).collect();
+        Ok(Context { w, local, z_local, scale: n as f64 / (s0 * zz), z, zz })
     }
 
-    /// sum_ij w_ij a_i a_j
+    /// sum_ij w_ij a_i a_j over matrix `w`.
     #[inline]
-    fn cross(&self, a: &[f64]) -> f64 {
-        let (ptr, col, val) = self.w.csr();
+    fn cross_in(w: &Weights, a: &[f64]) -> f64 {
+        let (ptr, col, val) = w.csr();
         let mut total = 0.0;
         for i in 0..a.len() {
             let mut lag = 0.0;
@@ -115,6 +122,10 @@ impl<'w> Context<'w> {
             total += a[i] * lag;
         }
         total
+    }
+
+    fn cross(&self, a: &[f64]) -> f64 {
+        Self::cross_in(self.w, a)
     }
 
     pub fn statistic(&self) -> f64 {
@@ -162,12 +173,12 @@ impl<'w> Context<'w> {
     /// I of permutations `first..first + count` of a run seeded `seed`,
     /// sequentially on the calling thread.
     pub fn permuted(&self, seed: u64, first: u64, count: u64) -> Vec<f64> {
-        let mut buf = self.z.clone();
+        let mut buf = self.z_local.clone();
         (first..first + count)
             .map(|p| {
-                buf.copy_from_slice(&self.z);
+                buf.copy_from_slice(&self.z_local);
                 Rng::stream(seed, p).shuffle(&mut buf);
-                self.scale * self.cross(&buf)
+                self.scale * Self::cross_in(&self.local, &buf)
             })
             .collect()
     }

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Peer side of bench/spatial.sh: writes the benchmark datasets and times
+PySAL on them (libpysal KNN construction, esda Moran with 999 permutations).
+
+Usage: spatial_peer.py OUTDIR REPS
+Writes OUTDIR/points_<n>.csv (id,x,y,value) and prints one JSON line per timing.
+Datasets: n = 48 (US states, per-capita income 1929, queen contiguity from
+states48.gal), n = 3000 and n = 100000 (seeded random points in the unit
+square, value = a smooth field plus noise, KNN k = 8).
+"""
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+warnings.filterwarnings("ignore")
+import esda  # noqa: E402
+import libpysal  # noqa: E402
+
+out = Path(sys.argv[1])
+reps = int(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+repo = Path(__file__).resolve().parents[1]
+
+
+def median_time(f, reps):
+    ts = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t)
+    return float(np.median(ts)) * 1000.0
+
+
+def emit(**kw):
+    print(json.dumps(kw), flush=True)
+
+
+emit(peer="versions", esda=esda.__version__, libpysal=libpysal.__version__, numpy=np.__version__)
+
+# n = 48: real data, queen contiguity from GAL
+import csv  # noqa: E402
+
+rows = list(csv.DictReader(open(repo / "tests/fixtures/spatial/data/usjoin.csv")))
+y48 = np.array([float(r["1929"]) for r in rows])
+with open(out / "points_48.csv", "w") as f:
+    for i, v in enumerate(y48):
+        f.write(f"{i},0,0,{float(v)!r}\n")
+w48 = libpysal.io.open(str(repo / "tests/fixtures/spatial/data/states48.gal")).read()
+w48.transform = "r"
+emit(n=48, what="moran999", ms=median_time(lambda: esda.Moran(y48, w48, permutations=999), reps))
+
+rng = np.random.default_rng(20261128)
+for n in (3000, 100000):
+    xy = rng.random((n, 2))
+    v = np.sin(6 * xy[:, 0]) + np.cos(4 * xy[:, 1]) + rng.normal(0, 0.5, n)
+    with open(out / f"points_{n}.csv", "w") as f:
+        for i in range(n):
+            f.write(f"{i},{float(xy[i, 0])!r},{float(xy[i, 1])!r},{float(v[i])!r}\n")
+    holder = {}
+
+    def build():
+        holder["w"] = libpysal.weights.KNN.from_array(xy, k=8)
+
+    emit(n=n, what="knn8", ms=median_time(build, reps))
+    w = holder["w"]
+    w.transform = "r"
+    emit(n=n, what="moran999", ms=median_time(lambda: esda.Moran(v, w, permutations=999), reps))
+    m = esda.Moran(v, w, permutations=0)
+    emit(n=n, what="moran_I", value=float(m.I))
