@@ -48,12 +48,19 @@ fn dense_iter<T>(items: impl Iterator<Item = Option<T>>, func: &str, arg: &str) 
         .collect()
 }
 
-/// A `float8[]` argument as a vector (NULL elements: 22004).
+/// A `float8[]` argument as a vector (NULL elements: 22004). Arrays without
+/// NULLs are copied as one slice.
 pub fn dense(arr: &Array<'_, f64>, func: &str, arg: &str) -> Vec<f64> {
-    dense_iter(arr.iter(), func, arg)
+    match arr.as_slice() {
+        Ok(s) => s.to_vec(),
+        Err(_) => dense_iter(arr.iter(), func, arg),
+    }
 }
 
 /// A `bigint[]` argument as a vector (NULL elements: 22004).
 pub fn dense_i64(arr: &Array<'_, i64>, func: &str, arg: &str) -> Vec<i64> {
-    dense_iter(arr.iter(), func, arg)
+    match arr.as_slice() {
+        Ok(s) => s.to_vec(),
+        Err(_) => dense_iter(arr.iter(), func, arg),
+    }
 }

@@ -67,20 +67,18 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
         let (Some(src), Some(dst), Some(w)) = (src, dst, w) else {
             return Vec::new(); // an empty relation
         };
-        let mut out = Vec::with_capacity(src.len());
-        for (k, ((s, d), x)) in src.iter().zip(dst.iter()).zip(w.iter()).enumerate() {
-            match (s, d, x) {
-                (Some(s), Some(d), Some(x)) => out.push((s, d, x)),
-                _ => raise(
-                    func,
-                    Error::null_value(format!(
-                        "weights relation {name} has a row with a NULL src, dst or weight (row {})",
-                        k + 1
-                    )),
-                ),
-            }
+        if let (Ok(s), Ok(d), Ok(x)) = (src.as_slice(), dst.as_slice(), w.as_slice()) {
+            return s.iter().zip(d).zip(x).map(|((&s, &d), &x)| (s, d, x)).collect();
         }
-        out
+        // some element is NULL: find the first for the message
+        let k = src.iter().zip(dst.iter()).zip(w.iter()).position(|((s, d), x)| s.is_none() || d.is_none() || x.is_none());
+        raise(
+            func,
+            Error::null_value(format!(
+                "weights relation {name} has a row with a NULL src, dst or weight (row {})",
+                k.unwrap_or(0) + 1
+            )),
+        )
     })
 }
 

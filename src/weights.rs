@@ -169,7 +169,7 @@ extension_sql!(
     r#"
 CREATE FUNCTION contiguity_weights(source regclass, id_column name, geom_column name, rule text DEFAULT 'queen')
 RETURNS TABLE(src bigint, dst bigint, weight float8)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 AS $fn$
 DECLARE
     pred text;

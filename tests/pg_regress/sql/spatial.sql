@@ -228,3 +228,11 @@ FROM (VALUES ('b'), ('r')) s(style),
 GROUP BY s.style ORDER BY 1;
 SELECT sqlstate_of($$SELECT * FROM local_moran(ARRAY[1, 2]::bigint[], ARRAY[1.0], 'w_us')$$);
 SELECT sqlstate_of($$SELECT * FROM local_moran(ARRAY[0, 1, 2]::bigint[], ARRAY[1.0, 2, 3], 'w_us')$$);
+
+-- Cancellation: a long permutation run stops at statement_timeout (57014),
+-- and the backend is fine afterwards
+CREATE TABLE big_obs AS SELECT g AS id, (g % 97)::float8 AS value FROM generate_series(0, 47) g;
+SET statement_timeout = '300ms';
+SELECT sqlstate_of($$SELECT morans_i(id, value, 'w_us', 1000000, 1) FROM big_obs$$);
+RESET statement_timeout;
+SELECT (morans_i(id, value, 'w_us')).n FROM big_obs;
