@@ -5,20 +5,19 @@
 \pset footer off
 \pset null '(null)'
 SET client_min_messages = warning;
-DROP TABLE IF EXISTS income, usjoin_raw CASCADE;
+DROP TABLE IF EXISTS income, usjoin_raw, w_queen CASCADE;
 CREATE EXTENSION IF NOT EXISTS regecon;
 
 -- 1. Load the wide CSV (one column per year) and make it a yearbook panel
 --    income(state, fips, year, income).
-CREATE TABLE usjoin_raw(line text);
-\copy usjoin_raw FROM 'data/us_income/usjoin.csv'
+CREATE TABLE usjoin_raw(rn serial, line text);   -- rn: line number (1 = header)
+\copy usjoin_raw(line) FROM 'data/us_income/usjoin.csv'
 CREATE TABLE income AS
 WITH rows AS (
-  SELECT string_to_array(replace(line, '"', ''), ',') AS f,
-         row_number() OVER () AS rn
+  SELECT string_to_array(replace(line, '"', ''), ',') AS f, rn
   FROM usjoin_raw),
 header AS (SELECT f FROM rows WHERE rn = 1)
-SELECT r.f[1] AS state, r.f[2]::int AS fips, h.f[i]::int AS year, r.f[i]::float8 AS income
+SELECT r.rn - 2 AS id, r.f[1] AS state, r.f[2]::int AS fips, h.f[i]::int AS year, r.f[i]::float8 AS income
 FROM rows r, header h, generate_subscripts(r.f, 1) i
 WHERE r.rn > 1 AND i > 2;
 \echo
@@ -97,3 +96,17 @@ FROM (SELECT state, d, coupling_class(d) AS class,
       FROM (SELECT state, coupling_degree(u1930s, u2000s) AS d FROM composite) c0
       WHERE d IS NOT NULL) c
 GROUP BY class ORDER BY min(d);
+
+-- 6. Spatial autocorrelation: queen contiguity from GeoDa's GAL file, kept as a
+--    table, and Moran's I of per-capita income for each decade in one query.
+\set gal `cat data/us_income/states48.gal`
+CREATE TABLE w_queen AS SELECT * FROM read_gal(:'gal');
+\echo
+\echo '== Queen contiguity weights (states48.gal) and Moran''s I per decade, 999 permutations'
+SELECT n, links, islands, min_neighbours, round(mean_neighbours::numeric, 2) AS mean_neighbours, max_neighbours
+FROM weights_summary('w_queen');
+SELECT year, round(i::numeric, 4) AS moran_i, round(z_rand::numeric, 2) AS z_rand, p_rand < 0.001 AS p_rand_lt_001,
+       p_sim, round(z_sim::numeric, 2) AS z_sim
+FROM (SELECT year, (morans_i(id, income, 'w_queen', 999, 42)).* FROM income
+      WHERE year % 10 = 9 OR year = 1932 GROUP BY year) m
+ORDER BY year;
