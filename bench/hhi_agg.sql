@@ -11,16 +11,7 @@ CREATE UNLOGGED TABLE IF NOT EXISTS bench_hhi AS
 SELECT (random() * 1000)::float8 AS v FROM generate_series(1, 10000000);
 VACUUM ANALYZE bench_hhi;
 
-CREATE OR REPLACE FUNCTION bench_median(q text, reps int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; times float8[] := '{}'; x float8;
-BEGIN
-    FOR i IN 1..reps LOOP
-        t0 := clock_timestamp();
-        EXECUTE q INTO x;
-        times := times || extract(epoch FROM clock_timestamp() - t0)::float8 * 1000;
-    END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t);
-END $$;
+\ir lib/bench_median.sql
 
 CREATE TEMP TABLE results(mode text, ours_ms float8, builtin_ms float8);
 -- serial

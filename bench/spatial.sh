@@ -19,20 +19,11 @@ for n in 3000 100000; do
     "$repo/target/release/examples/moran_floor" "$out/points_$n.csv" 8 "$reps" >> "$out/peer.jsonl"
 done
 
-psql_ -v reps="$reps" -v out="$out" -v us_gal="$repo/tests/fixtures/spatial/data/states48.gal" <<'SQL'
+psql_ -v reps="$reps" -v out="$out" -v lib="$repo/bench/lib/bench_median.sql" -v us_gal="$repo/tests/fixtures/spatial/data/states48.gal" <<'SQL'
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS regecon CASCADE;
 CREATE EXTENSION regecon;
-CREATE OR REPLACE FUNCTION bench_median(q text, reps int) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; times float8[] := '{}'; x text;
-BEGIN
-    FOR i IN 1..reps LOOP
-        t0 := clock_timestamp();
-        EXECUTE q INTO x;
-        times := times || extract(epoch FROM clock_timestamp() - t0)::float8 * 1000;
-    END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t);
-END $$;
+\i :lib
 DROP TABLE IF EXISTS pts, w48, w3000, w100000, ours;
 CREATE TABLE pts(n int, id bigint, x float8, y float8, value float8);
 \set f48 :out/points_48.csv

@@ -1,7 +1,7 @@
 //! SQL: `hhi_agg` (two forms), `hhi_normalized_agg`, `location_quotient`,
 //! `spatial_gini_agg`, `krugman_index_agg`. Numerics: core `agglomeration`.
 
-use crate::aggregate::{self, parallel_support, AggState};
+use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::OrRaise;
 use pgrx::prelude::*;
 use pgrx::Internal;
@@ -10,44 +10,11 @@ use regecon_core::agglomeration::krugman::krugman_index;
 use regecon_core::agglomeration::spatial_gini::spatial_gini;
 use regecon_core::agglomeration::{location_quotient as lq, Pairs};
 
-impl AggState for Hhi {
-    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
-        self.merge(other);
-        Ok(())
-    }
-    fn to_bytes(&self) -> Vec<u8> {
-        Hhi::to_bytes(self)
-    }
-    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
-        Hhi::from_bytes(bytes)
-    }
-}
+agg_state!(Hhi, infallible);
 
-impl AggState for ShareSquares {
-    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
-        self.merge(other);
-        Ok(())
-    }
-    fn to_bytes(&self) -> Vec<u8> {
-        ShareSquares::to_bytes(self)
-    }
-    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
-        ShareSquares::from_bytes(bytes)
-    }
-}
+agg_state!(ShareSquares, infallible);
 
-impl AggState for Pairs {
-    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
-        self.merge(other);
-        Ok(())
-    }
-    fn to_bytes(&self) -> Vec<u8> {
-        Pairs::to_bytes(self)
-    }
-    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
-        Pairs::from_bytes(bytes)
-    }
-}
+agg_state!(Pairs, infallible);
 
 // ---- hhi_agg(value) and hhi_normalized_agg(value) -------------------------
 

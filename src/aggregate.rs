@@ -27,6 +27,39 @@ pub trait AggState: Clone + Default + 'static {
     fn from_bytes(bytes: &[u8]) -> Result<Self>;
 }
 
+/// Implements [`AggState`] for a core state type with `merge`, `to_bytes`
+/// and `from_bytes` methods; `infallible` when its `merge` returns `()`.
+macro_rules! agg_state {
+    ($t:ty, infallible) => {
+        impl $crate::aggregate::AggState for $t {
+            fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
+                self.merge(other);
+                Ok(())
+            }
+            fn to_bytes(&self) -> Vec<u8> {
+                <$t>::to_bytes(self)
+            }
+            fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
+                <$t>::from_bytes(bytes)
+            }
+        }
+    };
+    ($t:ty) => {
+        impl $crate::aggregate::AggState for $t {
+            fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
+                self.merge(other)
+            }
+            fn to_bytes(&self) -> Vec<u8> {
+                <$t>::to_bytes(self)
+            }
+            fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
+                <$t>::from_bytes(bytes)
+            }
+        }
+    };
+}
+pub(crate) use agg_state;
+
 /// Runs `f` with the aggregate memory context current.
 unsafe fn in_agg_context<R>(fcinfo: pg_sys::FunctionCallInfo, func: &str, f: impl FnOnce() -> R) -> R {
     let mut ctx: pg_sys::MemoryContext = std::ptr::null_mut();

@@ -7,7 +7,7 @@
 //! `regecon.max_threads` threads, on plain Rust data only; the main thread
 //! waits for them in slices and checks for interrupts between slices.
 
-use crate::aggregate::{self, parallel_support, AggState};
+use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::{raise, OrRaise};
 use crate::regclass::{read_weights, RegClass};
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
@@ -36,17 +36,7 @@ pub fn register_settings() {
     );
 }
 
-impl AggState for UnitValues {
-    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
-        self.merge(other)
-    }
-    fn to_bytes(&self) -> Vec<u8> {
-        UnitValues::to_bytes(self)
-    }
-    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
-        UnitValues::from_bytes(bytes)
-    }
-}
+agg_state!(UnitValues);
 
 const F: &str = "morans_i";
 
@@ -195,6 +185,17 @@ pub fn set_fields<'a>(
     }
 }
 
+/// The permutation fields of a result (NULL without permutations).
+pub fn sim_fields(sim: Option<&regecon_core::moran::Permutation>) -> [(&'static str, Option<f64>); 5] {
+    [
+        ("mean_sim", sim.map(|s| s.mean_sim)),
+        ("sd_sim", sim.map(|s| s.sd_sim)),
+        ("z_sim", sim.map(|s| s.z_sim)),
+        ("p_sim", sim.map(|s| s.p_sim)),
+        ("p_z_sim", sim.map(|s| s.p_z_sim)),
+    ]
+}
+
 pub fn new_result(type_name: &str, func: &str) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
     PgHeapTuple::new_composite_type(type_name).unwrap_or_else(|e| error!("{func}: type {type_name} is missing: {e}"))
 }
@@ -229,13 +230,9 @@ fn morans_i_final(state: Option<Internal>) -> Option<pgrx::composite_type!('stat
             ("variance_rand", m.variance_rand),
             ("z_rand", m.z_rand),
             ("p_rand", m.p_rand),
-            ("mean_sim", sim.as_ref().map(|s| s.mean_sim)),
-            ("sd_sim", sim.as_ref().map(|s| s.sd_sim)),
-            ("z_sim", sim.as_ref().map(|s| s.z_sim)),
-            ("p_sim", sim.as_ref().map(|s| s.p_sim)),
-            ("p_z_sim", sim.as_ref().map(|s| s.p_z_sim)),
         ],
     );
+    set_fields(&mut t, F, &[], &sim_fields(sim.as_ref()));
     Some(t)
 }
 

@@ -1,7 +1,7 @@
 //! SQL: `edi`, `cedi_entropy` and `indicator_entropy` (aggregates over the
 //! regions of one period), `cedi`. Numerics: core `entropy`.
 
-use crate::aggregate::{self, parallel_support, AggState};
+use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::{dense, OrRaise};
 use pgrx::prelude::*;
 use pgrx::Internal;
@@ -21,17 +21,7 @@ fn cedi(edi: Array<'_, f64>, weights: Array<'_, f64>) -> f64 {
     ent::cedi(&x, &g).or_raise("cedi")
 }
 
-impl AggState for Entropy {
-    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
-        self.merge(other)
-    }
-    fn to_bytes(&self) -> Vec<u8> {
-        Entropy::to_bytes(self)
-    }
-    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
-        Entropy::from_bytes(bytes)
-    }
-}
+agg_state!(Entropy);
 
 #[pg_extern(immutable, parallel_safe)]
 fn cedi_entropy_trans(

@@ -3,7 +3,7 @@
 //! (autocorrelation.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
 
 use crate::aggregate;
-use crate::autocorrelation::{group_weights, new_result, options, permute, set_fields, trans};
+use crate::autocorrelation::{group_weights, new_result, options, permute, set_fields, sim_fields, trans};
 use crate::errors::OrRaise;
 use crate::regclass::RegClass;
 use pgrx::prelude::*;
@@ -160,15 +160,9 @@ fn bivariate_morans_i_final(state: Option<Internal>) -> Option<pgrx::composite_t
             ("islands", Some(w.islands() as i32)),
             ("permutations", sim.as_ref().map(|s| s.permutations as i32)),
         ],
-        &[
-            ("i", Some(i)),
-            ("mean_sim", sim.as_ref().map(|s| s.mean_sim)),
-            ("sd_sim", sim.as_ref().map(|s| s.sd_sim)),
-            ("z_sim", sim.as_ref().map(|s| s.z_sim)),
-            ("p_sim", sim.as_ref().map(|s| s.p_sim)),
-            ("p_z_sim", sim.as_ref().map(|s| s.p_z_sim)),
-        ],
+        &[("i", Some(i))],
     );
+    set_fields(&mut t, BV, &[], &sim_fields(sim.as_ref()));
     Some(t)
 }
 

@@ -1,7 +1,7 @@
 //! SQL: `martin_resilience` (scalar) and `martin_resilience_agg` (shift-share
 //! aggregate over the sectors of a region). Numerics: core `resilience`.
 
-use crate::aggregate::{self, parallel_support, AggState};
+use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::OrRaise;
 use pgrx::prelude::*;
 use pgrx::Internal;
@@ -13,18 +13,7 @@ fn martin_resilience(y_t: f64, y_base: f64, ref_t: f64, ref_base: f64) -> f64 {
     martin(y_t, y_base, ref_t, ref_base).or_raise("martin_resilience")
 }
 
-impl AggState for ShiftShare {
-    fn merge_from(&mut self, other: &Self) -> regecon_core::Result<()> {
-        self.merge(other);
-        Ok(())
-    }
-    fn to_bytes(&self) -> Vec<u8> {
-        ShiftShare::to_bytes(self)
-    }
-    fn from_bytes(bytes: &[u8]) -> regecon_core::Result<Self> {
-        ShiftShare::from_bytes(bytes)
-    }
-}
+agg_state!(ShiftShare, infallible);
 
 #[pg_extern(immutable, parallel_safe)]
 fn martin_resilience_trans(

@@ -38,12 +38,7 @@ pub fn geary(w: &Weights, x: &[f64]) -> Result<Geary> {
         return Err(Error::invalid(format!("Geary's C needs at least 3 units with values, got {}", x.len())));
     }
     let nf = n as f64;
-    let mean = sum(x.iter().copied()) / nf;
-    let z: Vec<f64> = x.iter().map(|v| v - mean).collect();
-    let z2 = sum(z.iter().map(|v| v * v));
-    if z2 == 0.0 {
-        return Err(Error::div_zero("all values are equal: Geary's C is 0/0"));
-    }
+    let (z, z2) = crate::moran::centred(x, w.ids(), "value", "Geary's C")?;
     let s0 = w.s0();
     if s0 == 0.0 {
         return Err(Error::div_zero("the weights have no links among these units (S0 = 0)"));

@@ -58,16 +58,8 @@ impl<'w> LocalMoran<'w> {
         if x.len() != n || n < 3 {
             return Err(Error::invalid(format!("local Moran needs at least 3 units with values, got {}", x.len())));
         }
-        for (v, id) in x.iter().zip(w.ids()) {
-            crate::error::finite(*v, &format!("value of unit {id}"))?;
-        }
         let nf = n as f64;
-        let mean = sum(x.iter().copied()) / nf;
-        let z: Vec<f64> = x.iter().map(|v| v - mean).collect();
-        let z2 = sum(z.iter().map(|v| v * v));
-        if z2 == 0.0 {
-            return Err(Error::div_zero("all values are equal: local Moran is 0/0"));
-        }
+        let (z, z2) = crate::moran::centred(x, w.ids(), "value", "local Moran")?;
         Ok(LocalMoran { w, z, x: x.to_vec(), m2: z2 / nf, scale: (nf - 1.0) / z2 })
     }
 

@@ -36,6 +36,38 @@ pub fn p_two_sided(z: f64) -> f64 {
     libm::erfc(z.abs() / std::f64::consts::SQRT_2)
 }
 
+/// Runs `one(first, count)` over permutations `first..first + count` in
+/// blocks of 32 on `pool`, concatenating in permutation order: the output does
+/// not depend on the number of threads.
+pub fn in_blocks(
+    pool: &rayon::ThreadPool,
+    first: u64,
+    count: u64,
+    one: impl Fn(u64, u64) -> Vec<f64> + Sync,
+) -> Vec<f64> {
+    const BLOCK: u64 = 32;
+    let blocks: Vec<(u64, u64)> = (0..count.div_ceil(BLOCK))
+        .map(|b| (first + b * BLOCK, BLOCK.min(count - b * BLOCK)))
+        .collect();
+    pool.install(|| blocks.par_iter().map(|&(f, c)| one(f, c)).collect::<Vec<_>>().concat())
+}
+
+/// Deviations from the mean and their sum of squares, refusing non-finite
+/// values (22023, naming the unit) and constant values (22012).
+pub fn centred(x: &[f64], ids: &[i64], what: &str, statistic: &str) -> Result<(Vec<f64>, f64)> {
+    for (v, id) in x.iter().zip(ids) {
+        crate::error::finite(*v, &format!("{what} of unit {id}"))?;
+    }
+    let mean = crate::sum::sum(x.iter().copied()) / x.len() as f64;
+    let z: Vec<f64> = x.iter().map(|v| v - mean).collect();
+    let zz = crate::sum::sum(z.iter().map(|v| v * v));
+    if zz == 0.0 {
+        let which = if what == "value" { String::new() } else { format!(" of {what}") };
+        return Err(Error::div_zero(format!("all values{which} are equal: {statistic} is 0/0")));
+    }
+    Ok((z, zz))
+}
+
 /// Analytic results of a global Moran's I.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Moran {
@@ -90,15 +122,7 @@ impl<'w> Context<'w> {
         if n < 3 {
             return Err(Error::invalid(format!("Moran's I needs at least 3 units, got {n}")));
         }
-        for (i, v) in x.iter().enumerate() {
-            crate::error::finite(*v, &format!("value of unit {}", w.ids()[i]))?;
-        }
-        let mean = crate::sum::sum(x.iter().copied()) / n as f64;
-        let z: Vec<f64> = x.iter().map(|v| v - mean).collect();
-        let zz = crate::sum::sum(z.iter().map(|v| v * v));
-        if zz == 0.0 {
-            return Err(Error::div_zero("all values are equal: Moran's I is 0/0"));
-        }
+        let (z, zz) = centred(x, w.ids(), "value", "Moran's I")?;
         let s0 = w.s0();
         if s0 == 0.0 {
             return Err(Error::div_zero("the weights have no links among these units (S0 = 0)"));
@@ -186,17 +210,7 @@ impl<'w> Context<'w> {
     /// The same on a thread pool, in blocks; identical output whatever the
     /// number of threads.
     pub fn permuted_par(&self, pool: &rayon::ThreadPool, seed: u64, first: u64, count: u64) -> Vec<f64> {
-        const BLOCK: u64 = 32;
-        let blocks: Vec<(u64, u64)> = (0..count.div_ceil(BLOCK))
-            .map(|b| (first + b * BLOCK, BLOCK.min(count - b * BLOCK)))
-            .collect();
-        pool.install(|| {
-            blocks
-                .par_iter()
-                .map(|&(f, c)| self.permuted(seed, f, c))
-                .collect::<Vec<_>>()
-                .concat()
-        })
+        in_blocks(pool, first, count, |f, c| self.permuted(seed, f, c))
     }
 }
 
@@ -224,20 +238,8 @@ impl<'w> Bivariate<'w> {
         if x.len() != n || y.len() != n || n < 3 {
             return Err(Error::invalid(format!("bivariate Moran needs at least 3 units with both values, got {}", x.len())));
         }
-        let dev = |v: &[f64], name: &str| -> Result<(Vec<f64>, f64)> {
-            for (a, id) in v.iter().zip(w.ids()) {
-                crate::error::finite(*a, &format!("{name} of unit {id}"))?;
-            }
-            let m = crate::sum::sum(v.iter().copied()) / n as f64;
-            let d: Vec<f64> = v.iter().map(|a| a - m).collect();
-            let ss = crate::sum::sum(d.iter().map(|a| a * a));
-            if ss == 0.0 {
-                return Err(Error::div_zero(format!("all values of {name} are equal: bivariate Moran is 0/0")));
-            }
-            Ok((d, ss))
-        };
-        let (dx, sx) = dev(x, "x")?;
-        let (dy, sy) = dev(y, "y")?;
+        let (dx, sx) = centred(x, w.ids(), "x", "bivariate Moran")?;
+        let (dy, sy) = centred(y, w.ids(), "y", "bivariate Moran")?;
         Ok(Bivariate { w, dx, dy, scale: 1.0 / (sx * sy).sqrt() })
     }
 
@@ -258,27 +260,20 @@ impl<'w> Bivariate<'w> {
         self.calc(&self.dy)
     }
 
+    /// I of permutations `first..first + count` of y, sequentially.
+    pub fn permuted(&self, seed: u64, first: u64, count: u64) -> Vec<f64> {
+        let mut buf = self.dy.clone();
+        (first..first + count)
+            .map(|p| {
+                buf.copy_from_slice(&self.dy);
+                Rng::stream(seed, p).shuffle(&mut buf);
+                self.calc(&buf)
+            })
+            .collect()
+    }
+
     pub fn permuted_par(&self, pool: &rayon::ThreadPool, seed: u64, first: u64, count: u64) -> Vec<f64> {
-        const BLOCK: u64 = 32;
-        let blocks: Vec<(u64, u64)> = (0..count.div_ceil(BLOCK))
-            .map(|b| (first + b * BLOCK, BLOCK.min(count - b * BLOCK)))
-            .collect();
-        pool.install(|| {
-            blocks
-                .par_iter()
-                .map(|&(f, c)| {
-                    let mut buf = self.dy.clone();
-                    (f..f + c)
-                        .map(|p| {
-                            buf.copy_from_slice(&self.dy);
-                            Rng::stream(seed, p).shuffle(&mut buf);
-                            self.calc(&buf)
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
-                .concat()
-        })
+        in_blocks(pool, first, count, |f, c| self.permuted(seed, f, c))
     }
 }
 

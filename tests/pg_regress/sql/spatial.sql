@@ -231,8 +231,14 @@ SELECT sqlstate_of($$SELECT * FROM local_moran(ARRAY[0, 1, 2]::bigint[], ARRAY[1
 
 -- Cancellation: a long permutation run stops at statement_timeout (57014),
 -- and the backend is fine afterwards
-CREATE TABLE big_obs AS SELECT g AS id, (g % 97)::float8 AS value FROM generate_series(0, 47) g;
-SET statement_timeout = '300ms';
-SELECT sqlstate_of($$SELECT morans_i(id, value, 'w_us', 1000000, 1) FROM big_obs$$);
+CREATE TABLE big_obs AS
+SELECT g AS id, ((g * 7919) % 1000)::float8 AS x, ((g * 104729) % 997)::float8 AS y, (g % 97)::float8 AS value
+FROM generate_series(1, 20000) g;
+CREATE TABLE w_big AS
+SELECT src, dst, weight FROM knn_weights((SELECT array_agg(id::bigint ORDER BY id) FROM big_obs),
+  (SELECT array_agg(x ORDER BY id) FROM big_obs), (SELECT array_agg(y ORDER BY id) FROM big_obs), 8);
+-- a million permutations of 20,000 units take minutes; the timeout stops them
+SET statement_timeout = '500ms';
+SELECT sqlstate_of($$SELECT morans_i(id, value, 'w_big', 1000000, 1) FROM big_obs$$);
 RESET statement_timeout;
-SELECT (morans_i(id, value, 'w_us')).n FROM big_obs;
+SELECT (morans_i(id, value, 'w_big')).n FROM big_obs;
