@@ -22,6 +22,7 @@ pub mod coupling;
 pub mod entropy;
 pub mod error;
 pub mod geary;
+pub mod linalg;
 pub mod getis_ord;
 pub mod local_moran;
 pub mod moran;
@@ -29,6 +30,7 @@ pub mod resilience;
 pub mod rng;
 pub mod scale;
 pub mod sum;
+pub mod tobit;
 pub mod weights;
 
 pub use error::{Error, ErrorKind, Result};
