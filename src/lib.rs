@@ -29,6 +29,7 @@ mod local;
 mod regclass;
 mod weights;
 mod resilience;
+mod tobit;
 mod types;
 
 /// Registers the settings (GUCs). Starts no threads.

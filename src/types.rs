@@ -49,6 +49,21 @@ CREATE TYPE bivariate_moran_result AS (
     i float8,               -- x against the spatial lag of y
     permutations int, mean_sim float8, sd_sim float8, z_sim float8, p_sim float8, p_z_sim float8
 );
+
+CREATE TYPE tobit_fit AS (
+    model text,                 -- pooled | re | fe
+    terms text[],               -- regressors, then _cons (Stata's order)
+    estimates float8[],
+    std_errors float8[],        -- from the observed information matrix
+    vcov float8[],              -- covariance of (terms..., ln sigma_e), row-major
+    n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
+    log_likelihood float8,
+    sigma_e float8, se_sigma_e float8,
+    sigma_u float8, rho float8, -- random effects only
+    lr_chibar2 float8, p_chibar2 float8,   -- LR test of sigma_u = 0 (random effects only)
+    iterations int, converged bool,
+    aic float8, bic float8
+);
 "#,
     name = "result_types",
     bootstrap,

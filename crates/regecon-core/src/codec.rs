@@ -39,6 +39,11 @@ impl Writer {
         }
         self
     }
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.u64(s.len() as u64);
+        self.buf.extend_from_slice(s.as_bytes());
+        self
+    }
     pub fn finish(self) -> Vec<u8> {
         self.buf
     }
@@ -85,6 +90,15 @@ impl<'a> Reader<'a> {
         }
         (0..n).map(|_| self.f64()).collect()
     }
+    pub fn str(&mut self) -> Result<String> {
+        let n = self.u64()? as usize;
+        let bytes = self
+            .buf
+            .get(self.pos..self.pos.saturating_add(n))
+            .ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
+        self.pos += n;
+        String::from_utf8(bytes.to_vec()).map_err(|_| Error::corrupt("aggregate state has invalid text"))
+    }
     /// Fails unless every byte was read.
     pub fn end(self) -> Result<()> {
         if self.pos == self.buf.len() {
@@ -103,6 +117,7 @@ pub mod tag {
     pub const SHIFT_SHARE: u8 = 4;
     pub const ENTROPY: u8 = 5;
     pub const UNIT_VALUES: u8 = 6;
+    pub const TOBIT_ROWS: u8 = 7;
 }
 
 #[cfg(test)]
