@@ -1,12 +1,19 @@
-//! Tobit regression (censored normal regression), pooled for now; random and
-//! fixed effects follow (NOTES.md section 6).
+//! Tobit regression (censored normal regression): pooled, random effects
+//! and fixed effects (NOTES.md section 6), with marginal effects and the
+//! Hausman test in `effects`.
 //!
 //! y*_i = x_i' beta + e_i, e_i ~ N(0, sigma^2); observed y_i = y*_i inside
 //! (lower, upper), and the bound itself when y*_i falls at or beyond it. A
 //! missing bound means no censoring on that side.
 
+pub mod effects;
+pub mod fixed;
+pub mod hermite;
+pub mod newton;
 pub mod normal;
+pub mod panel;
 pub mod pooled;
+pub mod random;
 
 /// Censoring of one observation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,9 +129,29 @@ impl Rows {
                 spec.names.len()
             )));
         }
-        crate::error::finite(y, &format!("y of row {}", self.y.len() + 1))?;
-        for (j, v) in x.iter().enumerate() {
-            crate::error::finite(*v, &format!("x[{}] ({}) of row {}", j + 1, spec.names[j], self.y.len() + 1))?;
+        // (the message is formatted only on failure: this runs once per row)
+        if !y.is_finite() {
+            crate::error::finite(y, &format!("y of row {}", self.y.len() + 1))?;
+        }
+        if let Some(j) = x.iter().position(|v| !v.is_finite()) {
+            crate::error::finite(x[j], &format!("x[{}] ({}) of row {}", j + 1, spec.names[j], self.y.len() + 1))?;
+        }
+        self.y.push(y);
+        self.x.extend_from_slice(x);
+        self.unit.push(unit);
+        Ok(())
+    }
+
+    /// Adds a row to a state whose spec is set, with the same options (the
+    /// caller checked them): only the length and finiteness are checked.
+    pub fn push(&mut self, y: f64, x: &[f64], unit: i64) -> Result<()> {
+        let k = self.k();
+        if self.spec.is_none() || x.len() != k {
+            return Err(Error::invalid(format!("x has {} regressors in row {} but {k} in the first row", x.len(), self.y.len() + 1)));
+        }
+        if !y.is_finite() || x.iter().any(|v| !v.is_finite()) {
+            let spec = self.spec.clone().expect("checked");
+            return self.add(y, x, unit, &spec);
         }
         self.y.push(y);
         self.x.extend_from_slice(x);
@@ -200,6 +227,115 @@ impl Rows {
         let unit = (0..n).map(|_| r.u64().map(|v| v as i64)).collect::<Result<Vec<_>>>()?;
         r.end()?;
         Ok(Rows { y, x, unit, spec })
+    }
+}
+
+/// A fitted Tobit, whichever the model.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    pub model: Model,
+    /// Names of the coefficients, the intercept `_cons` first when included.
+    pub names: Vec<String>,
+    pub beta: Vec<f64>,
+    pub sigma_e: f64,
+    /// Random effects only.
+    pub sigma_u: Option<f64>,
+    /// Covariance of (beta, ln sigma_e[, ln sigma_u]) from the observed
+    /// information, row-major.
+    pub vcov: Vec<f64>,
+    /// Cluster-robust (by unit) covariance of the same parameters, with the
+    /// small-sample factor G / (G - 1) of Stata's `vce(cluster)`.
+    pub robust_vcov: Vec<f64>,
+    pub log_likelihood: f64,
+    /// Random effects: the pooled fit's log-likelihood (the LR test's null).
+    pub pooled_log_likelihood: Option<f64>,
+    pub iterations: usize,
+    pub converged: bool,
+    pub n: usize,
+    pub n_left: usize,
+    pub n_uncensored: usize,
+    pub n_right: usize,
+    pub n_units: usize,
+    /// Fixed effects: units dropped because all their rows are censored at
+    /// the same bound.
+    pub dropped_units: usize,
+    /// Number of estimated parameters (with the unit effects for FE), for
+    /// AIC and BIC.
+    pub n_params: usize,
+    /// Means of the regressors over the rows used (1 for `_cons`).
+    pub x_means: Vec<f64>,
+    /// Fixed effects: the mean fitted unit effect over the rows used; 0 otherwise.
+    pub offset_mean: f64,
+    pub quadrature: Option<(random::Quadrature, usize)>,
+}
+
+impl Fit {
+    /// Number of parameters in `vcov`.
+    pub fn p(&self) -> usize {
+        self.beta.len() + 1 + self.sigma_u.is_some() as usize
+    }
+    /// Standard errors of beta, cluster-robust when `robust`.
+    pub fn std_errors(&self, robust: bool) -> Vec<f64> {
+        let v = if robust { &self.robust_vcov } else { &self.vcov };
+        let p = self.p();
+        (0..self.beta.len()).map(|j| v[j * p + j].sqrt()).collect()
+    }
+    /// Standard error of sigma_e (delta method from ln sigma_e).
+    pub fn se_sigma_e(&self) -> f64 {
+        let p = self.p();
+        let j = self.beta.len();
+        self.sigma_e * self.vcov[j * p + j].sqrt()
+    }
+    /// Standard error of sigma_u.
+    pub fn se_sigma_u(&self) -> Option<f64> {
+        let p = self.p();
+        self.sigma_u.map(|s| s * self.vcov[p * p - 1].sqrt())
+    }
+    /// rho = sigma_u^2 / (sigma_u^2 + sigma_e^2), the share of the error
+    /// variance due to the unit effect.
+    pub fn rho(&self) -> Option<f64> {
+        self.sigma_u.map(|u| u * u / (u * u + self.sigma_e * self.sigma_e))
+    }
+    /// LR test of sigma_u = 0 against the pooled model: chibar2 = 2 (l_re -
+    /// l_pooled), clamped at 0, and its p-value 0.5 P(chi2(1) > chibar2)
+    /// (the null is on the boundary; Stata's "chibar2(01)").
+    pub fn lr_test(&self) -> Option<(f64, f64)> {
+        let l0 = self.pooled_log_likelihood?;
+        let c = (2.0 * (self.log_likelihood - l0)).max(0.0);
+        Some((c, 0.5 * libm::erfc((c / 2.0).sqrt())))
+    }
+    pub fn aic(&self) -> f64 {
+        -2.0 * self.log_likelihood + 2.0 * self.n_params as f64
+    }
+    pub fn bic(&self) -> f64 {
+        -2.0 * self.log_likelihood + self.n_params as f64 * (self.n as f64).ln()
+    }
+}
+
+/// How to fit: the model comes from the rows' spec.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub quadrature: random::Quadrature,
+    pub points: usize,
+    pub newton: newton::Options,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { quadrature: random::Quadrature::Adaptive, points: 12, newton: newton::Options::default() }
+    }
+}
+
+/// Fits the model the rows ask for; an intercept `_cons` is included except
+/// for fixed effects.
+pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, between: &mut dyn FnMut()) -> Result<Fit> {
+    let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
+    let intercept = spec.model != Model::FixedEffects;
+    let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, intercept, spec.lower, spec.upper)?;
+    match spec.model {
+        Model::Pooled => pooled::fit(&panel, settings.newton, pool, between),
+        Model::RandomEffects => random::fit(&panel, settings.quadrature, settings.points, settings.newton, pool, between),
+        Model::FixedEffects => fixed::fit(&panel, settings.newton, between),
     }
 }
 

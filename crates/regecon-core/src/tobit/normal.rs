@@ -9,9 +9,18 @@ pub fn ln_pdf(x: f64) -> f64 {
     -0.5 * x * x - LN_SQRT_2PI
 }
 
+extern "C" {
+    /// The C library's erfc (glibc: correctly rounded to within 1 ulp, and
+    /// about twice as fast as the pure-Rust `libm` crate's, which matters in
+    /// the quadrature loops of the random-effects likelihood).
+    #[link_name = "erfc"]
+    fn c_erfc(x: f64) -> f64;
+}
+
 /// Phi(x), from erfc so the lower tail keeps its relative precision.
 pub fn cdf(x: f64) -> f64 {
-    0.5 * libm::erfc(-x / SQRT_2)
+    // SAFETY: erfc is a pure function of a double, defined for every input.
+    0.5 * unsafe { c_erfc(-x / SQRT_2) }
 }
 
 /// ln Phi(x) and the inverse Mills ratio phi(x) / Phi(x), stable for very

@@ -16,125 +16,137 @@
 //! inverse observed information (as AER, which reports Log(scale)), and
 //! cluster-robust (sandwich) on request.
 
+use super::newton::{maximise, Objective, Options};
 use super::normal::{ln_cdf_and_mills, ln_pdf};
-use super::{censoring, Censoring};
-use crate::error::{finite, Error, Result};
+use super::panel::{sandwich, Panel};
+use super::{Censoring, Fit, Model};
+use crate::error::{Error, Result};
 use crate::linalg::Cholesky;
-
-/// Options of the optimiser.
-#[derive(Debug, Clone, Copy)]
-pub struct Options {
-    pub max_iterations: usize,
-    /// Convergence when the Newton decrement g' H^{-1} g falls below this.
-    pub tolerance: f64,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { max_iterations: 100, tolerance: 1e-28 }
-    }
-}
-
-/// A fitted pooled Tobit.
-#[derive(Debug, Clone)]
-pub struct Fit {
-    /// Names of the coefficients (intercept first when included, as "_cons"
-    /// is listed last by Stata; the caller orders them for display).
-    pub names: Vec<String>,
-    pub beta: Vec<f64>,
-    pub sigma: f64,
-    pub log_sigma: f64,
-    /// Covariance of (beta, ln sigma), row-major, (k + 1)^2.
-    pub vcov: Vec<f64>,
-    pub log_likelihood: f64,
-    pub iterations: usize,
-    pub converged: bool,
-    pub n: usize,
-    pub n_left: usize,
-    pub n_uncensored: usize,
-    pub n_right: usize,
-}
-
-impl Fit {
-    pub fn k(&self) -> usize {
-        self.beta.len()
-    }
-    /// Standard errors of beta.
-    pub fn std_errors(&self) -> Vec<f64> {
-        let p = self.k() + 1;
-        (0..self.k()).map(|j| self.vcov[j * p + j].sqrt()).collect()
-    }
-    /// Standard error of ln sigma.
-    pub fn se_log_sigma(&self) -> f64 {
-        let p = self.k() + 1;
-        self.vcov[p * p - 1].sqrt()
-    }
-}
 
 /// Log-likelihood contribution of one observation with its gradient and
 /// Hessian with respect to (x'b, tau): returns (l, d_eta, d_tau, d2_eta,
-/// d2_eta_tau, d2_tau), where eta = x'b; the chain rule to beta multiplies by x.
+/// d2_eta_tau, d2_tau), where eta = x'b; the chain rule to beta multiplies by
+/// x. Takes 1 / sigma (no division in the hot loops).
 #[inline]
-pub fn observation(y: f64, eta: f64, sigma: f64, log_sigma: f64, c: Censoring, lower: f64, upper: f64) -> [f64; 6] {
+pub fn observation(y: f64, eta: f64, inv_sigma: f64, log_sigma: f64, c: Censoring, lower: f64, upper: f64) -> [f64; 6] {
+    let s = inv_sigma;
     match c {
         Censoring::Uncensored => {
-            let r = (y - eta) / sigma;
-            [ln_pdf(r) - log_sigma, r / sigma, r * r - 1.0, -1.0 / (sigma * sigma), -2.0 * r / sigma, -2.0 * r * r]
+            let r = (y - eta) * s;
+            [ln_pdf(r) - log_sigma, r * s, r * r - 1.0, -s * s, -2.0 * r * s, -2.0 * r * r]
         }
         Censoring::Left => {
-            let a = (lower - eta) / sigma;
+            let a = (lower - eta) * s;
             let (l, lam) = ln_cdf_and_mills(a);
             let q = a * (a + lam) - 1.0;
-            [l, -lam / sigma, -lam * a, -lam * (a + lam) / (sigma * sigma), -(lam / sigma) * q, -lam * a * q]
+            [l, -lam * s, -lam * a, -lam * (a + lam) * s * s, -(lam * s) * q, -lam * a * q]
         }
         Censoring::Right => {
-            let b = (eta - upper) / sigma;
+            let b = (eta - upper) * s;
             let (l, mu) = ln_cdf_and_mills(b);
             let q = b * (b + mu) - 1.0;
-            [l, mu / sigma, -mu * b, -mu * (b + mu) / (sigma * sigma), (mu / sigma) * q, -mu * b * q]
+            [l, mu * s, -mu * b, -mu * (b + mu) * s * s, (mu * s) * q, -mu * b * q]
         }
     }
 }
 
-struct Problem<'a> {
-    y: &'a [f64],
-    x: &'a [f64], // row-major n x k
-    k: usize,
-    cens: Vec<Censoring>,
-    lower: f64,
-    upper: f64,
+/// The pooled likelihood over the rows of a panel; theta = (beta, ln sigma).
+pub struct Pooled<'a> {
+    pub panel: &'a Panel,
+    /// Blocks of rows are summed in parallel here (in a fixed order: the
+    /// result does not depend on the number of threads).
+    pub pool: Option<&'a rayon::ThreadPool>,
 }
 
-impl Problem<'_> {
-    /// Log-likelihood, gradient and negative Hessian (p = k + 1).
-    fn evaluate(&self, theta: &[f64], want_hessian: bool) -> (f64, Vec<f64>, Vec<f64>) {
-        let k = self.k;
-        let p = k + 1;
+/// Rows per parallel block.
+const BLOCK: usize = 4096;
+
+impl Pooled<'_> {
+    /// Per-row terms at theta, passed to `each(row, [l, d_eta, ...])`.
+    fn rows(&self, theta: &[f64], rows: std::ops::Range<usize>, mut each: impl FnMut(usize, [f64; 6])) {
+        let p = self.panel;
+        let k = p.k;
         let log_sigma = theta[k];
-        let sigma = log_sigma.exp();
+        let inv = (-log_sigma).exp();
+        for i in rows {
+            let eta: f64 = p.row(i).iter().zip(&theta[..k]).map(|(a, b)| a * b).sum();
+            each(i, observation(p.y[i], eta, inv, log_sigma, p.cens[i], p.lower, p.upper));
+        }
+    }
+
+    /// Score of each unit (the clusters of the robust covariance).
+    pub fn unit_scores(&self, theta: &[f64]) -> Vec<Vec<f64>> {
+        let k = self.panel.k;
+        (0..self.panel.n_units())
+            .map(|g| {
+                let mut s = vec![0.0; k + 1];
+                self.rows(theta, self.panel.rows(g), |i, o| {
+                    for (a, v) in self.panel.row(i).iter().enumerate() {
+                        s[a] += o[1] * v;
+                    }
+                    s[k] += o[2];
+                });
+                s
+            })
+            .collect()
+    }
+}
+
+impl Pooled<'_> {
+    /// Log-likelihood, gradient and negative Hessian (lower triangle) of a block of rows.
+    fn block(&self, theta: &[f64], rows: std::ops::Range<usize>, hessian: bool) -> (f64, Vec<f64>, Vec<f64>) {
+        let k = self.panel.k;
+        let p = k + 1;
         let mut ll = 0.0;
         let mut g = vec![0.0; p];
-        let mut h = vec![0.0; if want_hessian { p * p } else { 0 }];
-        for (i, &y) in self.y.iter().enumerate() {
-            let xi = &self.x[i * k..(i + 1) * k];
-            let eta: f64 = xi.iter().zip(&theta[..k]).map(|(a, b)| a * b).sum();
-            let [l, de, dt, dee, det, dtt] = observation(y, eta, sigma, log_sigma, self.cens[i], self.lower, self.upper);
+        let mut h = vec![0.0; if hessian { p * p } else { 0 }];
+        self.rows(theta, rows, |i, [l, de, dt, dee, det, dtt]| {
+            let xi = self.panel.row(i);
             ll += l;
-            for a in 0..k {
-                g[a] += de * xi[a];
+            for (ga, xa) in g.iter_mut().zip(xi) {
+                *ga += de * xa;
             }
             g[k] += dt;
-            if want_hessian {
+            if hessian {
                 for a in 0..k {
-                    for b in 0..=a {
-                        h[a * p + b] -= dee * xi[a] * xi[b];
+                    let w = dee * xi[a];
+                    for (hb, xb) in h[a * p..a * p + a + 1].iter_mut().zip(&xi[..=a]) {
+                        *hb -= w * xb;
                     }
-                    h[k * p + a] -= det * xi[a];
+                }
+                for (hb, xb) in h[k * p..k * p + k].iter_mut().zip(xi) {
+                    *hb -= det * xb;
                 }
                 h[k * p + k] -= dtt;
             }
+        });
+        (ll, g, h)
+    }
+}
+
+impl Objective for Pooled<'_> {
+    fn evaluate(&mut self, theta: &[f64], hessian: bool) -> (f64, Vec<f64>, Vec<f64>) {
+        use rayon::prelude::*;
+        let p = self.panel.k + 1;
+        let n = self.panel.n();
+        let blocks: Vec<usize> = (0..n.div_ceil(BLOCK)).collect();
+        let this = &*self;
+        let work = || -> Vec<(f64, Vec<f64>, Vec<f64>)> {
+            blocks.par_iter().map(|&b| this.block(theta, b * BLOCK..((b + 1) * BLOCK).min(n), hessian)).collect()
+        };
+        let parts = match self.pool {
+            Some(pool) => pool.install(work),
+            None => blocks.iter().map(|&b| this.block(theta, b * BLOCK..((b + 1) * BLOCK).min(n), hessian)).collect(),
+        };
+        let mut ll = 0.0;
+        let mut g = vec![0.0; p];
+        let mut h = vec![0.0; if hessian { p * p } else { 0 }];
+        for (l, gg, hh) in parts {
+            ll += l;
+            g.iter_mut().zip(&gg).for_each(|(a, b)| *a += b);
+            h.iter_mut().zip(&hh).for_each(|(a, b)| *a += b);
         }
-        if want_hessian {
+        if hessian {
             for a in 0..p {
                 for b in 0..a {
                     h[b * p + a] = h[a * p + b];
@@ -145,146 +157,80 @@ impl Problem<'_> {
     }
 }
 
-/// Fits a pooled Tobit of `y` on the columns of `x` (row-major, n rows of k
-/// values named `names`), adding an intercept named `_cons` first when
-/// `intercept`. A `None` bound means no censoring on that side.
-#[allow(clippy::too_many_arguments)]
-pub fn fit(
-    y: &[f64],
-    x: &[f64],
-    k: usize,
-    names: &[String],
-    intercept: bool,
-    lower: Option<f64>,
-    upper: Option<f64>,
-    opts: Options,
-) -> Result<Fit> {
-    let n = y.len();
-    if x.len() != n * k {
-        return Err(Error::invalid(format!("x has {} values, expected {n} rows of {k}", x.len())));
-    }
-    if let (Some(l), Some(u)) = (lower, upper) {
-        if !(l < u) {
-            return Err(Error::invalid(format!("lower ({l}) must be below upper ({u})")));
-        }
-    }
-    for (i, v) in y.iter().enumerate() {
-        finite(*v, &format!("y of row {}", i + 1))?;
-    }
-    for (i, v) in x.iter().enumerate() {
-        finite(*v, &format!("x[{}] of row {}", i % k.max(1) + 1, i / k.max(1) + 1))?;
-    }
-    // design with the intercept
-    let kk = k + intercept as usize;
-    let mut design = Vec::with_capacity(n * kk);
+/// OLS of y on the design: coefficients and the ML residual scale, the
+/// starting values; also the collinearity check, naming the column.
+pub fn ols(panel: &Panel) -> Result<(Vec<f64>, f64)> {
+    let (n, k) = (panel.n(), panel.k);
+    let mut xtx = vec![0.0; k * k];
+    let mut xty = vec![0.0; k];
     for i in 0..n {
-        if intercept {
-            design.push(1.0);
-        }
-        design.extend_from_slice(&x[i * k..(i + 1) * k]);
-    }
-    let mut all_names: Vec<String> = Vec::with_capacity(kk);
-    if intercept {
-        all_names.push("_cons".into());
-    }
-    all_names.extend(names.iter().cloned());
-    let p = kk + 1;
-    if n <= p {
-        return Err(Error::invalid(format!("{n} observations for {p} parameters: need more observations than parameters")));
-    }
-    let cens: Vec<Censoring> = y.iter().map(|&v| censoring(v, lower, upper)).collect();
-    let n_left = cens.iter().filter(|c| **c == Censoring::Left).count();
-    let n_right = cens.iter().filter(|c| **c == Censoring::Right).count();
-    let n_unc = n - n_left - n_right;
-    if n_unc == 0 {
-        return Err(Error::invalid("every observation is censored: sigma is not identified"));
-    }
-    // OLS starting values (also the collinearity check, naming the column)
-    let mut xtx = vec![0.0; kk * kk];
-    let mut xty = vec![0.0; kk];
-    for i in 0..n {
-        let xi = &design[i * kk..(i + 1) * kk];
-        for a in 0..kk {
-            xty[a] += xi[a] * y[i];
-            for b in 0..kk {
-                xtx[a * kk + b] += xi[a] * xi[b];
+        let xi = panel.row(i);
+        for a in 0..k {
+            xty[a] += xi[a] * panel.y[i];
+            for b in 0..k {
+                xtx[a * k + b] += xi[a] * xi[b];
             }
         }
     }
-    let chol = Cholesky::new(&xtx, kk, &all_names)?;
-    let b0 = chol.solve(&xty);
+    let b = Cholesky::new(&xtx, k, &panel.names)?.solve(&xty);
     let rss: f64 = (0..n)
         .map(|i| {
-            let e = y[i] - design[i * kk..(i + 1) * kk].iter().zip(&b0).map(|(a, b)| a * b).sum::<f64>();
+            let e = panel.y[i] - panel.row(i).iter().zip(&b).map(|(a, c)| a * c).sum::<f64>();
             e * e
         })
         .sum();
-    let s0 = (rss / (n - kk) as f64).sqrt().max(1e-8 * (1.0 + y.iter().map(|v| v.abs()).fold(0.0, f64::max)));
-    let prob = Problem { y, x: &design, k: kk, cens, lower: lower.unwrap_or(f64::NEG_INFINITY), upper: upper.unwrap_or(f64::INFINITY) };
+    let scale = 1.0 + panel.y.iter().map(|v| v.abs()).fold(0.0, f64::max);
+    Ok((b, (rss / n.saturating_sub(k).max(1) as f64).sqrt().max(1e-8 * scale)))
+}
+
+/// Checks common to every model: enough rows, some uncensored.
+pub fn check_identified(panel: &Panel, params: usize) -> Result<()> {
+    let n = panel.n();
+    if n <= params {
+        return Err(Error::invalid(format!("{n} observations for {params} parameters: need more observations than parameters")));
+    }
+    if panel.counts().1 == 0 {
+        return Err(Error::invalid("every observation is censored: sigma is not identified"));
+    }
+    Ok(())
+}
+
+/// Fits a pooled Tobit (with the panel's design, intercept included there).
+pub fn fit(panel: &Panel, opts: Options, pool: Option<&rayon::ThreadPool>, between: &mut dyn FnMut()) -> Result<Fit> {
+    let k = panel.k;
+    check_identified(panel, k + 1)?;
+    let (b0, s0) = ols(panel)?;
     let mut theta = b0;
     theta.push(s0.ln());
-    let (mut ll, mut g, mut h) = prob.evaluate(&theta, true);
-    let mut iterations = 0;
-    let mut converged = false;
-    while iterations < opts.max_iterations {
-        iterations += 1;
-        // Newton direction, with a Levenberg shift if -H is not positive definite
-        let mut shift = 0.0;
-        let dir = loop {
-            let mut hs = h.clone();
-            for a in 0..p {
-                hs[a * p + a] += shift * (1.0 + h[a * p + a].abs());
-            }
-            match Cholesky::new(&hs, p, &[]) {
-                Ok(c) => break c.solve(&g),
-                Err(_) => shift = if shift == 0.0 { 1e-6 } else { shift * 10.0 },
-            }
-            if shift > 1e6 {
-                return Err(Error::invalid("the Tobit likelihood has no usable curvature at the current estimate"));
-            }
-        };
-        let decrement: f64 = g.iter().zip(&dir).map(|(a, b)| a * b).sum();
-        if decrement.abs() < opts.tolerance * (1.0 + ll.abs()) {
-            converged = true;
-            break;
-        }
-        // step halving until the likelihood does not decrease
-        let mut step = 1.0;
-        let mut accepted = false;
-        for _ in 0..60 {
-            let cand: Vec<f64> = theta.iter().zip(&dir).map(|(t, d)| t + step * d).collect();
-            let (ll_c, _, _) = prob.evaluate(&cand, false);
-            if ll_c.is_finite() && ll_c >= ll - 1e-12 * ll.abs() {
-                theta = cand;
-                accepted = true;
-                break;
-            }
-            step *= 0.5;
-        }
-        if !accepted {
-            // no step improves: at the optimum up to rounding
-            converged = decrement.abs() < 1e-10 * (1.0 + ll.abs());
-            break;
-        }
-        (ll, g, h) = prob.evaluate(&theta, true);
-    }
-    let vcov = Cholesky::new(&h, p, &[])
+    let mut obj = Pooled { panel, pool };
+    let out = maximise(&mut obj, theta, opts, between)?;
+    let vcov = Cholesky::new(&out.information, k + 1, &[])
         .map_err(|_| Error::invalid("the information matrix is singular at the estimate: standard errors are undefined"))?
         .inverse();
-    let log_sigma = theta[kk];
+    let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta));
+    let (n_left, n_uncensored, n_right) = panel.counts();
     Ok(Fit {
-        names: all_names,
-        beta: theta[..kk].to_vec(),
-        sigma: log_sigma.exp(),
-        log_sigma,
+        model: Model::Pooled,
+        names: panel.names.clone(),
+        beta: out.theta[..k].to_vec(),
+        sigma_e: out.theta[k].exp(),
+        sigma_u: None,
         vcov,
-        log_likelihood: ll,
-        iterations,
-        converged,
-        n,
+        robust_vcov,
+        log_likelihood: out.log_likelihood,
+        pooled_log_likelihood: None,
+        iterations: out.iterations,
+        converged: out.converged,
+        n: panel.n(),
         n_left,
-        n_uncensored: n_unc,
+        n_uncensored,
         n_right,
+        n_units: panel.n_units(),
+        dropped_units: 0,
+        n_params: k + 1,
+        x_means: panel.x_means(),
+        offset_mean: 0.0,
+        quadrature: None,
     })
 }
 
@@ -292,19 +238,20 @@ pub fn fit(
 mod tests {
     use super::*;
 
+    /// A pooled fit of y on x (row-major, k columns), one unit per row.
+    pub fn fit_rows(y: &[f64], x: &[f64], names: &[String], lower: Option<f64>, upper: Option<f64>) -> Result<Fit> {
+        let units: Vec<i64> = (0..y.len() as i64).collect();
+        let panel = Panel::new(y, x, &units, names, true, lower, upper)?;
+        fit(&panel, Options::default(), None, &mut || {})
+    }
+
     /// Central differences of the likelihood equal the analytic gradient.
     #[test]
     fn analytic_derivatives_match_finite_differences() {
         let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0];
-        let x = [1.0, 0.3, 1.0, 1.2, 1.0, 2.5, 1.0, 0.9, 1.0, -0.4, 1.0, 1.7, 1.0, 3.0];
-        let prob = Problem {
-            y: &y,
-            x: &x,
-            k: 2,
-            cens: y.iter().map(|&v| censoring(v, Some(0.0), Some(4.0))).collect(),
-            lower: 0.0,
-            upper: 4.0,
-        };
+        let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0];
+        let panel = Panel::new(&y, &x, &[1, 1, 2, 2, 3, 3, 3], &["x".into()], true, Some(0.0), Some(4.0)).unwrap();
+        let mut prob = Pooled { panel: &panel, pool: None };
         let theta = [0.2, 1.1, 0.1];
         let (_, g, h) = prob.evaluate(&theta, true);
         let eps = 1e-6;
@@ -322,6 +269,13 @@ mod tests {
                 assert!((num_h - h[i * 3 + j]).abs() < 1e-5 * (1.0 + h[i * 3 + j].abs()), "hessian {i},{j}");
             }
         }
+        // the unit scores add up to the gradient
+        let scores = prob.unit_scores(&theta);
+        assert_eq!(scores.len(), 3);
+        for j in 0..3 {
+            let s: f64 = scores.iter().map(|v| v[j]).sum();
+            assert!((s - g[j]).abs() < 1e-12 * (1.0 + g[j].abs()));
+        }
     }
 
     #[test]
@@ -329,14 +283,17 @@ mod tests {
         // no censoring: Tobit = OLS for beta, sigma^2 = RSS / n (ML)
         let y = [1.0, 2.0, 2.5, 4.5, 5.0, 7.0];
         let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
-        let f = fit(&y, &x, 1, &["x".to_string()], true, None, None, Options::default()).unwrap();
+        let f = fit_rows(&y, &x, &["x".to_string()], None, None).unwrap();
         // OLS: slope = Sxy / Sxx = 20.5 / 17.5 = 41/35, intercept = 11/3 - 41/35 * 2.5 = 31/42
         assert!((f.beta[1] - 41.0 / 35.0).abs() < 1e-12, "{:?}", f.beta);
         assert!((f.beta[0] - 31.0 / 42.0).abs() < 1e-12);
         let rss: f64 = y.iter().zip(&x).map(|(yy, xx)| (yy - 31.0 / 42.0 - 41.0 / 35.0 * xx).powi(2)).sum();
-        assert!((f.sigma - (rss / 6.0).sqrt()).abs() < 1e-12, "{} {} {} {}", f.sigma, (rss / 6.0).sqrt(), f.iterations, f.converged);
+        assert!((f.sigma_e - (rss / 6.0).sqrt()).abs() < 1e-12, "{} {}", f.sigma_e, (rss / 6.0).sqrt());
         assert!(f.converged);
         assert_eq!((f.n_left, f.n_uncensored, f.n_right), (0, 6, 0));
+        // OLS with the ML variance: var(slope) = sigma^2 / Sxx
+        let se = f.std_errors(false);
+        assert!((se[1] - f.sigma_e / 17.5f64.sqrt()).abs() < 1e-10, "{se:?}");
     }
 
     #[test]
@@ -344,13 +301,14 @@ mod tests {
         let names = vec!["a".to_string(), "b".to_string()];
         let y = [0.0, 1.0, 2.0, 3.0, 4.0];
         let x = [1.0, 2.0, 2.0, 4.0, 3.0, 6.0, 4.0, 8.0, 5.0, 10.0];
-        let e = fit(&y, &x, 2, &names, true, Some(0.0), None, Options::default()).unwrap_err();
+        let e = fit_rows(&y, &x, &names, Some(0.0), None).unwrap_err();
         assert!(e.message.contains("regressor b"), "{}", e.message);
-        let e = fit(&[0.0; 5], &[1.0, 2.0, 3.0, 4.0, 5.0], 1, &names[..1], true, Some(0.0), None, Options::default()).unwrap_err();
+        let e = fit_rows(&[0.0; 5], &[1.0, 2.0, 3.0, 4.0, 5.0], &names[..1], Some(0.0), None).unwrap_err();
         assert!(e.message.contains("every observation is censored"));
-        let e = fit(&y[..2], &x[..2], 1, &names[..1], true, None, None, Options::default()).unwrap_err();
+        let e = fit_rows(&y[..2], &x[..2], &names[..1], None, None).unwrap_err();
         assert!(e.message.contains("more observations than parameters"));
-        assert!(fit(&y, &x[..5], 1, &names[..1], true, Some(1.0), Some(1.0), Options::default()).is_err());
-        assert!(fit(&[f64::NAN, 1.0, 2.0, 3.0], &[1.0, 2.0, 3.0, 4.0], 1, &names[..1], true, None, None, Options::default()).is_err());
+        assert!(fit_rows(&y, &x[..5], &names[..1], Some(1.0), Some(1.0)).is_err());
+        let e = fit_rows(&[f64::NAN, 1.0, 2.0, 3.0], &[1.0, 2.0, 3.0, 4.0], &names[..1], None, None).unwrap_err();
+        assert!(e.message.contains("y of row 1"), "{}", e.message);
     }
 }

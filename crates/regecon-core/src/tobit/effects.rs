@@ -1,0 +1,354 @@
+//! After the fit: marginal effects at the means, and the Hausman test of
+//! fixed against random effects.
+//!
+//! Marginal effects of regressor j at the mean index mu = xbar' beta (+ the
+//! mean unit effect for FE; u_i = 0 for RE, as Stata's `xttobit` predictions),
+//! with a = (lower - mu)/sigma_e, b = (upper - mu)/sigma_e (a = -inf, b = +inf
+//! for an absent bound) and P = Phi(b) - Phi(a) the probability of an
+//! uncensored outcome (McDonald and Moffitt 1980):
+//!
+//! ```text
+//! latent mean        dE[y*]/dx_j              = beta_j
+//! censored mean      dE[y]/dx_j               = beta_j P
+//! uncensored prob.   dP(lower < y < upper)/dx_j = beta_j (phi(a) - phi(b)) / sigma_e
+//! ```
+//!
+//! Standard errors by the delta method over (beta, ln sigma_e), the means
+//! held fixed.
+//!
+//! Hausman: H = d' (V_fe - V_re)^- d over the slopes both fits share
+//! (not `_cons`), d = b_fe - b_re, with a Moore-Penrose inverse when the
+//! difference is not positive definite (as Stata's `hausman`), df = its rank.
+
+use super::normal::{cdf, ln_pdf};
+use super::Fit;
+use crate::error::{Error, Result};
+
+/// One marginal effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effect {
+    pub term: String,
+    /// "latent", "censored" or "uncensored_probability".
+    pub kind: &'static str,
+    pub estimate: f64,
+    pub std_error: f64,
+}
+
+pub const KINDS: [&str; 3] = ["latent", "censored", "uncensored_probability"];
+
+fn pdf(x: f64) -> f64 {
+    if x.is_finite() {
+        ln_pdf(x).exp()
+    } else {
+        0.0
+    }
+}
+
+/// The three effects of every regressor but `_cons`, each with its
+/// delta-method standard error (from the robust covariance when `robust`).
+pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robust: bool) -> Vec<Effect> {
+    let k = fit.beta.len();
+    let p = fit.p();
+    let v = if robust { &fit.robust_vcov } else { &fit.vcov };
+    let value = |theta: &[f64], j: usize, kind: usize| -> f64 {
+        let sigma = theta[k].exp();
+        let mu = fit.offset_mean + fit.x_means.iter().zip(&theta[..k]).map(|(a, b)| a * b).sum::<f64>();
+        let a = lower.map_or(f64::NEG_INFINITY, |l| (l - mu) / sigma);
+        let b = upper.map_or(f64::INFINITY, |u| (u - mu) / sigma);
+        match kind {
+            0 => theta[j],
+            1 => theta[j] * ((if b.is_finite() { cdf(b) } else { 1.0 }) - (if a.is_finite() { cdf(a) } else { 0.0 })),
+            _ => theta[j] * (pdf(a) - pdf(b)) / sigma,
+        }
+    };
+    let mut theta: Vec<f64> = fit.beta.clone();
+    theta.push(fit.sigma_e.ln());
+    let mut out = Vec::new();
+    for j in 0..k {
+        if fit.names[j] == "_cons" {
+            continue;
+        }
+        for (kind, name) in KINDS.iter().enumerate() {
+            let est = value(&theta, j, kind);
+            // gradient by central differences over (beta, ln sigma_e)
+            let grad: Vec<f64> = (0..=k)
+                .map(|c| {
+                    let h = 1e-6 * (1.0 + theta[c].abs());
+                    let (mut up, mut dn) = (theta.clone(), theta.clone());
+                    up[c] += h;
+                    dn[c] -= h;
+                    (value(&up, j, kind) - value(&dn, j, kind)) / (2.0 * h)
+                })
+                .collect();
+            let var: f64 = (0..=k).map(|a| (0..=k).map(|b| grad[a] * v[a * p + b] * grad[b]).sum::<f64>()).sum();
+            out.push(Effect { term: fit.names[j].clone(), kind: name, estimate: est, std_error: var.max(0.0).sqrt() });
+        }
+    }
+    out
+}
+
+/// Result of a Hausman test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hausman {
+    pub chi2: f64,
+    pub df: usize,
+    pub p_value: f64,
+    /// Whether V_fe - V_re was positive definite (otherwise a generalised
+    /// inverse was used, and the test should be read with care).
+    pub positive_definite: bool,
+    pub terms: Vec<String>,
+}
+
+/// Hausman test of the consistent (fixed-effects) against the efficient
+/// (random-effects) fit, over their common slopes.
+pub fn hausman(fe: &Fit, re: &Fit) -> Result<Hausman> {
+    let common: Vec<(usize, usize)> = fe
+        .names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| *n != "_cons")
+        .filter_map(|(i, n)| re.names.iter().position(|m| m == n).map(|j| (i, j)))
+        .collect();
+    if common.is_empty() {
+        return Err(Error::invalid("the two fits have no slope in common"));
+    }
+    let m = common.len();
+    let (pf, pr) = (fe.p(), re.p());
+    let d: Vec<f64> = common.iter().map(|&(i, j)| fe.beta[i] - re.beta[j]).collect();
+    let mut v = vec![0.0; m * m];
+    for (a, &(ia, ja)) in common.iter().enumerate() {
+        for (b, &(ib, jb)) in common.iter().enumerate() {
+            v[a * m + b] = fe.vcov[ia * pf + ib] - re.vcov[ja * pr + jb];
+        }
+    }
+    let (values, vectors) = symmetric_eigen(&v, m);
+    let top = values.iter().fold(0.0f64, |a, b| a.max(b.abs()));
+    let tol = top * m as f64 * 1e-12;
+    let mut chi2 = 0.0;
+    let mut df = 0;
+    for (c, &l) in values.iter().enumerate() {
+        if l > tol {
+            let proj: f64 = (0..m).map(|r| vectors[r * m + c] * d[r]).sum();
+            chi2 += proj * proj / l;
+            df += 1;
+        }
+    }
+    let positive_definite = values.iter().all(|&l| l > tol);
+    Ok(Hausman {
+        chi2,
+        df,
+        p_value: chi2_sf(chi2, df as f64),
+        positive_definite,
+        terms: common.iter().map(|&(i, _)| fe.names[i].clone()).collect(),
+    })
+}
+
+/// Eigenvalues and eigenvectors (columns, row-major) of a symmetric matrix
+/// by cyclic Jacobi rotations.
+pub fn symmetric_eigen(a: &[f64], n: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut a = a.to_vec();
+    let mut v = vec![0.0; n * n];
+    (0..n).for_each(|i| v[i * n + i] = 1.0);
+    for _sweep in 0..100 {
+        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| a[i * n + j].powi(2)).sum();
+        let diag: f64 = (0..n).map(|i| a[i * n + i].powi(2)).sum();
+        if off <= 1e-30 * diag || off == 0.0 {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                let apq = a[p * n + q];
+                if apq == 0.0 {
+                    continue;
+                }
+                let theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let (akp, akq) = (a[k * n + p], a[k * n + q]);
+                    a[k * n + p] = c * akp - s * akq;
+                    a[k * n + q] = s * akp + c * akq;
+                }
+                for k in 0..n {
+                    let (apk, aqk) = (a[p * n + k], a[q * n + k]);
+                    a[p * n + k] = c * apk - s * aqk;
+                    a[q * n + k] = s * apk + c * aqk;
+                }
+                for k in 0..n {
+                    let (vkp, vkq) = (v[k * n + p], v[k * n + q]);
+                    v[k * n + p] = c * vkp - s * vkq;
+                    v[k * n + q] = s * vkp + c * vkq;
+                }
+            }
+        }
+    }
+    ((0..n).map(|i| a[i * n + i]).collect(), v)
+}
+
+/// P(chi2(df) > x): the regularised upper incomplete gamma Q(df/2, x/2), by
+/// its series below a + 1 and its continued fraction above.
+pub fn chi2_sf(x: f64, df: f64) -> f64 {
+    if !(x > 0.0) {
+        return 1.0;
+    }
+    if df <= 0.0 {
+        return f64::NAN;
+    }
+    let a = df / 2.0;
+    let z = x / 2.0;
+    let ln_front = a * z.ln() - z - libm::lgamma(a);
+    if z < a + 1.0 {
+        let mut term = 1.0 / a;
+        let mut sum = term;
+        let mut ap = a;
+        for _ in 0..10_000 {
+            ap += 1.0;
+            term *= z / ap;
+            sum += term;
+            if term.abs() < sum.abs() * 1e-17 {
+                break;
+            }
+        }
+        (1.0 - sum * ln_front.exp()).max(0.0)
+    } else {
+        // modified Lentz
+        let tiny = 1e-300;
+        let mut b = z + 1.0 - a;
+        let mut c = 1.0 / tiny;
+        let mut d = 1.0 / b;
+        let mut h = d;
+        for i in 1..10_000 {
+            let an = -(i as f64) * (i as f64 - a);
+            b += 2.0;
+            d = an * d + b;
+            if d.abs() < tiny {
+                d = tiny;
+            }
+            c = b + an / c;
+            if c.abs() < tiny {
+                c = tiny;
+            }
+            d = 1.0 / d;
+            let del = d * c;
+            h *= del;
+            if (del - 1.0).abs() < 1e-17 {
+                break;
+            }
+        }
+        ln_front.exp() * h
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Fit, Model};
+    use super::*;
+
+    #[test]
+    fn chi2_survival() {
+        // df 2: exp(-x/2) exactly; df 1: erfc(sqrt(x/2))
+        for x in [0.1, 1.0, 3.0, 10.0, 50.0] {
+            assert!((chi2_sf(x, 2.0) - (-x / 2.0f64).exp()).abs() < 1e-15 * 10.0, "{x}");
+            let e = libm::erfc((x / 2.0f64).sqrt());
+            assert!((chi2_sf(x, 1.0) - e).abs() < 1e-13 * e.max(1e-300) + 1e-16, "{x}: {} vs {e}", chi2_sf(x, 1.0));
+        }
+        // df 4: exp(-x/2) (1 + x/2)
+        for x in [0.5, 2.0, 9.0, 30.0] {
+            let e = (-x / 2.0f64).exp() * (1.0 + x / 2.0);
+            assert!((chi2_sf(x, 4.0) - e).abs() < 1e-14 * (1.0 + e), "{x}");
+        }
+        assert_eq!(chi2_sf(0.0, 3.0), 1.0);
+    }
+
+    #[test]
+    fn eigen_reconstructs() {
+        let a = [4.0, 1.0, 0.5, 1.0, 3.0, -0.2, 0.5, -0.2, 1.0];
+        let (l, v) = symmetric_eigen(&a, 3);
+        for i in 0..3 {
+            for j in 0..3 {
+                let r: f64 = (0..3).map(|c| v[i * 3 + c] * l[c] * v[j * 3 + c]).sum();
+                assert!((r - a[i * 3 + j]).abs() < 1e-13);
+            }
+        }
+    }
+
+    fn fit(names: &[&str], beta: &[f64], vcov_beta: &[f64], sigma_u: Option<f64>) -> Fit {
+        let k = beta.len();
+        let p = k + 1 + sigma_u.is_some() as usize;
+        let mut vcov = vec![0.0; p * p];
+        for a in 0..k {
+            for b in 0..k {
+                vcov[a * p + b] = vcov_beta[a * k + b];
+            }
+        }
+        for a in k..p {
+            vcov[a * p + a] = 0.01;
+        }
+        Fit {
+            model: if sigma_u.is_some() { Model::RandomEffects } else { Model::FixedEffects },
+            names: names.iter().map(|s| s.to_string()).collect(),
+            beta: beta.to_vec(),
+            sigma_e: 2.0,
+            sigma_u,
+            robust_vcov: vcov.clone(),
+            vcov,
+            log_likelihood: 0.0,
+            pooled_log_likelihood: None,
+            iterations: 1,
+            converged: true,
+            n: 100,
+            n_left: 0,
+            n_uncensored: 100,
+            n_right: 0,
+            n_units: 10,
+            dropped_units: 0,
+            n_params: p,
+            x_means: names.iter().map(|n| if *n == "_cons" { 1.0 } else { 0.5 }).collect(),
+            offset_mean: 0.0,
+            quadrature: None,
+        }
+    }
+
+    /// Hand-worked: d = (0.2, -0.1), V_fe - V_re = diag(0.04, 0.01):
+    /// H = 0.2^2/0.04 + 0.1^2/0.01 = 2, df = 2, p = exp(-1).
+    #[test]
+    fn hausman_by_hand() {
+        let fe = fit(&["a", "b"], &[1.2, 0.4], &[0.05, 0.0, 0.0, 0.02], None);
+        let re = fit(&["_cons", "a", "b"], &[3.0, 1.0, 0.5], &[1.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01], Some(1.0));
+        let h = hausman(&fe, &re).unwrap();
+        assert!((h.chi2 - 2.0).abs() < 1e-12, "{h:?}");
+        assert_eq!(h.df, 2);
+        assert!((h.p_value - (-1.0f64).exp()).abs() < 1e-14);
+        assert!(h.positive_definite);
+        assert_eq!(h.terms, vec!["a".to_string(), "b".to_string()]);
+        // V_fe - V_re singular in b: generalised inverse, df 1
+        let re2 = fit(&["a", "b"], &[1.0, 0.5], &[0.01, 0.0, 0.0, 0.02], Some(1.0));
+        let h = hausman(&fe, &re2).unwrap();
+        assert_eq!(h.df, 1);
+        assert!((h.chi2 - 1.0).abs() < 1e-12 && !h.positive_definite);
+    }
+
+    /// Hand-worked marginal effects: beta = (_cons 1, x 2), xbar = 0.5,
+    /// sigma 2, lower 0, no upper: mu = 2, a = -1, P = Phi(1).
+    #[test]
+    fn marginal_effects_by_hand() {
+        let f = fit(&["_cons", "x"], &[1.0, 2.0], &[0.04, 0.0, 0.0, 0.09], None);
+        let me = marginal_effects(&f, Some(0.0), None, false);
+        assert_eq!(me.len(), 3);
+        let phi1 = 0.841_344_746_068_542_9;
+        let dens1 = 0.241_970_724_519_143_37;
+        assert_eq!(me[0].estimate, 2.0);
+        assert!((me[0].std_error - 0.3).abs() < 1e-9);
+        assert!((me[1].estimate - 2.0 * phi1).abs() < 1e-15);
+        assert!((me[2].estimate - 2.0 * dens1 / 2.0).abs() < 1e-15);
+        // delta method for the censored effect: d(b P)/d b_x = P + b phi(a) xbar / sigma,
+        // d/d b_cons = b phi(a) / sigma, d/d ln sigma = -b phi(a) a (= b phi(1)), var(ln sigma) = 0.01
+        let g_cons = 2.0 * dens1 / 2.0;
+        let g_x = phi1 + 2.0 * dens1 * 0.5 / 2.0;
+        let g_s = 2.0 * dens1;
+        let var = g_cons * g_cons * 0.04 + g_x * g_x * 0.09 + g_s * g_s * 0.01;
+        assert!((me[1].std_error - var.sqrt()).abs() < 1e-8, "{} vs {}", me[1].std_error, var.sqrt());
+    }
+}

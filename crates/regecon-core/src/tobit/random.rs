@@ -1,0 +1,507 @@
+//! Random-effects Tobit (Stata's `xttobit`, R's `censReg` on panel data).
+//!
+//! y*_it = x_it' beta + u_i + e_it, u_i ~ N(0, sigma_u^2), e_it ~ N(0, sigma_e^2).
+//! Unit i contributes L_i = integral prod_t f(y_it | x_it' beta + u) phi(u / sigma_u) / sigma_u du,
+//! computed by Gauss-Hermite quadrature with Q points (v_q, w_q):
+//!
+//! ```text
+//! plain     L_i = sum_q w_q / sqrt(pi) * prod_t f(y_it | eta_it + sqrt(2) sigma_u v_q)            (censReg)
+//! adaptive  L_i = sum_q sqrt(2) s_i w_q exp(v_q^2) g_i(mu_i + sqrt(2) s_i v_q)                   (xttobit)
+//!           g_i(u) = prod_t f(y_it | eta_it + u) phi(u / sigma_u) / sigma_u
+//! ```
+//!
+//! where the adaptive rule is centred at the mode mu_i of g_i with
+//! s_i = (-d^2 ln g_i / du^2)^{-1/2} (Liu and Pierce 1994), found by Newton's
+//! method at every parameter value. Parameters theta = (beta, ln sigma_e,
+//! ln sigma_u). The gradient and Hessian are analytic: with A_q the log of
+//! the q-th term and pi_q = exp(A_q) / L_i its posterior weight,
+//! d ln L_i = sum_q pi_q dA_q and d^2 ln L_i = sum_q pi_q (d^2 A_q + dA_q dA_q') - d ln L_i d ln L_i'.
+//! (For the adaptive rule the centre and scale are held fixed in the
+//! derivatives: the rule's value does not depend on them to quadrature
+//! accuracy.) Units are processed in fixed chunks on a thread pool and the
+//! chunk sums are added in order, so the result does not depend on the
+//! number of threads.
+
+use super::hermite;
+use super::newton::{maximise, Objective, Options};
+use super::normal::ln_pdf;
+use super::panel::{sandwich, Panel};
+use super::pooled::{self, check_identified, observation};
+use super::{Fit, Model};
+use crate::error::{Error, Result};
+use crate::linalg::Cholesky;
+use rayon::prelude::*;
+use std::f64::consts::{PI, SQRT_2};
+
+/// Which Gauss-Hermite rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quadrature {
+    /// Nodes scaled by sigma_u around 0 (censReg, Stata's `intmethod(ghermite)`).
+    Plain,
+    /// Nodes centred at each unit's posterior mode (Stata's default `aghermite`).
+    Adaptive,
+}
+
+impl Quadrature {
+    pub fn parse(s: &str) -> Result<Quadrature> {
+        match s.to_ascii_lowercase().as_str() {
+            "ghq" | "plain" | "ghermite" => Ok(Quadrature::Plain),
+            "adaptive" | "aghq" | "aghermite" => Ok(Quadrature::Adaptive),
+            other => Err(Error::invalid(format!("quadrature must be 'ghq' or 'adaptive', got '{other}'"))),
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Quadrature::Plain => "ghq",
+            Quadrature::Adaptive => "adaptive",
+        }
+    }
+}
+
+/// Units per parallel task; fixed, so that sums do not depend on the threads.
+const CHUNK: usize = 32;
+
+/// What to compute for a unit.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd)]
+enum Level {
+    Value,
+    Gradient,
+    Hessian,
+}
+
+/// One unit's log-likelihood, gradient, negative Hessian and centre.
+struct Terms {
+    ll: f64,
+    g: Vec<f64>,
+    h: Vec<f64>,
+    centre: f64,
+}
+
+pub struct RandomEffects<'a> {
+    panel: &'a Panel,
+    quadrature: Quadrature,
+    nodes: Vec<f64>,
+    ln_weights: Vec<f64>,
+    /// Each unit's last adaptive centre (a warm start).
+    centres: Vec<f64>,
+    pool: Option<&'a rayon::ThreadPool>,
+}
+
+impl<'a> RandomEffects<'a> {
+    pub fn new(panel: &'a Panel, quadrature: Quadrature, points: usize, pool: Option<&'a rayon::ThreadPool>) -> Result<Self> {
+        let (nodes, w) = hermite::rule(points)?;
+        Ok(RandomEffects {
+            panel,
+            quadrature,
+            nodes,
+            ln_weights: w.iter().map(|w| w.ln()).collect(),
+            centres: vec![0.0; panel.n_units()],
+            pool,
+        })
+    }
+
+    fn p(&self) -> usize {
+        self.panel.k + 2
+    }
+
+    /// Mode and curvature scale of g_i(u) by safeguarded Newton.
+    fn centre(&self, rows: std::ops::Range<usize>, eta: &[f64], theta: &[f64], start: f64) -> (f64, f64) {
+        let pn = self.panel;
+        let k = pn.k;
+        let (tau_e, tau_u) = (theta[k], theta[k + 1]);
+        let (inv_e, su) = ((-tau_e).exp(), tau_u.exp());
+        let eval = |u: f64| -> (f64, f64, f64) {
+            let (mut h, mut h1, mut h2) = (ln_pdf(u / su) - tau_u, -u / (su * su), -1.0 / (su * su));
+            for (t, i) in rows.clone().enumerate() {
+                let o = observation(pn.y[i], eta[t] + u, inv_e, tau_e, pn.cens[i], pn.lower, pn.upper);
+                h += o[0];
+                h1 += o[1];
+                h2 += o[3];
+            }
+            (h, h1, h2)
+        };
+        let mut u = if start.is_finite() { start } else { 0.0 };
+        let (mut h, mut h1, mut h2) = eval(u);
+        for _ in 0..200 {
+            let step = -h1 / h2;
+            let mut t = 1.0;
+            let mut moved = false;
+            while t > 1e-12 {
+                let cand = u + t * step;
+                let (hc, h1c, h2c) = eval(cand);
+                if hc.is_finite() && hc >= h - 1e-15 * h.abs() {
+                    (u, h, h1, h2) = (cand, hc, h1c, h2c);
+                    moved = true;
+                    break;
+                }
+                t *= 0.5;
+            }
+            if !moved || (t * step).abs() <= 1e-13 * (1.0 / (-h2).sqrt() + u.abs()) {
+                break;
+            }
+        }
+        (u, 1.0 / (-h2).sqrt())
+    }
+
+    fn unit(&self, g: usize, theta: &[f64], level: Level) -> Terms {
+        let pn = self.panel;
+        let k = pn.k;
+        let p = k + 2;
+        let (tau_e, tau_u) = (theta[k], theta[k + 1]);
+        let (inv_e, su) = ((-tau_e).exp(), tau_u.exp());
+        let rows = pn.rows(g);
+        let nt = rows.len();
+        let eta: Vec<f64> = rows.clone().map(|i| pn.row(i).iter().zip(&theta[..k]).map(|(a, b)| a * b).sum()).collect();
+        let nq = self.nodes.len();
+        // node positions u_q, log weights, du_q / d tau_u, d lw_q / d tau_u, d^2 lw_q / d tau_u^2
+        let mut uq = vec![0.0; nq];
+        let mut lw = vec![0.0; nq];
+        let mut du = vec![0.0; nq];
+        let mut dlw = vec![0.0; nq];
+        let mut d2lw = vec![0.0; nq];
+        let mut centre = 0.0;
+        match self.quadrature {
+            Quadrature::Plain => {
+                for q in 0..nq {
+                    uq[q] = SQRT_2 * su * self.nodes[q];
+                    lw[q] = self.ln_weights[q] - 0.5 * PI.ln();
+                    du[q] = uq[q];
+                }
+            }
+            Quadrature::Adaptive => {
+                let (m, s) = self.centre(rows.clone(), &eta, theta, self.centres[g]);
+                centre = m;
+                for q in 0..nq {
+                    let v = self.nodes[q];
+                    uq[q] = m + SQRT_2 * s * v;
+                    let z = uq[q] / su;
+                    lw[q] = (SQRT_2 * s).ln() + self.ln_weights[q] + v * v + ln_pdf(z) - tau_u;
+                    dlw[q] = z * z - 1.0;
+                    d2lw[q] = -2.0 * z * z;
+                }
+            }
+        }
+        let mut terms = vec![[0.0; 6]; if level >= Level::Gradient { nq * nt } else { 0 }];
+        let mut a = lw.clone();
+        for q in 0..nq {
+            for (t, i) in rows.clone().enumerate() {
+                let o = observation(pn.y[i], eta[t] + uq[q], inv_e, tau_e, pn.cens[i], pn.lower, pn.upper);
+                a[q] += o[0];
+                if level >= Level::Gradient {
+                    terms[q * nt + t] = o;
+                }
+            }
+        }
+        let amax = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let wsum: f64 = a.iter().map(|v| (v - amax).exp()).sum();
+        let ll = amax + wsum.ln();
+        if level == Level::Value {
+            return Terms { ll, g: Vec::new(), h: Vec::new(), centre };
+        }
+        let pi: Vec<f64> = a.iter().map(|v| (v - amax).exp() / wsum).collect();
+        // dA_q for each node: row by row (each row's x is read once)
+        let mut grads = vec![0.0; nq * p];
+        let mut sum_de = vec![0.0; nq];
+        for (t, i) in rows.clone().enumerate() {
+            let xi = pn.row(i);
+            for q in 0..nq {
+                let o = &terms[q * nt + t];
+                let gq = &mut grads[q * p..(q + 1) * p];
+                for (ga, xa) in gq[..k].iter_mut().zip(xi) {
+                    *ga += o[1] * xa;
+                }
+                gq[k] += o[2];
+                sum_de[q] += o[1];
+            }
+        }
+        for q in 0..nq {
+            grads[q * p + k + 1] = dlw[q] + du[q] * sum_de[q];
+        }
+        let mut gr = vec![0.0; p];
+        for q in 0..nq {
+            for a in 0..p {
+                gr[a] += pi[q] * grads[q * p + a];
+            }
+        }
+        if level == Level::Gradient {
+            return Terms { ll, g: gr, h: Vec::new(), centre };
+        }
+        // sum_q pi_q d^2 A_q, row by row
+        let mut h = vec![0.0; p * p];
+        for (t, i) in rows.clone().enumerate() {
+            let (mut cee, mut cet, mut ctt, mut ceu, mut ctu, mut cuu) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+            for q in 0..nq {
+                let o = &terms[q * nt + t];
+                let w = pi[q];
+                cee += w * o[3];
+                cet += w * o[4];
+                ctt += w * o[5];
+                ceu += w * o[3] * du[q];
+                ctu += w * o[4] * du[q];
+                // d^2 u_q / d tau_u^2 = du_q for both rules (u_q itself, or 0)
+                cuu += w * (o[3] * du[q] * du[q] + o[1] * du[q]);
+            }
+            let xi = pn.row(i);
+            for a in 0..k {
+                let w = cee * xi[a];
+                for (hb, xb) in h[a * p..a * p + a + 1].iter_mut().zip(&xi[..=a]) {
+                    *hb += w * xb;
+                }
+            }
+            for (hb, xb) in h[k * p..k * p + k].iter_mut().zip(xi) {
+                *hb += cet * xb;
+            }
+            for (hb, xb) in h[(k + 1) * p..(k + 1) * p + k].iter_mut().zip(xi) {
+                *hb += ceu * xb;
+            }
+            h[k * p + k] += ctt;
+            h[(k + 1) * p + k] += ctu;
+            h[(k + 1) * p + k + 1] += cuu;
+        }
+        h[(k + 1) * p + k + 1] += (0..nq).map(|q| pi[q] * d2lw[q]).sum::<f64>();
+        // + Cov_pi(dA)
+        for q in 0..nq {
+            let gq = &grads[q * p..(q + 1) * p];
+            for a in 0..p {
+                let w = pi[q] * gq[a];
+                for (hb, gb) in h[a * p..a * p + a + 1].iter_mut().zip(&gq[..=a]) {
+                    *hb += w * gb;
+                }
+            }
+        }
+        for a in 0..p {
+            for b in 0..=a {
+                let v = -(h[a * p + b] - gr[a] * gr[b]);
+                h[a * p + b] = v;
+                h[b * p + a] = v;
+            }
+        }
+        Terms { ll, g: gr, h, centre }
+    }
+
+    /// Sums over units: chunks in parallel, added in order.
+    fn total(&mut self, theta: &[f64], level: Level) -> (f64, Vec<f64>, Vec<f64>) {
+        let p = self.p();
+        let units: Vec<usize> = (0..self.panel.n_units()).collect();
+        let this = &*self;
+        let work = || -> Vec<(f64, Vec<f64>, Vec<f64>, Vec<f64>)> {
+            units
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut ll = 0.0;
+                    let mut g = vec![0.0; if level >= Level::Gradient { p } else { 0 }];
+                    let mut h = vec![0.0; if level == Level::Hessian { p * p } else { 0 }];
+                    let mut centres = Vec::with_capacity(chunk.len());
+                    for &u in chunk {
+                        let t = this.unit(u, theta, level);
+                        ll += t.ll;
+                        g.iter_mut().zip(&t.g).for_each(|(a, b)| *a += b);
+                        h.iter_mut().zip(&t.h).for_each(|(a, b)| *a += b);
+                        centres.push(t.centre);
+                    }
+                    (ll, g, h, centres)
+                })
+                .collect()
+        };
+        let parts = match self.pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        };
+        let mut ll = 0.0;
+        let mut g = vec![0.0; p];
+        let mut h = vec![0.0; if level == Level::Hessian { p * p } else { 0 }];
+        let mut at = 0;
+        for (l, gg, hh, cs) in parts {
+            ll += l;
+            g.iter_mut().zip(&gg).for_each(|(a, b)| *a += b);
+            h.iter_mut().zip(&hh).for_each(|(a, b)| *a += b);
+            if self.quadrature == Quadrature::Adaptive {
+                self.centres[at..at + cs.len()].copy_from_slice(&cs);
+            }
+            at += cs.len();
+        }
+        (ll, g, h)
+    }
+
+    /// Score of each unit at theta (the clusters of the robust covariance).
+    pub fn unit_scores(&self, theta: &[f64]) -> Vec<Vec<f64>> {
+        let units: Vec<usize> = (0..self.panel.n_units()).collect();
+        let work = || units.par_iter().map(|&u| self.unit(u, theta, Level::Gradient).g).collect();
+        match self.pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
+
+    /// The log-likelihood at theta (for tests and reference checks).
+    pub fn log_likelihood(&mut self, theta: &[f64]) -> f64 {
+        self.total(theta, Level::Value).0
+    }
+}
+
+impl Objective for RandomEffects<'_> {
+    fn evaluate(&mut self, theta: &[f64], hessian: bool) -> (f64, Vec<f64>, Vec<f64>) {
+        self.total(theta, if hessian { Level::Hessian } else { Level::Value })
+    }
+}
+
+/// Fits a random-effects Tobit by Newton's method from the pooled fit
+/// (beta, and sigma_e = sigma_u = sigma_pooled / sqrt 2).
+pub fn fit(
+    panel: &Panel,
+    quadrature: Quadrature,
+    points: usize,
+    opts: Options,
+    pool: Option<&rayon::ThreadPool>,
+    between: &mut dyn FnMut(),
+) -> Result<Fit> {
+    let k = panel.k;
+    check_identified(panel, k + 2)?;
+    if panel.n_units() < 2 {
+        return Err(Error::invalid("random effects need at least two units"));
+    }
+    if (0..panel.n_units()).all(|g| panel.rows(g).len() < 2) {
+        return Err(Error::invalid(
+            "every unit has a single row: sigma_u and sigma_e are not separately identified (use model 'pooled')",
+        ));
+    }
+    let pooled = pooled::fit(panel, opts, pool, between)?;
+    let mut theta = pooled.beta.clone();
+    let half = (pooled.sigma_e / SQRT_2).ln();
+    theta.extend([half, half]);
+    let mut obj = RandomEffects::new(panel, quadrature, points, pool)?;
+    let out = maximise(&mut obj, theta, opts, between)?;
+    let p = k + 2;
+    let vcov = Cholesky::new(&out.information, p, &[])
+        .map_err(|_| {
+            Error::invalid("the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined")
+        })?
+        .inverse();
+    let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta));
+    let (n_left, n_uncensored, n_right) = panel.counts();
+    Ok(Fit {
+        model: Model::RandomEffects,
+        names: panel.names.clone(),
+        beta: out.theta[..k].to_vec(),
+        sigma_e: out.theta[k].exp(),
+        sigma_u: Some(out.theta[k + 1].exp()),
+        vcov,
+        robust_vcov,
+        log_likelihood: out.log_likelihood,
+        pooled_log_likelihood: Some(pooled.log_likelihood),
+        iterations: out.iterations,
+        converged: out.converged,
+        n: panel.n(),
+        n_left,
+        n_uncensored,
+        n_right,
+        n_units: panel.n_units(),
+        dropped_units: 0,
+        n_params: p,
+        x_means: panel.x_means(),
+        offset_mean: 0.0,
+        quadrature: Some((quadrature, points)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    fn normal(r: &mut Rng) -> f64 {
+        // Box-Muller
+        let u1 = (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let u2 = (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        (-2.0 * (1.0 - u1).ln()).sqrt() * (2.0 * PI * u2).cos()
+    }
+
+    /// A panel from a known random-effects Tobit.
+    pub fn simulate(units: usize, t: usize, beta: &[f64], su: f64, se: f64, seed: u64) -> Panel {
+        let mut r = Rng::new(seed);
+        let k = beta.len() - 1;
+        let (mut y, mut x, mut id) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..units {
+            let u = su * normal(&mut r);
+            for _ in 0..t {
+                let xs: Vec<f64> = (0..k).map(|_| normal(&mut r)).collect();
+                let ys = beta[0] + xs.iter().zip(&beta[1..]).map(|(a, b)| a * b).sum::<f64>() + u + se * normal(&mut r);
+                y.push(ys.max(0.0));
+                x.extend(xs);
+                id.push(i as i64);
+            }
+        }
+        let names: Vec<String> = (1..=k).map(|j| format!("x{j}")).collect();
+        Panel::new(&y, &x, &id, &names, true, Some(0.0), None).unwrap()
+    }
+
+    #[test]
+    fn derivatives_match_finite_differences() {
+        let panel = simulate(12, 4, &[0.3, 1.0, -0.5], 0.7, 0.9, 5);
+        for quad in [Quadrature::Plain, Quadrature::Adaptive] {
+            let mut re = RandomEffects::new(&panel, quad, 12, None).unwrap();
+            let theta = [0.25, 0.9, -0.4, (0.8f64).ln(), (0.6f64).ln()];
+            let (_, g, h) = re.evaluate(&theta, true);
+            let p = theta.len();
+            let eps = 1e-5;
+            for j in 0..p {
+                let (mut a, mut b) = (theta, theta);
+                a[j] += eps;
+                b[j] -= eps;
+                // hold the adaptive centres fixed while differencing
+                let (la, ga, _) = re.total(&a, Level::Hessian);
+                let (lb, gb, _) = re.total(&b, Level::Hessian);
+                let num = (la - lb) / (2.0 * eps);
+                let tol = if quad == Quadrature::Plain { 1e-6 } else { 1e-4 };
+                assert!((num - g[j]).abs() < tol * (1.0 + g[j].abs()), "{quad:?} gradient {j}: {num} vs {}", g[j]);
+                for i in 0..p {
+                    let nh = -(ga[i] - gb[i]) / (2.0 * eps);
+                    assert!((nh - h[i * p + j]).abs() < 10.0 * tol * (1.0 + h[i * p + j].abs()), "{quad:?} hessian {i},{j}: {nh} vs {}", h[i * p + j]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn adaptive_matches_many_plain_points_and_threads_do_not_matter() {
+        let panel = simulate(40, 5, &[0.5, 1.0, -1.0], 1.0, 0.8, 11);
+        let theta = [0.4, 0.9, -0.9, (0.8f64).ln(), 0.0];
+        let exact = RandomEffects::new(&panel, Quadrature::Plain, 150, None).unwrap().log_likelihood(&theta);
+        let adaptive = RandomEffects::new(&panel, Quadrature::Adaptive, 12, None).unwrap().log_likelihood(&theta);
+        // Stata's default 12 adaptive points: within 1e-8; 30 points: at rounding
+        assert!((adaptive - exact).abs() < 1e-8 * exact.abs(), "{adaptive} vs {exact}");
+        let a30 = RandomEffects::new(&panel, Quadrature::Adaptive, 30, None).unwrap().log_likelihood(&theta);
+        assert!((a30 - exact).abs() < 1e-12 * exact.abs(), "{a30} vs {exact}");
+        // plain quadrature needs many more points here (sigma_u = 1, five periods)
+        let p12 = RandomEffects::new(&panel, Quadrature::Plain, 12, None).unwrap().log_likelihood(&theta);
+        assert!((p12 - exact).abs() > 1e-3);
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let f1 = fit(&panel, Quadrature::Adaptive, 12, Options::default(), Some(&one), &mut || {}).unwrap();
+        let f2 = fit(&panel, Quadrature::Adaptive, 12, Options::default(), Some(&two), &mut || {}).unwrap();
+        assert_eq!(f1.beta, f2.beta);
+        assert_eq!(f1.log_likelihood.to_bits(), f2.log_likelihood.to_bits());
+        assert!(f1.converged);
+    }
+
+    /// Data simulated from the model: the estimates recover the planted
+    /// values within a few standard errors.
+    #[test]
+    fn recovers_planted_parameters() {
+        let beta = [0.5, 1.0, -0.7, 0.3];
+        let (su, se) = (0.8, 0.6);
+        let panel = simulate(600, 6, &beta, su, se, 2026);
+        let f = fit(&panel, Quadrature::Adaptive, 12, Options::default(), None, &mut || {}).unwrap();
+        assert!(f.converged);
+        let sd = f.std_errors(false);
+        for j in 0..beta.len() {
+            assert!((f.beta[j] - beta[j]).abs() < 3.5 * sd[j], "beta[{j}] = {} +- {} vs {}", f.beta[j], sd[j], beta[j]);
+        }
+        let p = f.beta.len() + 2;
+        let (se_te, se_tu) = (f.vcov[(p - 2) * p + p - 2].sqrt(), f.vcov[p * p - 1].sqrt());
+        assert!((f.sigma_e.ln() - se.ln()).abs() < 3.5 * se_te);
+        assert!((f.sigma_u.unwrap().ln() - su.ln()).abs() < 3.5 * se_tu);
+        let (chibar2, pval) = f.lr_test().unwrap();
+        assert!(chibar2 > 100.0 && pval < 1e-10);
+    }
+}
