@@ -117,23 +117,23 @@ fn morans_i_style_trans(
 
 parallel_support!(UnitValues, morans_i_combine, morans_i_serialize, morans_i_deserialize, "morans_i");
 
-/// A rayon pool bounded by `regecon.max_threads`.
-fn pool(work_items: u64) -> rayon::ThreadPool {
+/// A rayon pool bounded by `regecon.max_threads` (and by the work items).
+pub fn thread_pool(func: &str, work_items: u64) -> rayon::ThreadPool {
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let setting = MAX_THREADS.get();
     let limit = if setting <= 0 { cpus } else { setting as usize };
     let threads = limit.min(work_items.max(1) as usize).max(1);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .thread_name(|i| format!("regecon-perm-{i}"))
+        .thread_name(|i| format!("regecon-worker-{i}"))
         .build()
-        .unwrap_or_else(|e| error!("{F}: cannot start worker threads: {e}"))
+        .unwrap_or_else(|e| error!("{func}: cannot start worker threads: {e}"))
 }
 
 /// Permuted statistics, computed on the pool in slices by `run(pool, first,
 /// count)`; the calling (main) thread checks for interrupts between slices.
 pub fn permute(permutations: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>) -> Vec<f64> {
-    let pool = pool(permutations / 32 + 1);
+    let pool = thread_pool(F, permutations / 32 + 1);
     let slice = 64 * pool.current_num_threads() as u64;
     let mut out = Vec::with_capacity(permutations as usize);
     let mut done = 0;
@@ -149,7 +149,7 @@ pub fn permute(permutations: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> 
 /// Per-unit simulations (local statistics) on the pool in slices of units,
 /// checking for interrupts between slices on the main thread.
 pub fn permute_units<T: Send>(n: usize, run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>) -> Vec<T> {
-    let pool = pool(n as u64);
+    let pool = thread_pool(F, n as u64);
     let slice = 8 * pool.current_num_threads();
     let mut out = Vec::with_capacity(n);
     let mut done = 0;

@@ -36,6 +36,7 @@ mod types;
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
     autocorrelation::register_settings();
+    tobit::register_settings();
 }
 
 #[cfg(test)]

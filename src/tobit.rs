@@ -1,15 +1,54 @@
-//! SQL: `panel_tobit` (aggregate returning a `tobit_fit`), `tobit_coefficients`
-//! and `tobit_summary`. Numerics: core `tobit`. Only the pooled model is
-//! implemented so far; 're' and 'fe' are refused with 0A000.
+//! SQL: `panel_tobit` (aggregate returning a `tobit_fit`), `tobit_coefficients`,
+//! `tobit_summary`, `tobit_marginal_effects`, `tobit_hausman`, and the
+//! settings `regecon.tobit_quadrature` and `regecon.tobit_quadrature_points`.
+//! Numerics: core `tobit`. The fit runs in the final function: random
+//! effects on a thread pool bounded by `regecon.max_threads`, with interrupt
+//! checks between Newton iterations on the main thread.
 
 use crate::aggregate::{self, agg_state, parallel_support};
+use crate::autocorrelation::thread_pool;
 use crate::errors::{dense, raise, OrRaise};
+use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
 use pgrx::prelude::*;
-use pgrx::{Internal, PgSqlErrorCode};
+use pgrx::{Internal, PostgresGucEnum};
 use regecon_core::moran::p_two_sided;
-use regecon_core::tobit::pooled::{fit as pooled_fit, Options};
-use regecon_core::tobit::{Model, Rows, Spec};
+use regecon_core::tobit::effects::{hausman, marginal_effects};
+use regecon_core::tobit::random::Quadrature;
+use regecon_core::tobit::{self as core_tobit, Fit, Model, Rows, Settings, Spec};
 use regecon_core::Error;
+
+/// `regecon.tobit_quadrature`: the Gauss-Hermite rule of random-effects fits.
+#[derive(PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TobitQuadrature {
+    #[name = c"adaptive"]
+    Adaptive,
+    #[name = c"ghq"]
+    Ghq,
+}
+
+pub static QUADRATURE: GucSetting<TobitQuadrature> = GucSetting::<TobitQuadrature>::new(TobitQuadrature::Adaptive);
+pub static QUADRATURE_POINTS: GucSetting<i32> = GucSetting::<i32>::new(12);
+
+pub fn register_settings() {
+    GucRegistry::define_enum_guc(
+        c"regecon.tobit_quadrature",
+        c"Gauss-Hermite rule of random-effects Tobit fits: adaptive (Stata's default) or ghq (plain, as R's censReg).",
+        c"Adaptive quadrature centres the nodes at each unit's posterior mode (Liu and Pierce 1994); plain quadrature scales them by sigma_u around 0.",
+        &QUADRATURE,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"regecon.tobit_quadrature_points",
+        c"Number of Gauss-Hermite points of random-effects Tobit fits (Stata's default 12).",
+        c"More points give a more accurate likelihood at a proportional cost.",
+        &QUADRATURE_POINTS,
+        1,
+        regecon_core::tobit::hermite::MAX_POINTS as i32,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
+}
 
 const F: &str = "panel_tobit";
 
@@ -24,24 +63,45 @@ fn trans(
     lower: Option<f64>,
     upper: Option<f64>,
     model: Option<&str>,
-    names: Option<Vec<String>>,
+    names: Option<Array<'_, &str>>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
     let Some(model) = model else { raise(F, Error::invalid("model must not be NULL")) };
     let model = Model::parse(model).or_raise(F);
     let (Some(y), Some(x), Some(unit)) = (y, x, unit) else { return state }; // incomplete rows are skipped
     let x = dense(&x, F, "x");
-    let names = names.unwrap_or_else(|| (1..=x.len()).map(|j| format!("x{j}")).collect());
-    if names.len() != x.len() {
-        raise(F, Error::invalid(format!("names has {} elements but x has {}", names.len(), x.len())));
-    }
-    for (v, name) in [(lower, "lower"), (upper, "upper")] {
-        if let Some(v) = v {
-            regecon_core::error::finite(v, name).or_raise(F);
+    aggregate::trans::<Rows>(state, fcinfo, F, |s| {
+        // the common case, once per row: the options are those of the first row
+        if let Some(spec) = &s.spec {
+            let same_names = match &names {
+                None => true, // the overload without names always uses x1..xk
+                Some(a) => a.len() == spec.names.len() && a.iter().zip(&spec.names).all(|(n, m)| n == Some(m.as_str())),
+            };
+            if spec.lower == lower && spec.upper == upper && spec.model == model && same_names {
+                return s.push(y, &x, unit);
+            }
         }
-    }
-    let spec = Spec { lower, upper, model, names };
-    aggregate::trans::<Rows>(state, fcinfo, F, |s| s.add(y, &x, unit, &spec))
+        let names: Vec<String> = match &names {
+            None => (1..=x.len()).map(|j| format!("x{j}")).collect(),
+            Some(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, n)| match n {
+                    Some(n) => Ok(n.to_string()),
+                    None => Err(Error::null_value(format!("names[{}] is NULL", i + 1))),
+                })
+                .collect::<regecon_core::Result<_>>()?,
+        };
+        if names.len() != x.len() {
+            return Err(Error::invalid(format!("names has {} elements but x has {}", names.len(), x.len())));
+        }
+        for (v, name) in [(lower, "lower"), (upper, "upper")] {
+            if let Some(v) = v {
+                regecon_core::error::finite(v, name)?;
+            }
+        }
+        s.add(y, &x, unit, &Spec { lower, upper, model, names })
+    })
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -72,91 +132,180 @@ fn panel_tobit_names_trans(
     names: Option<Array<'_, &str>>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    let names = names.map(|a| {
-        a.iter()
-            .enumerate()
-            .map(|(i, n)| match n {
-                Some(n) => n.to_string(),
-                None => raise(F, Error::null_value(format!("names[{}] is NULL", i + 1))),
-            })
-            .collect()
-    });
     trans(state, y, x, unit, lower, upper, model, names, fcinfo)
 }
 
 parallel_support!(Rows, panel_tobit_combine, panel_tobit_serialize, panel_tobit_deserialize, "panel_tobit");
 
-#[pg_extern(immutable, parallel_safe)]
+/// The final function is STABLE in spirit (it reads the quadrature
+/// settings); declared so in the SQL below.
+#[pg_extern(stable, parallel_safe)]
 fn panel_tobit_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "tobit_fit")> {
     let rows = aggregate::finish::<Rows, _>(state, F, |s| Ok(Some(s.clone())))?;
     let spec = rows.spec.clone()?;
-    if spec.model != Model::Pooled {
-        ereport!(
-            ERROR,
-            PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
-            format!("{F}: model '{}' is not implemented yet; use 'pooled'", spec.model.name())
-        );
+    let settings = Settings {
+        quadrature: match QUADRATURE.get() {
+            TobitQuadrature::Adaptive => Quadrature::Adaptive,
+            TobitQuadrature::Ghq => Quadrature::Plain,
+        },
+        points: QUADRATURE_POINTS.get().max(1) as usize,
+        ..Settings::default()
+    };
+    let pool = (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / 4096 + 1));
+    let f = core_tobit::fit(&rows, settings, pool.as_ref(), &mut || {
+        check_for_interrupts!();
+    })
+    .or_raise(F);
+    if !f.converged {
+        warning!("{F}: the {} Tobit did not converge in {} iterations; the estimates are those of the last iteration", spec.model.name(), f.iterations);
     }
-    let k = spec.names.len();
-    let f = pooled_fit(&rows.y, &rows.x, k, &spec.names, true, spec.lower, spec.upper, Options::default()).or_raise(F);
-    // Stata's order: the regressors, then _cons
-    let p = f.k();
-    let order: Vec<usize> = (1..p).chain(std::iter::once(0)).collect();
-    let se = f.std_errors();
-    let np = p + 1;
-    let mut vcov = Vec::with_capacity(np * np);
-    let full: Vec<usize> = order.iter().copied().chain(std::iter::once(p)).collect();
-    for &a in &full {
-        for &b in &full {
-            vcov.push(f.vcov[a * np + b]);
-        }
+    if f.dropped_units > 0 {
+        notice!("{F}: {} units with every row censored at the same bound were dropped (their unit effect is not finite)", f.dropped_units);
     }
-    let mut units: Vec<i64> = rows.unit.clone();
-    units.sort_unstable();
-    units.dedup();
-    let params = np as f64;
+    Some(to_composite(&f, &spec))
+}
+
+/// Stata's order: the regressors, then _cons.
+fn display_order(f: &Fit) -> Vec<usize> {
+    let k = f.beta.len();
+    let cons = f.names.iter().position(|n| n == "_cons");
+    (0..k).filter(|&j| Some(j) != cons).chain(cons).collect()
+}
+
+fn to_composite(f: &Fit, spec: &Spec) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
+    let order = display_order(f);
+    let p = f.p();
+    let full: Vec<usize> = order.iter().copied().chain(f.beta.len()..p).collect();
+    let permute = |v: &[f64]| -> Vec<f64> { full.iter().flat_map(|&a| full.iter().map(move |&b| v[a * p + b])).collect() };
+    let pick = |v: &[f64]| -> Vec<f64> { order.iter().map(|&j| v[j]).collect() };
     let mut t = PgHeapTuple::new_composite_type("tobit_fit").unwrap_or_else(|e| error!("{F}: {e}"));
-    put(&mut t, "model", spec.model.name());
+    put(&mut t, "model", f.model.name());
     put(&mut t, "terms", order.iter().map(|&j| f.names[j].clone()).collect::<Vec<_>>());
-    put(&mut t, "estimates", order.iter().map(|&j| f.beta[j]).collect::<Vec<_>>());
-    put(&mut t, "std_errors", order.iter().map(|&j| se[j]).collect::<Vec<_>>());
-    put(&mut t, "vcov", vcov);
+    put(&mut t, "estimates", pick(&f.beta));
+    put(&mut t, "std_errors", pick(&f.std_errors(false)));
+    put(&mut t, "robust_std_errors", pick(&f.std_errors(true)));
+    put(&mut t, "vcov", permute(&f.vcov));
+    put(&mut t, "robust_vcov", permute(&f.robust_vcov));
+    put(&mut t, "x_means", pick(&f.x_means));
     for (name, v) in [
-        ("n_obs", f.n as i32),
-        ("n_units", units.len() as i32),
-        ("n_left", f.n_left as i32),
-        ("n_uncensored", f.n_uncensored as i32),
-        ("n_right", f.n_right as i32),
-        ("iterations", f.iterations as i32),
+        ("n_obs", f.n),
+        ("n_units", f.n_units),
+        ("n_left", f.n_left),
+        ("n_uncensored", f.n_uncensored),
+        ("n_right", f.n_right),
+        ("dropped_units", f.dropped_units),
+        ("iterations", f.iterations),
+        ("n_params", f.n_params),
     ] {
-        put(&mut t, name, v);
+        put(&mut t, name, v as i32);
     }
+    let lr = f.lr_test();
     for (name, v) in [
         ("log_likelihood", Some(f.log_likelihood)),
-        ("sigma_e", Some(f.sigma)),
-        ("se_sigma_e", Some(f.sigma * f.se_log_sigma())),
-        ("sigma_u", None),
-        ("rho", None),
-        ("lr_chibar2", None),
-        ("p_chibar2", None),
-        ("aic", Some(-2.0 * f.log_likelihood + 2.0 * params)),
-        ("bic", Some(-2.0 * f.log_likelihood + params * (f.n as f64).ln())),
+        ("sigma_e", Some(f.sigma_e)),
+        ("se_sigma_e", Some(f.se_sigma_e())),
+        ("sigma_u", f.sigma_u),
+        ("se_sigma_u", f.se_sigma_u()),
+        ("rho", f.rho()),
+        ("lr_chibar2", lr.map(|v| v.0)),
+        ("p_chibar2", lr.map(|v| v.1)),
+        ("aic", Some(f.aic())),
+        ("bic", Some(f.bic())),
+        ("lower", spec.lower),
+        ("upper", spec.upper),
+        ("offset_mean", Some(f.offset_mean)),
     ] {
         put(&mut t, name, v);
     }
     put(&mut t, "converged", f.converged);
-    Some(t)
+    put(&mut t, "quadrature", f.quadrature.map(|q| q.0.name()));
+    put(&mut t, "quadrature_points", f.quadrature.map(|q| q.1 as i32));
+    t
+}
+
+/// Reads a `tobit_fit` back into the core's Fit (terms in display order).
+fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (Fit, Option<f64>, Option<f64>) {
+    let floats = |name: &str| -> Vec<f64> {
+        match fit.get_by_name::<Array<'_, f64>>(name) {
+            Ok(Some(a)) => dense(&a, func, name),
+            _ => raise(func, Error::invalid(format!("fit has no {name}"))),
+        }
+    };
+    let float = |name: &str| -> Option<f64> { fit.get_by_name::<f64>(name).unwrap_or_else(|e| error!("{func}: {name}: {e}")) };
+    let int = |name: &str| -> usize { fit.get_by_name::<i32>(name).ok().flatten().unwrap_or(0).max(0) as usize };
+    let names: Vec<String> = match fit.get_by_name::<Array<'_, &str>>("terms") {
+        Ok(Some(a)) => a.iter().map(|t| t.unwrap_or("").to_string()).collect(),
+        _ => raise(func, Error::invalid("fit has no terms")),
+    };
+    let model = match fit.get_by_name::<&str>("model") {
+        Ok(Some(m)) => Model::parse(m).or_raise(func),
+        _ => raise(func, Error::invalid("fit has no model")),
+    };
+    let beta = floats("estimates");
+    let sigma_u = float("sigma_u");
+    let k = beta.len();
+    let p = k + 1 + sigma_u.is_some() as usize;
+    let (vcov, robust_vcov, x_means) = (floats("vcov"), floats("robust_vcov"), floats("x_means"));
+    if names.len() != k || vcov.len() != p * p || robust_vcov.len() != p * p || x_means.len() != k {
+        raise(func, Error::invalid("fit has terms, estimates, vcov and x_means of inconsistent lengths"));
+    }
+    let f = Fit {
+        model,
+        names,
+        beta,
+        sigma_e: float("sigma_e").unwrap_or(f64::NAN),
+        sigma_u,
+        vcov,
+        robust_vcov,
+        log_likelihood: float("log_likelihood").unwrap_or(f64::NAN),
+        pooled_log_likelihood: None,
+        iterations: int("iterations"),
+        converged: true,
+        n: int("n_obs"),
+        n_left: int("n_left"),
+        n_uncensored: int("n_uncensored"),
+        n_right: int("n_right"),
+        n_units: int("n_units"),
+        dropped_units: int("dropped_units"),
+        n_params: int("n_params"),
+        x_means,
+        offset_mean: float("offset_mean").unwrap_or(0.0),
+        quadrature: None,
+    };
+    (f, float("lower"), float("upper"))
 }
 
 fn put<T: pgrx::IntoDatum>(t: &mut PgHeapTuple<'_, pgrx::AllocatedByRust>, name: &str, v: T) {
     t.set_by_name(name, v).unwrap_or_else(|e| error!("{F}: {name}: {e}"));
 }
 
-/// One row per coefficient: estimate, standard error, z, two-sided p, stars
+fn robust_vce(vce: &str, func: &str) -> bool {
+    match vce.to_ascii_lowercase().as_str() {
+        "oim" => false,
+        "cluster" | "robust" => true,
+        other => raise(func, Error::invalid(format!("vce must be 'oim' or 'cluster', got '{other}'"))),
+    }
+}
+
+fn stars(p: f64) -> &'static str {
+    if p < 0.01 {
+        "***"
+    } else if p < 0.05 {
+        "**"
+    } else if p < 0.1 {
+        "*"
+    } else {
+        ""
+    }
+}
+
+/// One row per coefficient: estimate, standard error (observed information,
+/// or cluster-robust by unit with vce => 'cluster'), z, two-sided p, stars
 /// (* 10 %, ** 5 %, *** 1 %). STRICT.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn tobit_coefficients(
     fit: pgrx::composite_type!("tobit_fit"),
+    vce: default!(&str, "'oim'"),
 ) -> TableIterator<
     'static,
     (
@@ -169,31 +318,81 @@ fn tobit_coefficients(
     ),
 > {
     const G: &str = "tobit_coefficients";
-    let get = |name: &str| -> Vec<f64> {
-        match fit.get_by_name::<Array<'_, f64>>(name) {
-            Ok(Some(a)) => dense(&a, G, name),
-            _ => raise(G, Error::invalid(format!("fit has no {name}"))),
-        }
-    };
-    let terms: Vec<String> = match fit.get_by_name::<Array<'_, &str>>("terms") {
-        Ok(Some(a)) => a.iter().map(|t| t.unwrap_or("").to_string()).collect(),
-        _ => raise(G, Error::invalid("fit has no terms")),
-    };
-    let (est, se) = (get("estimates"), get("std_errors"));
-    if est.len() != terms.len() || se.len() != terms.len() {
-        raise(G, Error::invalid("fit has terms, estimates and std_errors of different lengths"));
-    }
-    let rows: Vec<_> = terms
-        .into_iter()
-        .zip(est.into_iter().zip(se))
-        .map(|(term, (b, s))| {
+    let robust = robust_vce(vce, G);
+    let (f, _, _) = from_composite(&fit, G);
+    let se = f.std_errors(robust);
+    let rows: Vec<_> = f
+        .names
+        .iter()
+        .zip(f.beta.iter().zip(se))
+        .map(|(term, (&b, s))| {
             let z = b / s;
             let p = p_two_sided(z);
-            let stars = if p < 0.01 { "***" } else if p < 0.05 { "**" } else if p < 0.1 { "*" } else { "" };
-            (term, b, s, z, p, stars.to_string())
+            (term.clone(), b, s, z, p, stars(p).to_string())
         })
         .collect();
     TableIterator::new(rows)
+}
+
+/// Marginal effects at the means (McDonald-Moffitt): on the latent mean, on
+/// the censored mean, and on the probability of an uncensored outcome, with
+/// delta-method standard errors. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn tobit_marginal_effects(
+    fit: pgrx::composite_type!("tobit_fit"),
+    vce: default!(&str, "'oim'"),
+) -> TableIterator<
+    'static,
+    (
+        name!(term, String),
+        name!(effect, String),
+        name!(estimate, f64),
+        name!(std_error, f64),
+        name!(z, f64),
+        name!(p_value, f64),
+    ),
+> {
+    const G: &str = "tobit_marginal_effects";
+    let robust = robust_vce(vce, G);
+    let (f, lower, upper) = from_composite(&fit, G);
+    let rows: Vec<_> = marginal_effects(&f, lower, upper, robust)
+        .into_iter()
+        .map(|e| {
+            let z = e.estimate / e.std_error;
+            (e.term, e.kind.to_string(), e.estimate, e.std_error, z, p_two_sided(z))
+        })
+        .collect();
+    TableIterator::new(rows)
+}
+
+/// Hausman test of a fixed-effects fit against a random-effects fit over
+/// their common slopes; `sigmamore` (default) bases both covariances on the
+/// random-effects sigma_e. chi2 and p are NULL when V_fe - V_re has no
+/// positive eigenvalue. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn tobit_hausman(
+    fe: pgrx::composite_type!("tobit_fit"),
+    re: pgrx::composite_type!("tobit_fit"),
+    sigmamore: default!(bool, true),
+) -> TableIterator<
+    'static,
+    (
+        name!(chi2, Option<f64>),
+        name!(df, i32),
+        name!(p_value, Option<f64>),
+        name!(positive_definite, bool),
+        name!(terms, Vec<String>),
+    ),
+> {
+    const G: &str = "tobit_hausman";
+    let (fe, _, _) = from_composite(&fe, G);
+    let (re, _, _) = from_composite(&re, G);
+    if fe.model != Model::FixedEffects || re.model != Model::RandomEffects {
+        raise(G, Error::invalid(format!("expects a fixed-effects fit then a random-effects fit, got '{}' and '{}'", fe.model.name(), re.model.name())));
+    }
+    let h = hausman(&fe, &re, sigmamore).or_raise(G);
+    let nan_null = |v: f64| (!v.is_nan()).then_some(v);
+    TableIterator::new(vec![(nan_null(h.chi2), h.df as i32, nan_null(h.p_value), h.positive_definite, h.terms)])
 }
 
 extension_sql!(
@@ -210,18 +409,20 @@ CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, up
 );
 CREATE FUNCTION tobit_summary(fit tobit_fit)
 RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
-              log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, rho float8,
-              lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool, aic float8, bic float8)
+              log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
+              rho float8, lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool,
+              aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$ SELECT fit.model, fit.n_obs, fit.n_units, fit.n_left, fit.n_uncensored, fit.n_right, fit.log_likelihood,
-             fit.sigma_e, fit.se_sigma_e, fit.sigma_u, fit.rho, fit.lr_chibar2, fit.p_chibar2, fit.iterations,
-             fit.converged, fit.aic, fit.bic $$;
+             fit.sigma_e, fit.se_sigma_e, fit.sigma_u, fit.se_sigma_u, fit.rho, fit.lr_chibar2, fit.p_chibar2,
+             fit.iterations, fit.converged, fit.aic, fit.bic, fit.quadrature, fit.quadrature_points,
+             fit.dropped_units $$;
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
-'Tobit regression of y on x (with an intercept _cons), censored below at lower and above at upper (NULL: no censoring); model pooled (re, fe to come)';
+'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
 "#,
     name = "panel_tobit_aggregates",
     requires = [
         panel_tobit_trans, panel_tobit_names_trans, panel_tobit_final, panel_tobit_combine,
-        panel_tobit_serialize, panel_tobit_deserialize, tobit_coefficients
+        panel_tobit_serialize, panel_tobit_deserialize, tobit_coefficients, tobit_marginal_effects, tobit_hausman
     ],
 );

@@ -52,17 +52,24 @@ CREATE TYPE bivariate_moran_result AS (
 
 CREATE TYPE tobit_fit AS (
     model text,                 -- pooled | re | fe
-    terms text[],               -- regressors, then _cons (Stata's order)
+    terms text[],               -- regressors, then _cons (Stata's order; no _cons for fe)
     estimates float8[],
     std_errors float8[],        -- from the observed information matrix
-    vcov float8[],              -- covariance of (terms..., ln sigma_e), row-major
+    robust_std_errors float8[], -- cluster-robust by unit
+    vcov float8[],              -- covariance of (terms..., ln sigma_e[, ln sigma_u]), row-major
+    robust_vcov float8[],       -- the same, cluster-robust by unit
     n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
+    dropped_units int,          -- fe: units with every row censored at the same bound
     log_likelihood float8,
     sigma_e float8, se_sigma_e float8,
-    sigma_u float8, rho float8, -- random effects only
+    sigma_u float8, se_sigma_u float8, rho float8,  -- random effects only
     lr_chibar2 float8, p_chibar2 float8,   -- LR test of sigma_u = 0 (random effects only)
     iterations int, converged bool,
-    aic float8, bic float8
+    n_params int, aic float8, bic float8,
+    quadrature text, quadrature_points int, -- random effects only
+    lower float8, upper float8,             -- the censoring bounds (NULL: none)
+    x_means float8[],           -- means of the terms over the rows used (1 for _cons)
+    offset_mean float8          -- fe: mean fitted unit effect over the rows used; 0 otherwise
 );
 "#,
     name = "result_types",

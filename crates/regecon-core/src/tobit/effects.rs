@@ -19,6 +19,10 @@
 //! Hausman: H = d' (V_fe - V_re)^- d over the slopes both fits share
 //! (not `_cons`), d = b_fe - b_re, with a Moore-Penrose inverse when the
 //! difference is not positive definite (as Stata's `hausman`), df = its rank.
+//! With `sigmamore`, V_fe is rescaled by (sigma_e,re / sigma_e,fe)^2 so both
+//! covariances rest on the efficient estimator's sigma_e (Stata's
+//! `hausman, sigmamore`): the FE sigma_e is biased down by the incidental
+//! parameters, which otherwise makes V_fe - V_re indefinite in short panels.
 
 use super::normal::{cdf, ln_pdf};
 use super::Fit;
@@ -101,7 +105,7 @@ pub struct Hausman {
 
 /// Hausman test of the consistent (fixed-effects) against the efficient
 /// (random-effects) fit, over their common slopes.
-pub fn hausman(fe: &Fit, re: &Fit) -> Result<Hausman> {
+pub fn hausman(fe: &Fit, re: &Fit, sigmamore: bool) -> Result<Hausman> {
     let common: Vec<(usize, usize)> = fe
         .names
         .iter()
@@ -114,11 +118,12 @@ pub fn hausman(fe: &Fit, re: &Fit) -> Result<Hausman> {
     }
     let m = common.len();
     let (pf, pr) = (fe.p(), re.p());
+    let scale = if sigmamore { (re.sigma_e / fe.sigma_e).powi(2) } else { 1.0 };
     let d: Vec<f64> = common.iter().map(|&(i, j)| fe.beta[i] - re.beta[j]).collect();
     let mut v = vec![0.0; m * m];
     for (a, &(ia, ja)) in common.iter().enumerate() {
         for (b, &(ib, jb)) in common.iter().enumerate() {
-            v[a * m + b] = fe.vcov[ia * pf + ib] - re.vcov[ja * pr + jb];
+            v[a * m + b] = scale * fe.vcov[ia * pf + ib] - re.vcov[ja * pr + jb];
         }
     }
     let (values, vectors) = symmetric_eigen(&v, m);
@@ -135,9 +140,9 @@ pub fn hausman(fe: &Fit, re: &Fit) -> Result<Hausman> {
     }
     let positive_definite = values.iter().all(|&l| l > tol);
     Ok(Hausman {
-        chi2,
+        chi2: if df > 0 { chi2 } else { f64::NAN },
         df,
-        p_value: chi2_sf(chi2, df as f64),
+        p_value: if df > 0 { chi2_sf(chi2, df as f64) } else { f64::NAN },
         positive_definite,
         terms: common.iter().map(|&(i, _)| fe.names[i].clone()).collect(),
     })
@@ -317,17 +322,23 @@ mod tests {
     fn hausman_by_hand() {
         let fe = fit(&["a", "b"], &[1.2, 0.4], &[0.05, 0.0, 0.0, 0.02], None);
         let re = fit(&["_cons", "a", "b"], &[3.0, 1.0, 0.5], &[1.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01], Some(1.0));
-        let h = hausman(&fe, &re).unwrap();
+        let h = hausman(&fe, &re, false).unwrap();
         assert!((h.chi2 - 2.0).abs() < 1e-12, "{h:?}");
+        // sigmamore: V_fe scaled by (sigma_re / sigma_fe)^2 = 1 here (both 2.0)
+        assert_eq!(hausman(&fe, &re, true).unwrap().chi2, h.chi2);
         assert_eq!(h.df, 2);
         assert!((h.p_value - (-1.0f64).exp()).abs() < 1e-14);
         assert!(h.positive_definite);
         assert_eq!(h.terms, vec!["a".to_string(), "b".to_string()]);
         // V_fe - V_re singular in b: generalised inverse, df 1
         let re2 = fit(&["a", "b"], &[1.0, 0.5], &[0.01, 0.0, 0.0, 0.02], Some(1.0));
-        let h = hausman(&fe, &re2).unwrap();
+        let h = hausman(&fe, &re2, false).unwrap();
         assert_eq!(h.df, 1);
         assert!((h.chi2 - 1.0).abs() < 1e-12 && !h.positive_definite);
+        // nothing positive: no test (NaN, NULL in SQL)
+        let re3 = fit(&["a", "b"], &[1.0, 0.5], &[0.06, 0.0, 0.0, 0.03], Some(1.0));
+        let h = hausman(&fe, &re3, false).unwrap();
+        assert!(h.df == 0 && h.chi2.is_nan() && h.p_value.is_nan());
     }
 
     /// Hand-worked marginal effects: beta = (_cons 1, x 2), xbar = 0.5,
