@@ -45,8 +45,9 @@ UPDATE tb_ours o SET estimates = (f).estimates, log_likelihood = (f).log_likelih
 FROM (SELECT n, (SELECT panel_tobit(y, x, unit, 0, NULL, 'pooled') FROM tb WHERE rn <= n) AS f FROM tb_ours) s
 WHERE s.n = o.n;
 INSERT INTO tb_ours SELECT 're', 1000000, bench_median(
-    'SELECT (panel_tobit(y, x, unit, 0, NULL, ''re'')).log_likelihood FROM tb', greatest(1, :reps / 2)), f.estimates, f.log_likelihood
-FROM (SELECT panel_tobit(y, x, unit, 0, NULL, 're') AS f FROM tb) f;
+    'SELECT (panel_tobit(y, x, unit, 0, NULL, ''re'')).log_likelihood FROM tb', greatest(1, :reps / 2)),
+    (s.f).estimates, (s.f).log_likelihood
+FROM (SELECT panel_tobit(y, x, unit, 0, NULL, 're') AS f FROM tb) s;
 INSERT INTO tb_ours SELECT 'scan', 1000000, bench_median('SELECT count(x) FROM tb', :reps), NULL, NULL;
 COPY (SELECT what, n, ms, array_to_string(estimates, ' '), log_likelihood FROM tb_ours)
   TO PROGRAM 'cat > /tmp/regecon-bench-data/tobit_ours.csv' CSV;

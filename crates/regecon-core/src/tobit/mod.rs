@@ -23,12 +23,18 @@ pub enum Censoring {
     Right,
 }
 
+/// Relative tolerance of the bounds: y within `BOUND_TOLERANCE * max(1, |bound|)`
+/// of a bound is censored there, so that rounding in a computed outcome (a
+/// coupling degree of 0.9999999999999998 for 1) does not make a censored row
+/// uncensored.
+pub const BOUND_TOLERANCE: f64 = 1e-12;
+
 /// Classifies y against the bounds: at or below `lower` is left-censored, at
-/// or above `upper` right-censored.
+/// or above `upper` right-censored (within [`BOUND_TOLERANCE`]).
 pub fn censoring(y: f64, lower: Option<f64>, upper: Option<f64>) -> Censoring {
-    if lower.is_some_and(|l| y <= l) {
+    if lower.is_some_and(|l| y <= l + BOUND_TOLERANCE * l.abs().max(1.0)) {
         Censoring::Left
-    } else if upper.is_some_and(|u| y >= u) {
+    } else if upper.is_some_and(|u| y >= u - BOUND_TOLERANCE * u.abs().max(1.0)) {
         Censoring::Right
     } else {
         Censoring::Uncensored
@@ -286,10 +292,10 @@ impl Fit {
         let j = self.beta.len();
         self.sigma_e * self.vcov[j * p + j].sqrt()
     }
-    /// Standard error of sigma_u.
+    /// Standard error of sigma_u (None at the boundary sigma_u = 0).
     pub fn se_sigma_u(&self) -> Option<f64> {
         let p = self.p();
-        self.sigma_u.map(|s| s * self.vcov[p * p - 1].sqrt())
+        self.sigma_u.filter(|s| *s > 0.0).map(|s| s * self.vcov[p * p - 1].sqrt())
     }
     /// rho = sigma_u^2 / (sigma_u^2 + sigma_e^2), the share of the error
     /// variance due to the unit effect.
@@ -298,11 +304,12 @@ impl Fit {
     }
     /// LR test of sigma_u = 0 against the pooled model: chibar2 = 2 (l_re -
     /// l_pooled), clamped at 0, and its p-value 0.5 P(chi2(1) > chibar2)
-    /// (the null is on the boundary; Stata's "chibar2(01)").
+    /// (the null is on the boundary; Stata's "chibar2(01)"), 1 when chibar2 = 0.
     pub fn lr_test(&self) -> Option<(f64, f64)> {
         let l0 = self.pooled_log_likelihood?;
         let c = (2.0 * (self.log_likelihood - l0)).max(0.0);
-        Some((c, 0.5 * libm::erfc((c / 2.0).sqrt())))
+        // P(chibar2 >= 0) = 1: the half mass at 0 counts when c = 0
+        Some((c, if c > 0.0 { 0.5 * libm::erfc((c / 2.0).sqrt()) } else { 1.0 }))
     }
     pub fn aic(&self) -> f64 {
         -2.0 * self.log_likelihood + 2.0 * self.n_params as f64
@@ -356,6 +363,11 @@ mod tests {
         assert!(r.add(1.0, &[1.0, 2.0], 9, &other).is_err());
         assert!(r.add(f64::NAN, &[1.0, 2.0], 9, &spec).is_err());
         assert_eq!(Model::parse("RE").unwrap(), Model::RandomEffects);
+        // computed bounds: a few ulps off still count as censored, 1e-9 does not
+        assert_eq!(censoring(0.9999999999999998, Some(0.0), Some(1.0)), Censoring::Right);
+        assert_eq!(censoring(1e-15, Some(0.0), Some(1.0)), Censoring::Left);
+        assert_eq!(censoring(1.0 - 1e-9, Some(0.0), Some(1.0)), Censoring::Uncensored);
+        assert_eq!(censoring(-5.0, None, Some(1.0)), Censoring::Uncensored);
         assert!(Model::parse("probit").is_err());
     }
 }

@@ -84,6 +84,9 @@ pub struct RandomEffects<'a> {
     ln_weights: Vec<f64>,
     /// Each unit's last adaptive centre (a warm start).
     centres: Vec<f64>,
+    /// The per-unit scores of the last Hessian evaluation, and where
+    /// (the final Newton evaluation gives the robust covariance's clusters).
+    last_scores: Option<(Vec<f64>, Vec<Vec<f64>>)>,
     pool: Option<&'a rayon::ThreadPool>,
 }
 
@@ -96,6 +99,7 @@ impl<'a> RandomEffects<'a> {
             nodes,
             ln_weights: w.iter().map(|w| w.ln()).collect(),
             centres: vec![0.0; panel.n_units()],
+            last_scores: None,
             pool,
         })
     }
@@ -284,7 +288,8 @@ impl<'a> RandomEffects<'a> {
         let p = self.p();
         let units: Vec<usize> = (0..self.panel.n_units()).collect();
         let this = &*self;
-        let work = || -> Vec<(f64, Vec<f64>, Vec<f64>, Vec<f64>)> {
+        type Part = (f64, Vec<f64>, Vec<f64>, Vec<f64>, Vec<Vec<f64>>);
+        let work = || -> Vec<Part> {
             units
                 .par_chunks(CHUNK)
                 .map(|chunk| {
@@ -292,14 +297,18 @@ impl<'a> RandomEffects<'a> {
                     let mut g = vec![0.0; if level >= Level::Gradient { p } else { 0 }];
                     let mut h = vec![0.0; if level == Level::Hessian { p * p } else { 0 }];
                     let mut centres = Vec::with_capacity(chunk.len());
+                    let mut scores = Vec::with_capacity(if level == Level::Hessian { chunk.len() } else { 0 });
                     for &u in chunk {
                         let t = this.unit(u, theta, level);
                         ll += t.ll;
                         g.iter_mut().zip(&t.g).for_each(|(a, b)| *a += b);
                         h.iter_mut().zip(&t.h).for_each(|(a, b)| *a += b);
                         centres.push(t.centre);
+                        if level == Level::Hessian {
+                            scores.push(t.g);
+                        }
                     }
-                    (ll, g, h, centres)
+                    (ll, g, h, centres, scores)
                 })
                 .collect()
         };
@@ -311,8 +320,10 @@ impl<'a> RandomEffects<'a> {
         let mut g = vec![0.0; p];
         let mut h = vec![0.0; if level == Level::Hessian { p * p } else { 0 }];
         let mut at = 0;
-        for (l, gg, hh, cs) in parts {
+        let mut scores = Vec::new();
+        for (l, gg, hh, cs, sc) in parts {
             ll += l;
+            scores.extend(sc);
             g.iter_mut().zip(&gg).for_each(|(a, b)| *a += b);
             h.iter_mut().zip(&hh).for_each(|(a, b)| *a += b);
             if self.quadrature == Quadrature::Adaptive {
@@ -320,11 +331,20 @@ impl<'a> RandomEffects<'a> {
             }
             at += cs.len();
         }
+        if level == Level::Hessian {
+            self.last_scores = Some((theta.to_vec(), scores));
+        }
         (ll, g, h)
     }
 
-    /// Score of each unit at theta (the clusters of the robust covariance).
-    pub fn unit_scores(&self, theta: &[f64]) -> Vec<Vec<f64>> {
+    /// Score of each unit at theta (the clusters of the robust covariance);
+    /// those of the last Hessian evaluation when it was at theta.
+    pub fn unit_scores(&mut self, theta: &[f64]) -> Vec<Vec<f64>> {
+        if let Some((at, scores)) = self.last_scores.take() {
+            if at == theta {
+                return scores;
+            }
+        }
         let units: Vec<usize> = (0..self.panel.n_units()).collect();
         let work = || units.par_iter().map(|&u| self.unit(u, theta, Level::Gradient).g).collect();
         match self.pool {
@@ -372,7 +392,36 @@ pub fn fit(
     let mut obj = RandomEffects::new(panel, quadrature, points, pool)?;
     let out = maximise(&mut obj, theta, opts, between)?;
     let p = k + 2;
-    let vcov = Cholesky::new(&out.information, p, &[])
+    let chol = Cholesky::new(&out.information, p, &[]);
+    // sigma_u driven to 0 (the unit effects add nothing to the pooled fit):
+    // the boundary solution, reported as Stata does (sigma_u = 0, rho = 0,
+    // chibar2 = 0, p = 1) with the pooled estimates
+    let at_boundary = out.theta[k + 1] - out.theta[k] < (1e-4f64).ln() || chol.is_err();
+    if at_boundary && out.log_likelihood - pooled.log_likelihood <= 1e-6 * (1.0 + pooled.log_likelihood.abs()) {
+        let q = k + 1;
+        let widen = |v: &[f64]| -> Vec<f64> {
+            let mut w = vec![0.0; p * p];
+            for a in 0..q {
+                for b in 0..q {
+                    w[a * p + b] = v[a * q + b];
+                }
+            }
+            w
+        };
+        return Ok(Fit {
+            model: Model::RandomEffects,
+            sigma_u: Some(0.0),
+            vcov: widen(&pooled.vcov),
+            robust_vcov: widen(&pooled.robust_vcov),
+            pooled_log_likelihood: Some(pooled.log_likelihood),
+            iterations: out.iterations,
+            converged: true,
+            n_params: p,
+            quadrature: Some((quadrature, points)),
+            ..pooled
+        });
+    }
+    let vcov = chol
         .map_err(|_| {
             Error::invalid("the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined")
         })?
@@ -503,5 +552,22 @@ mod tests {
         assert!((f.sigma_u.unwrap().ln() - su.ln()).abs() < 3.5 * se_tu);
         let (chibar2, pval) = f.lr_test().unwrap();
         assert!(chibar2 > 100.0 && pval < 1e-10);
+    }
+
+    /// No unit effect in the data: the boundary solution sigma_u = 0 with the
+    /// pooled estimates, chibar2 = 0, p = 1.
+    #[test]
+    fn no_unit_effect_gives_the_boundary() {
+        let panel = simulate(30, 3, &[0.5, 1.0], 0.0, 1.0, 3);
+        let f = fit(&panel, Quadrature::Adaptive, 12, Options::default(), None, &mut || {}).unwrap();
+        let pooled = pooled::fit(&panel, Options::default(), None, &mut || {}).unwrap();
+        if f.sigma_u == Some(0.0) {
+            assert_eq!(f.beta, pooled.beta);
+            assert_eq!(f.lr_test(), Some((0.0, 1.0)));
+            assert!(f.se_sigma_u().is_none() && f.rho() == Some(0.0));
+        } else {
+            // a small positive sigma_u can also be the optimum of a sample
+            assert!(f.lr_test().unwrap().0 < 3.0, "{:?}", f.lr_test());
+        }
     }
 }
