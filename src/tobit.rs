@@ -66,11 +66,22 @@ fn trans(
     names: Option<Array<'_, &str>>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    let Some(model) = model else { raise(F, Error::invalid("model must not be NULL")) };
-    let model = Model::parse(model).or_raise(F);
+    let Some(model_name) = model else { raise(F, Error::invalid("model must not be NULL")) };
     let (Some(y), Some(x), Some(unit)) = (y, x, unit) else { return state }; // incomplete rows are skipped
-    let x = dense(&x, F, "x");
+    // once per row: no allocation unless the array has NULLs or is not contiguous
+    let owned;
+    let x: &[f64] = match x.as_slice() {
+        Ok(s) => s,
+        Err(_) => {
+            owned = dense(&x, F, "x");
+            &owned
+        }
+    };
     aggregate::trans::<Rows>(state, fcinfo, F, |s| {
+        let model = match &s.spec {
+            Some(spec) if spec.model.name().eq_ignore_ascii_case(model_name) => spec.model,
+            _ => Model::parse(model_name)?,
+        };
         // the common case, once per row: the options are those of the first row
         if let Some(spec) = &s.spec {
             let same_names = match &names {
@@ -78,7 +89,7 @@ fn trans(
                 Some(a) => a.len() == spec.names.len() && a.iter().zip(&spec.names).all(|(n, m)| n == Some(m.as_str())),
             };
             if spec.lower == lower && spec.upper == upper && spec.model == model && same_names {
-                return s.push(y, &x, unit);
+                return s.push(y, x, unit);
             }
         }
         let names: Vec<String> = match &names {
@@ -100,39 +111,90 @@ fn trans(
                 regecon_core::error::finite(v, name)?;
             }
         }
-        s.add(y, &x, unit, &Spec { lower, upper, model, names })
+        s.add(y, x, unit, &Spec { lower, upper, model, names })
     })
 }
 
-#[pg_extern(immutable, parallel_safe)]
-#[allow(clippy::too_many_arguments)]
-fn panel_tobit_trans(
-    state: Option<Internal>,
-    y: Option<f64>,
-    x: Option<Array<'_, f64>>,
-    unit: Option<i64>,
-    lower: Option<f64>,
-    upper: Option<f64>,
-    model: Option<&str>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(state, y, x, unit, lower, upper, model, None, fcinfo)
+// The transition function runs once per row (10^6 rows and more for the
+// benchmarks), so it is a bare V1 C function: when the state already holds
+// rows with the same options it reads y, x and unit straight from fcinfo and
+// appends them (pgrx's marshalling of seven arguments cost about as much as
+// the fit of a pooled Tobit). Other rows take the general path, `trans`.
+// One symbol serves both SQL signatures (with and without names).
+#[no_mangle]
+#[doc(hidden)]
+pub extern "C" fn pg_finfo_panel_tobit_trans() -> &'static pg_sys::Pg_finfo_record {
+    const V1_API: pg_sys::Pg_finfo_record = pg_sys::Pg_finfo_record { api_version: 1 };
+    &V1_API
 }
 
-#[pg_extern(immutable, parallel_safe)]
-#[allow(clippy::too_many_arguments)]
-fn panel_tobit_names_trans(
-    state: Option<Internal>,
-    y: Option<f64>,
-    x: Option<Array<'_, f64>>,
-    unit: Option<i64>,
-    lower: Option<f64>,
-    upper: Option<f64>,
-    model: Option<&str>,
-    names: Option<Array<'_, &str>>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(state, y, x, unit, lower, upper, model, names, fcinfo)
+/// `panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text [, text[]]) RETURNS internal`.
+#[no_mangle]
+#[pg_guard]
+pub unsafe extern "C-unwind" fn panel_tobit_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    let nargs = (*fcinfo).nargs as usize;
+    let args = (*fcinfo).args.as_slice(nargs);
+    if let Some(d) = fast_trans(args) {
+        (*fcinfo).isnull = false;
+        return d;
+    }
+    let state = Internal::from_polymorphic_datum(args[0].value, args[0].isnull, pg_sys::INTERNALOID);
+    let float = |i: usize| f64::from_polymorphic_datum(args[i].value, args[i].isnull, pg_sys::FLOAT8OID);
+    let x = Array::<f64>::from_polymorphic_datum(args[2].value, args[2].isnull, pg_sys::FLOAT8ARRAYOID);
+    let unit = i64::from_polymorphic_datum(args[3].value, args[3].isnull, pg_sys::INT8OID);
+    let model = <&str>::from_polymorphic_datum(args[6].value, args[6].isnull, pg_sys::TEXTOID);
+    let names = if nargs > 7 {
+        Array::<&str>::from_polymorphic_datum(args[7].value, args[7].isnull, pg_sys::TEXTARRAYOID)
+    } else {
+        None
+    };
+    let names_key = if nargs > 7 && !args[7].isnull { datum_bytes(args[7].value).to_vec() } else { Vec::new() };
+    let out = trans(state, float(1), x, unit, float(4), float(5), model, names, fcinfo);
+    if let Some(mut internal) = out {
+        if let Some(rows) = internal.get_mut::<Rows>() {
+            rows.names_key = names_key;
+        }
+        (*fcinfo).isnull = false;
+        internal.into_datum().unwrap_or(pg_sys::Datum::from(0))
+    } else {
+        (*fcinfo).isnull = true;
+        pg_sys::Datum::from(0)
+    }
+}
+
+/// The bytes of a (possibly short-header or toasted) varlena datum.
+unsafe fn datum_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
+    let v = pg_sys::pg_detoast_datum_packed(d.cast_mut_ptr());
+    pgrx::varlena::varlena_to_byte_slice(v)
+}
+
+/// The common case: a row with the options of the rows before it.
+unsafe fn fast_trans(args: &[pg_sys::NullableDatum]) -> Option<pg_sys::Datum> {
+    if args[..4].iter().any(|a| a.isnull) || args[6].isnull {
+        return None;
+    }
+    let rows = &mut *args[0].value.cast_mut_ptr::<Rows>();
+    let spec = rows.spec.as_ref()?;
+    let bound = |a: &pg_sys::NullableDatum| (!a.isnull).then(|| a.value.value() as u64);
+    if bound(&args[4]) != spec.lower.map(f64::to_bits) || bound(&args[5]) != spec.upper.map(f64::to_bits) {
+        return None;
+    }
+    if !spec.model.name().as_bytes().eq_ignore_ascii_case(datum_bytes(args[6].value)) {
+        return None;
+    }
+    if args.len() > 7 && (args[7].isnull || datum_bytes(args[7].value) != rows.names_key.as_slice()) {
+        return None;
+    }
+    let raw = pg_sys::pg_detoast_datum(args[2].value.cast_mut_ptr()) as *mut pg_sys::ArrayType;
+    let mut arr = pgrx::array::RawArray::from_ptr(std::ptr::NonNull::new(raw)?);
+    if arr.oid() != pg_sys::FLOAT8OID || arr.dims().len() > 1 || arr.nulls().is_some() {
+        return None;
+    }
+    let x: &[f64] = arr.data::<f64>().as_ref();
+    let y = f64::from_bits(args[1].value.value() as u64);
+    let unit = args[3].value.value() as i64;
+    rows.push(y, x, unit).or_raise(F);
+    Some(args[0].value)
 }
 
 parallel_support!(Rows, panel_tobit_combine, panel_tobit_serialize, panel_tobit_deserialize, "panel_tobit");
@@ -397,13 +459,17 @@ fn tobit_hausman(
 
 extension_sql!(
     r#"
+CREATE FUNCTION panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text, text[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text) (
     SFUNC = panel_tobit_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
     COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text, names text[]) (
-    SFUNC = panel_tobit_names_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
+    SFUNC = panel_tobit_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
     COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
     PARALLEL = SAFE
 );
@@ -422,7 +488,7 @@ COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text)
 "#,
     name = "panel_tobit_aggregates",
     requires = [
-        panel_tobit_trans, panel_tobit_names_trans, panel_tobit_final, panel_tobit_combine,
+        panel_tobit_final, panel_tobit_combine,
         panel_tobit_serialize, panel_tobit_deserialize, tobit_coefficients, tobit_marginal_effects, tobit_hausman
     ],
 );

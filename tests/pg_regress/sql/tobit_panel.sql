@@ -128,9 +128,9 @@ SELECT sqlstate_of($$SET regecon.tobit_quadrature_points = 0$$);
 SELECT sqlstate_of($$SET regecon.tobit_quadrature_points = 151$$);
 -- a long fit stops on statement_timeout (reading the rows takes ~0.2 s, the
 -- fit several seconds: the cancel lands between Newton iterations)
-CREATE TABLE big AS SELECT g / 4 AS unit, (g % 97) / 97.0 AS x, greatest(0, sin(g) + (g % 97) / 97.0) AS y
+CREATE TABLE re_big AS SELECT g / 4 AS unit, (g % 97) / 97.0 AS x, greatest(0, sin(g) + (g % 97) / 97.0) AS y
 FROM generate_series(1, 400000) g;
 SET statement_timeout = '1s';
-SELECT (panel_tobit(y, ARRAY[x], unit, 0, NULL, 're')).converged FROM big;
+SELECT (panel_tobit(y, ARRAY[x], unit, 0, NULL, 're')).converged FROM re_big;
 RESET statement_timeout;
 SELECT 1 AS backend_alive;

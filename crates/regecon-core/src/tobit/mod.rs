@@ -101,6 +101,10 @@ pub struct Rows {
     pub x: Vec<f64>,
     pub unit: Vec<i64>,
     pub spec: Option<Spec>,
+    /// For the SQL layer: the bytes of the `names` argument the spec was
+    /// built from, so later rows compare bytes instead of rebuilding names.
+    /// Not serialized.
+    pub names_key: Vec<u8>,
 }
 
 impl Rows {
@@ -232,7 +236,7 @@ impl Rows {
         }
         let unit = (0..n).map(|_| r.u64().map(|v| v as i64)).collect::<Result<Vec<_>>>()?;
         r.end()?;
-        Ok(Rows { y, x, unit, spec })
+        Ok(Rows { y, x, unit, spec, names_key: Vec::new() })
     }
 }
 
