@@ -106,7 +106,9 @@ impl Entropy {
             )));
         }
         for (j, &x) in row.iter().enumerate() {
-            non_negative(x, &format!("edi[{}]", j + 1))?;
+            if !(x >= 0.0 && x.is_finite()) {
+                non_negative(x, &format!("edi[{}]", j + 1))?;
+            }
         }
         self.values.extend_from_slice(row);
         Ok(())

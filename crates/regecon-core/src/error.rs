@@ -91,6 +91,17 @@ pub fn finite(x: f64, name: &str) -> Result<f64> {
     }
 }
 
+/// As [`finite`], naming the argument only on failure (for per-row checks:
+/// the message is not formatted for the rows that pass).
+#[inline]
+pub fn finite_lazy(x: f64, name: impl FnOnce() -> String) -> Result<f64> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        finite(x, &name())
+    }
+}
+
 /// Fails with 22023 unless `x` is finite and `x >= 0`.
 pub fn non_negative(x: f64, name: &str) -> Result<f64> {
     finite(x, name)?;

@@ -46,7 +46,7 @@ pub struct GlobalG {
 
 fn non_negative_values(x: &[f64], ids: &[i64]) -> Result<()> {
     for (v, id) in x.iter().zip(ids) {
-        finite(*v, &format!("value of unit {id}"))?;
+        crate::error::finite_lazy(*v, || format!("value of unit {id}"))?;
         if *v < 0.0 {
             return Err(Error::invalid(format!(
                 "value of unit {id} is {v}: Getis-Ord statistics need non-negative values"

@@ -49,8 +49,8 @@ impl Points {
             )));
         }
         for i in 0..x.len() {
-            finite(x[i], &format!("x[{}]", i + 1))?;
-            finite(y[i], &format!("y[{}]", i + 1))?;
+            crate::error::finite_lazy(x[i], || format!("x[{}]", i + 1))?;
+            crate::error::finite_lazy(y[i], || format!("y[{}]", i + 1))?;
         }
         Ok(match metric {
             Metric::Euclidean => {
