@@ -34,7 +34,8 @@ fn knn_weights(
         crate::errors::raise(F, regecon_core::Error::invalid(format!("k must be at least 1, got {k}")));
     }
     let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
-    rows(knn(&ids, &x, &y, k as usize, metric, kernel).or_raise(F))
+    let pool = crate::autocorrelation::thread_pool(F, ids.len() as u64 / 1024 + 1);
+    rows(pool.install(|| knn(&ids, &x, &y, k as usize, metric, kernel)).or_raise(F))
 }
 
 /// Units within `threshold` of each other (inclusive). STRICT.

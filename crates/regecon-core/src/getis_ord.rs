@@ -29,7 +29,7 @@
 //! this equals esda's `Zs`; with row-standardised weights esda's variance
 //! assumes binary weights and differs, spdep's (and ours) is the general one.
 
-use crate::error::{finite, Error, Result};
+use crate::error::{Error, Result};
 use crate::moran::p_two_sided;
 use crate::sum::{sum, NeumaierSum};
 use crate::weights::{Style, Weights};

@@ -18,11 +18,25 @@ pub fn knn(ids: &[i64], x: &[f64], y: &[f64], k: usize, metric: Metric, kernel: 
     if k == 0 || k >= n {
         return Err(Error::invalid(format!("k must be between 1 and n - 1 = {}, got {k}", n.saturating_sub(1))));
     }
+    // the queries are independent: blocks of units in parallel (on the
+    // caller's rayon pool), concatenated in unit order
+    use rayon::prelude::*;
+    const BLOCK: usize = 1024;
+    let blocks: Vec<Result<Vec<Link>>> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let mut out = Vec::with_capacity(BLOCK * k);
+            for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
+                for (j, d) in pts.knn(i, k) {
+                    out.push((ids[i], ids[j], kernel.weight(d, ids[i], ids[j])?, d));
+                }
+            }
+            Ok(out)
+        })
+        .collect();
     let mut out = Vec::with_capacity(n * k);
-    for i in 0..n {
-        for (j, d) in pts.knn(i, k) {
-            out.push((ids[i], ids[j], kernel.weight(d, ids[i], ids[j])?, d));
-        }
+    for b in blocks {
+        out.extend(b?);
     }
     Ok(out)
 }
