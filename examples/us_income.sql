@@ -28,7 +28,7 @@ FROM income;
 -- 2. Martin et al. (2016) resistance to two shocks, the reference being the
 --    48 states together. martin_resilience(y_t, y_base, ref_t, ref_base).
 CREATE TEMP VIEW shocks AS
-SELECT s.name, s.base, s.trough FROM (VALUES ('Great Depression', 1929, 1932),
+SELECT s.name, s.base, s.trough FROM (VALUES ('Great Depression', 1929, 1933),
                                              ('Great Recession', 2007, 2009)) s(name, base, trough);
 CREATE TEMP TABLE resistance AS
 WITH nat AS (SELECT year, sum(income) AS income FROM income GROUP BY year)
@@ -98,15 +98,21 @@ FROM (SELECT state, d, coupling_class(d) AS class,
 GROUP BY class ORDER BY min(d);
 
 -- 6. Spatial autocorrelation: queen contiguity from GeoDa's GAL file, kept as a
---    table, and Moran's I of per-capita income for each decade in one query.
+--    table, and Moran's I of per-capita income for every year in one query.
 \set gal `cat data/us_income/states48.gal`
 CREATE TABLE w_queen AS SELECT * FROM read_gal(:'gal');
 \echo
-\echo '== Queen contiguity weights (states48.gal) and Moran''s I per decade, 999 permutations'
+\echo '== Queen contiguity weights (states48.gal) and Moran''s I year by year, 999 permutations'
 SELECT n, links, islands, min_neighbours, round(mean_neighbours::numeric, 2) AS mean_neighbours, max_neighbours
 FROM weights_summary('w_queen');
+DROP TABLE IF EXISTS us_moran;
+CREATE TABLE us_moran AS
+SELECT year, (morans_i(id, income, 'w_queen', 999, 42)).* FROM income GROUP BY year;
+SELECT count(*) AS years, count(*) FILTER (WHERE p_sim < 0.05) AS significant_5pct,
+       round(min(i)::numeric, 4) AS min_i, (array_agg(year ORDER BY i))[1] AS year_min,
+       round(max(i)::numeric, 4) AS max_i, (array_agg(year ORDER BY i DESC))[1] AS year_max
+FROM us_moran;
 SELECT year, round(i::numeric, 4) AS moran_i, round(z_rand::numeric, 2) AS z_rand, p_rand < 0.001 AS p_rand_lt_001,
        p_sim, round(z_sim::numeric, 2) AS z_sim
-FROM (SELECT year, (morans_i(id, income, 'w_queen', 999, 42)).* FROM income
-      WHERE year % 10 = 9 OR year = 1932 GROUP BY year) m
+FROM us_moran WHERE year % 10 = 9 OR year IN (1932, 2009)
 ORDER BY year;

@@ -6,6 +6,10 @@
 # created; blocks of one page share a database, so later blocks can use tables
 # made by earlier ones). When the next fenced block is ```text, it is the
 # expected output, byte for byte, as psql prints it (errors included).
+# A line `<!-- check-docs: load FILE ... -->` runs those SQL files (paths from
+# the repository root) in the page's database first. A block fenced
+# ```sql excerpt FILE is not run: it must appear verbatim in FILE (so a
+# tutorial quoting the pipeline cannot drift from it).
 #   check-docs.sh HOST_OR_SOCKET PORT [docs/page.md ...]
 set -Eeuo pipefail
 source "$(dirname "$0")/env.sh"
@@ -22,6 +26,18 @@ for page in "${pages[@]}"; do
     PGOPTIONS='-c client_min_messages=warning' psql_ -q -d postgres \
         -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
     psql_ -q -d "$db" -c "CREATE EXTENSION regecon" >/dev/null
+    for f in $(sed -n 's/^<!-- check-docs: load \(.*\) -->$/\1/p' "$page"); do
+        (cd "$REPO" && PGOPTIONS="-c client_min_messages=warning" psql_ -q -v ON_ERROR_STOP=1 -d "$db" -f "$f" >/dev/null)
+    done
+    # excerpts: each must be a verbatim part of the file it names
+    perl -0777 -e '
+        my ($page, $repo) = @ARGV; open(my $fh, "<", $page) or die; my $text = <$fh>; my $bad = 0;
+        while ($text =~ /^```sql excerpt (\S+)\n(.*?)^```$/msg) {
+            my ($path, $body) = ($1, $2);
+            open(my $f, "<", "$repo/$path") or die "$path: $!"; my $src = <$f>;
+            if (index($src, $body) < 0) { print "FAIL $page: an excerpt of $path is not in that file:\n$body"; $bad++ }
+        }
+        exit($bad ? 1 : 0)' "$page" "$REPO" || fail=$((fail + 1))
     rm -f "$tmp"/blk.*
     # Split the page into numbered blocks: blk.N.sql and, if it follows, blk.N.text
     awk -v dir="$tmp" '

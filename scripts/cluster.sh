@@ -3,7 +3,9 @@
 #   cluster.sh start NAME PORT   create if needed, start if not running
 #   cluster.sh stop NAME
 # Data in $BUILD/NAME/data, socket in /tmp/regecon-NAME (short: socket paths
-# are limited to 107 bytes), listening on no TCP address.
+# are limited to 107 bytes), listening on no TCP address. pg_cron is preloaded
+# when installed (its metadata in the postgres database; jobs run as
+# background workers, so they need no TCP connection).
 set -Eeuo pipefail
 source "$(dirname "$0")/env.sh"
 cmd=$1 name=$2 port=${3:-}
@@ -17,8 +19,13 @@ start)
         runuser -u postgres -- "$PGBIN/initdb" -D "$dir/data" -A trust -U postgres \
             --locale=C.UTF-8 -E UTF8 >"$dir/initdb.log"
     fi
+    opts="-p $port -k $sock -c listen_addresses=''"
+    if [ -f "$("$PG_CONFIG" --pkglibdir)/pg_cron.so" ]; then
+        opts+=" -c shared_preload_libraries=pg_cron -c cron.database_name=postgres"
+        opts+=" -c cron.use_background_workers=on -c max_worker_processes=16"
+    fi
     if ! pgctl status >/dev/null 2>&1; then
-        pgctl -l "$dir/server.log" -w -o "-p $port -k $sock -c listen_addresses=''" start >/dev/null
+        pgctl -l "$dir/server.log" -w -o "$opts" start >/dev/null
     fi
     echo "cluster $name: port $port, socket $sock, data $dir/data"
     ;;

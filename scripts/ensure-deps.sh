@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what regecon needs on a fresh Debian 12 machine, as root: Postgres 15
-# server and headers, PostGIS (for contiguity weights), the C toolchain bindgen
-# needs, sudo (cargo-pgrx uses it with --runas), and cargo-pgrx. Quick when
-# everything is already present.
+# server and headers, PostGIS (for contiguity weights), pg_cron (scheduled
+# refresh of the pipeline), chromium (renders the demo report in the tests),
+# the C toolchain bindgen needs, sudo (cargo-pgrx uses it with --runas), and
+# cargo-pgrx. Quick when everything is already present.
 set -Eeuo pipefail
 source "$(dirname "$0")/env.sh"
 
 pkgs=(build-essential pkg-config libssl-dev ca-certificates libclang-dev sudo
-      "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3")
+      "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3"
+      "postgresql-$PG_MAJOR-cron" chromium)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,6 +11,9 @@ subprocess.run(psql + ["-q", "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {
                check=True, capture_output=True, env={"PGOPTIONS": "-c client_min_messages=warning", "PATH": "/usr/bin:/bin"})
 subprocess.run(psql + ["-q", "-d", db, "-c", "CREATE EXTENSION regecon"], check=True, capture_output=True)
 text = open(page).read()
+for files in re.findall(r"^<!-- check-docs: load (.*) -->$", text, re.M):
+    for f in files.split():
+        subprocess.run(psql + ["-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-f", f], check=True, capture_output=True)
 out, pos = [], 0
 pattern = re.compile(r"```sql\n(.*?)```\n(\s*```text\n(.*?)```\n)?", re.S)
 for m in pattern.finditer(text):

@@ -20,3 +20,6 @@ if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
 fi
 step "doc examples (docs/*.md)"
 "$REPO/scripts/check-docs.sh" "$sock" "$port"
+step "the study's HTML report renders in a headless browser (from the pipeline tests' database)"
+"$REPO/scripts/report-html.sh" "$BUILD/test-report.html" "$sock" "$port" regecon_regress
+"$REPO/scripts/report-check.sh" "$BUILD/test-report.html"
