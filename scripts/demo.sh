@@ -59,8 +59,8 @@ psql_ -q -d "$db" -c "INSERT INTO china.run_info VALUES
 psql_ -d "$db" -f sql/china/05_tables.sql
 
 step "report"
-"$REPO/scripts/report-html.sh" "$BUILD/report.html" "$sock" "$port" "$db"
-"$REPO/scripts/report-check.sh" "$BUILD/report.html" 5
+"$REPO/scripts/report.sh" "$BUILD/report.html" "$sock" "$port" "$db"
+"$REPO/scripts/check-report.sh" "$BUILD/report.html"
 echo
 echo "The cluster keeps running for you to explore:"
 echo "  psql -h $sock -p $port -U postgres $db"

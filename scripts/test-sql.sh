@@ -21,5 +21,5 @@ fi
 step "doc examples (docs/*.md)"
 "$REPO/scripts/check-docs.sh" "$sock" "$port"
 step "the study's HTML report renders in a headless browser (from the pipeline tests' database)"
-"$REPO/scripts/report-html.sh" "$BUILD/test-report.html" "$sock" "$port" regecon_regress
-"$REPO/scripts/report-check.sh" "$BUILD/test-report.html"
+"$REPO/scripts/report.sh" "$BUILD/test-report.html" "$sock" "$port" regecon_regress
+"$REPO/scripts/check-report.sh" "$BUILD/test-report.html"
