@@ -199,8 +199,7 @@ unsafe fn fast_trans(args: &[pg_sys::NullableDatum]) -> Option<pg_sys::Datum> {
 
 parallel_support!(Rows, panel_tobit_combine, panel_tobit_serialize, panel_tobit_deserialize, "panel_tobit");
 
-/// The final function is STABLE in spirit (it reads the quadrature
-/// settings); declared so in the SQL below.
+/// The final function reads the quadrature settings, so it is STABLE.
 #[pg_extern(stable, parallel_safe)]
 fn panel_tobit_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "tobit_fit")> {
     let rows = aggregate::finish::<Rows, _>(state, F, |s| Ok(Some(s.clone())))?;

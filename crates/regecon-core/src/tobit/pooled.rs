@@ -311,4 +311,18 @@ mod tests {
         let e = fit_rows(&[f64::NAN, 1.0, 2.0, 3.0], &[1.0, 2.0, 3.0, 4.0], &names[..1], None, None).unwrap_err();
         assert!(e.message.contains("y of row 1"), "{}", e.message);
     }
+
+    /// A fit stopped by the iteration limit says so (the SQL layer warns).
+    #[test]
+    fn non_convergence_is_reported() {
+        let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0, 0.7, 2.9, 0.0];
+        let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0, 0.5, 1.9, -1.0];
+        let units: Vec<i64> = (0..10).collect();
+        let panel = Panel::new(&y, &x, &units, &["x".into()], true, Some(0.0), Some(4.0)).unwrap();
+        let one = Options { max_iterations: 1, ..Options::default() };
+        let f = fit(&panel, one, None, &mut || {}).unwrap();
+        assert!(!f.converged && f.iterations == 1);
+        let f = fit(&panel, Options::default(), None, &mut || {}).unwrap();
+        assert!(f.converged && f.iterations > 1);
+    }
 }
