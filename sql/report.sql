@@ -16,6 +16,15 @@
 -- HTML escaping as a pair of macros around an expression: :html_ x :_html
 \set html_ 'replace(replace(replace(replace(replace(('
 \set _html ')::text, ''&'', ''&amp;''), ''<'', ''&lt;''), ''>'', ''&gt;''), ''"'', ''&quot;''), '''''''', ''&#39;'')'
+-- short province codes (ISO 3166-2:CN) for map tiles and scatter labels;
+-- other names fall back to their first three letters
+CREATE TEMP VIEW abbr(name, code) AS VALUES
+    ('Beijing', 'BJ'), ('Tianjin', 'TJ'), ('Hebei', 'HE'), ('Shanxi', 'SX'), ('Inner Mongolia', 'NM'),
+    ('Liaoning', 'LN'), ('Jilin', 'JL'), ('Heilongjiang', 'HL'), ('Shanghai', 'SH'), ('Jiangsu', 'JS'),
+    ('Zhejiang', 'ZJ'), ('Anhui', 'AH'), ('Fujian', 'FJ'), ('Jiangxi', 'JX'), ('Shandong', 'SD'), ('Henan', 'HA'),
+    ('Hubei', 'HB'), ('Hunan', 'HN'), ('Guangdong', 'GD'), ('Guangxi', 'GX'), ('Hainan', 'HI'), ('Chongqing', 'CQ'),
+    ('Sichuan', 'SC'), ('Guizhou', 'GZ'), ('Yunnan', 'YN'), ('Tibet', 'XZ'), ('Xizang', 'XZ'), ('Shaanxi', 'SN'),
+    ('Gansu', 'GS'), ('Qinghai', 'QH'), ('Ningxia', 'NX'), ('Xinjiang', 'XJ');
 BEGIN TRANSACTION READ ONLY;
 
 -- ---------------------------------------------------------------- header
@@ -158,13 +167,6 @@ FROM yt, xt, lines, leg, thr;
 -- cell are moved to the nearest free cell (in province_id order), so the
 -- dense east stays legible at this size. The layout is the same every year.
 WITH RECURSIVE
-abbr(name, code) AS (VALUES  -- ISO 3166-2:CN codes; other names fall back to their first three letters
-    ('Beijing', 'BJ'), ('Tianjin', 'TJ'), ('Hebei', 'HE'), ('Shanxi', 'SX'), ('Inner Mongolia', 'NM'),
-    ('Liaoning', 'LN'), ('Jilin', 'JL'), ('Heilongjiang', 'HL'), ('Shanghai', 'SH'), ('Jiangsu', 'JS'),
-    ('Zhejiang', 'ZJ'), ('Anhui', 'AH'), ('Fujian', 'FJ'), ('Jiangxi', 'JX'), ('Shandong', 'SD'), ('Henan', 'HA'),
-    ('Hubei', 'HB'), ('Hunan', 'HN'), ('Guangdong', 'GD'), ('Guangxi', 'GX'), ('Hainan', 'HI'), ('Chongqing', 'CQ'),
-    ('Sichuan', 'SC'), ('Guizhou', 'GZ'), ('Yunnan', 'YN'), ('Tibet', 'XZ'), ('Xizang', 'XZ'), ('Shaanxi', 'SN'),
-    ('Gansu', 'GS'), ('Qinghai', 'QH'), ('Ningxia', 'NX'), ('Xinjiang', 'XJ')),
 pr AS (
     SELECT p.province_id, p.name, coalesce(a.code, left(p.name, 3)) AS code,
            (least(135, greatest(73, p.lon)) - 73) / 3.0 AS fx, (54 - least(54, greatest(18, p.lat))) / 3.0 AS fy,
@@ -324,13 +326,7 @@ LEFT JOIN yt ON true LEFT JOIN xt ON true LEFT JOIN ei ON true LEFT JOIN series 
 LEFT JOIN leg ON true;
 
 -- ---------------------------------------- Moran scatter plot, last year, k = 4 weights
-WITH abbr(name, code) AS (VALUES
-    ('Beijing', 'BJ'), ('Tianjin', 'TJ'), ('Hebei', 'HE'), ('Shanxi', 'SX'), ('Inner Mongolia', 'NM'),
-    ('Liaoning', 'LN'), ('Jilin', 'JL'), ('Heilongjiang', 'HL'), ('Shanghai', 'SH'), ('Jiangsu', 'JS'),
-    ('Zhejiang', 'ZJ'), ('Anhui', 'AH'), ('Fujian', 'FJ'), ('Jiangxi', 'JX'), ('Shandong', 'SD'), ('Henan', 'HA'),
-    ('Hubei', 'HB'), ('Hunan', 'HN'), ('Guangdong', 'GD'), ('Guangxi', 'GX'), ('Hainan', 'HI'), ('Chongqing', 'CQ'),
-    ('Sichuan', 'SC'), ('Guizhou', 'GZ'), ('Yunnan', 'YN'), ('Tibet', 'XZ'), ('Xizang', 'XZ'), ('Shaanxi', 'SN'),
-    ('Gansu', 'GS'), ('Qinghai', 'QH'), ('Ningxia', 'NX'), ('Xinjiang', 'XJ')),
+WITH
 pick AS (  -- the k = 4 weights when present, the last year
     SELECT weights, max(year) AS year FROM china.lisa
     GROUP BY weights ORDER BY weights <> 'knn4', weights LIMIT 1),
