@@ -228,12 +228,10 @@ pub fn fit(panel: &Panel, opts: Options, between: &mut dyn FnMut()) -> Result<Fi
     let mut theta = beta0;
     theta.push(s0.ln());
     let out = maximise(&mut obj, theta, opts, between)?;
-    let p = k + 1;
-    let vcov = Cholesky::new(&out.information, p, &[])
-        .map_err(|_| Error::invalid("the information matrix is singular at the estimate: standard errors are undefined"))?
-        .inverse();
+    let vcov = super::covariance(&out.information, k + 1, super::SINGULAR)?;
     let (_, _, _, scores) = obj.profile(&out.theta, false, true);
     let robust_vcov = sandwich(&vcov, &scores);
+    // counts and means over the rows of the units kept
     let mut n_left = 0;
     let mut n_right = 0;
     let mut x_means = vec![0.0; k];
@@ -250,17 +248,6 @@ pub fn fit(panel: &Panel, opts: Options, between: &mut dyn FnMut()) -> Result<Fi
         }
     }
     Ok(Fit {
-        model: Model::FixedEffects,
-        names: panel.names.clone(),
-        beta: out.theta[..k].to_vec(),
-        sigma_e: out.theta[k].exp(),
-        sigma_u: None,
-        vcov,
-        robust_vcov,
-        log_likelihood: out.log_likelihood,
-        pooled_log_likelihood: None,
-        iterations: out.iterations,
-        converged: out.converged,
         n: n_used,
         n_left,
         n_uncensored: n_used - n_left - n_right,
@@ -270,7 +257,7 @@ pub fn fit(panel: &Panel, opts: Options, between: &mut dyn FnMut()) -> Result<Fi
         n_params: params,
         x_means,
         offset_mean: offset,
-        quadrature: None,
+        ..Fit::from_outcome(Model::FixedEffects, panel, &out, vcov, robust_vcov)
     })
 }
 

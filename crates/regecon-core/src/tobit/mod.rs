@@ -280,6 +280,36 @@ pub struct Fit {
 }
 
 impl Fit {
+    /// What every model reads the same way off a Newton outcome on the whole
+    /// panel (theta = beta, ln sigma_e, ...): the models override the rest.
+    fn from_outcome(model: Model, panel: &panel::Panel, out: &newton::Outcome, vcov: Vec<f64>, robust_vcov: Vec<f64>) -> Fit {
+        let k = panel.k;
+        let (n_left, n_uncensored, n_right) = panel.counts();
+        Fit {
+            model,
+            names: panel.names.clone(),
+            beta: out.theta[..k].to_vec(),
+            sigma_e: out.theta[k].exp(),
+            sigma_u: None,
+            vcov,
+            robust_vcov,
+            log_likelihood: out.log_likelihood,
+            pooled_log_likelihood: None,
+            iterations: out.iterations,
+            converged: out.converged,
+            n: panel.n(),
+            n_left,
+            n_uncensored,
+            n_right,
+            n_units: panel.n_units(),
+            dropped_units: 0,
+            n_params: out.theta.len(),
+            x_means: panel.x_means(),
+            offset_mean: 0.0,
+            quadrature: None,
+        }
+    }
+
     /// Number of parameters in `vcov`.
     pub fn p(&self) -> usize {
         self.beta.len() + 1 + self.sigma_u.is_some() as usize
@@ -322,6 +352,14 @@ impl Fit {
         -2.0 * self.log_likelihood + self.n_params as f64 * (self.n as f64).ln()
     }
 }
+
+/// The covariance of the estimates: the inverse of the information matrix.
+fn covariance(information: &[f64], p: usize, singular: &str) -> Result<Vec<f64>> {
+    Ok(crate::linalg::Cholesky::new(information, p, &[]).map_err(|_| Error::invalid(singular))?.inverse())
+}
+
+/// The message when the information matrix cannot be inverted.
+const SINGULAR: &str = "the information matrix is singular at the estimate: standard errors are undefined";
 
 /// How to fit: the model comes from the rows' spec.
 #[derive(Debug, Clone, Copy)]

@@ -204,34 +204,9 @@ pub fn fit(panel: &Panel, opts: Options, pool: Option<&rayon::ThreadPool>, betwe
     theta.push(s0.ln());
     let mut obj = Pooled { panel, pool };
     let out = maximise(&mut obj, theta, opts, between)?;
-    let vcov = Cholesky::new(&out.information, k + 1, &[])
-        .map_err(|_| Error::invalid("the information matrix is singular at the estimate: standard errors are undefined"))?
-        .inverse();
+    let vcov = super::covariance(&out.information, k + 1, super::SINGULAR)?;
     let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta));
-    let (n_left, n_uncensored, n_right) = panel.counts();
-    Ok(Fit {
-        model: Model::Pooled,
-        names: panel.names.clone(),
-        beta: out.theta[..k].to_vec(),
-        sigma_e: out.theta[k].exp(),
-        sigma_u: None,
-        vcov,
-        robust_vcov,
-        log_likelihood: out.log_likelihood,
-        pooled_log_likelihood: None,
-        iterations: out.iterations,
-        converged: out.converged,
-        n: panel.n(),
-        n_left,
-        n_uncensored,
-        n_right,
-        n_units: panel.n_units(),
-        dropped_units: 0,
-        n_params: k + 1,
-        x_means: panel.x_means(),
-        offset_mean: 0.0,
-        quadrature: None,
-    })
+    Ok(Fit::from_outcome(Model::Pooled, panel, &out, vcov, robust_vcov))
 }
 
 #[cfg(test)]

@@ -412,11 +412,10 @@ pub fn fit(
     let mut out = maximise(&mut obj, theta, opts, between)?;
     out.iterations += warm_iterations;
     let p = k + 2;
-    let chol = Cholesky::new(&out.information, p, &[]);
     // sigma_u driven to 0 (the unit effects add nothing to the pooled fit):
     // the boundary solution, reported as Stata does (sigma_u = 0, rho = 0,
     // chibar2 = 0, p = 1) with the pooled estimates
-    let at_boundary = out.theta[k + 1] - out.theta[k] < (1e-4f64).ln() || chol.is_err();
+    let at_boundary = out.theta[k + 1] - out.theta[k] < (1e-4f64).ln() || Cholesky::new(&out.information, p, &[]).is_err();
     if at_boundary && out.log_likelihood - pooled.log_likelihood <= 1e-6 * (1.0 + pooled.log_likelihood.abs()) {
         let q = k + 1;
         let widen = |v: &[f64]| -> Vec<f64> {
@@ -441,35 +440,17 @@ pub fn fit(
             ..pooled
         });
     }
-    let vcov = chol
-        .map_err(|_| {
-            Error::invalid("the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined")
-        })?
-        .inverse();
+    let vcov = super::covariance(
+        &out.information,
+        p,
+        "the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined",
+    )?;
     let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta));
-    let (n_left, n_uncensored, n_right) = panel.counts();
     Ok(Fit {
-        model: Model::RandomEffects,
-        names: panel.names.clone(),
-        beta: out.theta[..k].to_vec(),
-        sigma_e: out.theta[k].exp(),
         sigma_u: Some(out.theta[k + 1].exp()),
-        vcov,
-        robust_vcov,
-        log_likelihood: out.log_likelihood,
         pooled_log_likelihood: Some(pooled.log_likelihood),
-        iterations: out.iterations,
-        converged: out.converged,
-        n: panel.n(),
-        n_left,
-        n_uncensored,
-        n_right,
-        n_units: panel.n_units(),
-        dropped_units: 0,
-        n_params: p,
-        x_means: panel.x_means(),
-        offset_mean: 0.0,
         quadrature: Some((quadrature, points)),
+        ..Fit::from_outcome(Model::RandomEffects, panel, &out, vcov, robust_vcov)
     })
 }
 
