@@ -15,7 +15,7 @@
 //! less so. Units whose rows are all censored at the same bound have no
 //! finite alpha_i and are dropped (they carry no information on beta).
 
-use super::newton::{maximise, Objective, Options};
+use super::newton::{maximise, maximise_1d, Objective, Options};
 use super::panel::{sandwich, Panel};
 use super::pooled::observation;
 use super::{Censoring, Fit, Model};
@@ -63,27 +63,7 @@ impl<'a> FixedEffects<'a> {
             }
             (l, d1, d2)
         };
-        let mut a = start;
-        let (mut l, mut d1, mut d2) = eval(a);
-        for _ in 0..200 {
-            let step = if d2 < 0.0 { -d1 / d2 } else { d1.signum() * sigma };
-            let mut t = 1.0;
-            let mut moved = false;
-            while t > 1e-12 {
-                let cand = a + t * step;
-                let (lc, d1c, d2c) = eval(cand);
-                if lc.is_finite() && lc >= l - 1e-15 * l.abs() {
-                    (a, l, d1, d2) = (cand, lc, d1c, d2c);
-                    moved = true;
-                    break;
-                }
-                t *= 0.5;
-            }
-            if !moved || (t * step).abs() <= 1e-13 * (sigma + a.abs()) {
-                break;
-            }
-        }
-        a
+        maximise_1d(start, eval, |_| sigma).0
     }
 
     /// Profile likelihood terms over the kept units; updates the alphas.

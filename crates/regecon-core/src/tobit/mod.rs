@@ -114,54 +114,32 @@ impl Rows {
 
     /// Adds a row; `spec.names` fixes k, and every row must agree with it.
     pub fn add(&mut self, y: f64, x: &[f64], unit: i64, spec: &Spec) -> Result<()> {
-        if let Some(s) = &self.spec {
-            if x.len() != s.names.len() {
-                return Err(Error::invalid(format!(
-                    "x has {} regressors in row {} but {} in the first row",
-                    x.len(),
-                    self.y.len() + 1,
-                    s.names.len()
-                )));
-            }
-        }
         match &self.spec {
             None => self.spec = Some(spec.clone()),
-            Some(s) if s == spec => {}
+            Some(s) if s == spec || s.names.len() != x.len() => {} // push names the length mismatch
             Some(_) => {
                 return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
             }
         }
-        if x.len() != spec.names.len() {
-            return Err(Error::invalid(format!(
-                "x has {} regressors in row {} but {} in the first row",
-                x.len(),
-                self.y.len() + 1,
-                spec.names.len()
-            )));
-        }
-        // (the message is formatted only on failure: this runs once per row)
-        if !y.is_finite() {
-            crate::error::finite(y, &format!("y of row {}", self.y.len() + 1))?;
-        }
-        if let Some(j) = x.iter().position(|v| !v.is_finite()) {
-            crate::error::finite(x[j], &format!("x[{}] ({}) of row {}", j + 1, spec.names[j], self.y.len() + 1))?;
-        }
-        self.y.push(y);
-        self.x.extend_from_slice(x);
-        self.unit.push(unit);
-        Ok(())
+        self.push(y, x, unit)
     }
 
     /// Adds a row to a state whose spec is set, with the same options (the
     /// caller checked them): only the length and finiteness are checked.
+    /// (Messages are formatted only on failure: this runs once per row.)
     pub fn push(&mut self, y: f64, x: &[f64], unit: i64) -> Result<()> {
-        let k = self.k();
-        if self.spec.is_none() || x.len() != k {
-            return Err(Error::invalid(format!("x has {} regressors in row {} but {k} in the first row", x.len(), self.y.len() + 1)));
+        let Some(spec) = &self.spec else { return Err(Error::invalid("no options for this row")) };
+        let row = self.y.len() + 1;
+        if x.len() != spec.names.len() {
+            return Err(Error::invalid(format!(
+                "x has {} regressors in row {row} but {} in the first row",
+                x.len(),
+                spec.names.len()
+            )));
         }
-        if !y.is_finite() || x.iter().any(|v| !v.is_finite()) {
-            let spec = self.spec.clone().expect("checked");
-            return self.add(y, x, unit, &spec);
+        crate::error::finite_lazy(y, || format!("y of row {row}"))?;
+        if let Some(j) = x.iter().position(|v| !v.is_finite()) {
+            crate::error::finite(x[j], &format!("x[{}] ({}) of row {row}", j + 1, spec.names[j]))?;
         }
         self.y.push(y);
         self.x.extend_from_slice(x);

@@ -106,3 +106,45 @@ pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, betwe
     }
     Ok(Outcome { theta, log_likelihood: ll, gradient: g, information: h, iterations, converged })
 }
+
+/// Maximises a smooth concave function of one variable by Newton's method
+/// with step halving: `f(x)` gives (value, first, second derivative), and
+/// `scale(second)` the natural size of a step, used when the curvature is
+/// not negative and in the convergence test |step| <= 1e-13 (scale + |x|).
+/// Returns the maximiser and the second derivative there (used for a unit
+/// effect, and for the centre and scale of adaptive quadrature).
+pub fn maximise_1d(start: f64, f: impl Fn(f64) -> (f64, f64, f64), scale: impl Fn(f64) -> f64) -> (f64, f64) {
+    let mut x = start;
+    let (mut v, mut d1, mut d2) = f(x);
+    for _ in 0..200 {
+        let step = if d2 < 0.0 { -d1 / d2 } else { d1.signum() * scale(d2) };
+        let mut t = 1.0;
+        let mut moved = false;
+        while t > 1e-12 {
+            let cand = x + t * step;
+            let (vc, d1c, d2c) = f(cand);
+            if vc.is_finite() && vc >= v - 1e-15 * v.abs() {
+                (x, v, d1, d2) = (cand, vc, d1c, d2c);
+                moved = true;
+                break;
+            }
+            t *= 0.5;
+        }
+        if !moved || (t * step).abs() <= 1e-13 * (scale(d2) + x.abs()) {
+            break;
+        }
+    }
+    (x, d2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_dimensional_maximum() {
+        // -cosh(x - 2): maximum at 2, second derivative -1 there
+        let (x, d2) = maximise_1d(-5.0, |x| (-(x - 2.0f64).cosh(), -(x - 2.0f64).sinh(), -(x - 2.0f64).cosh()), |_| 1.0);
+        assert!((x - 2.0).abs() < 1e-12 && (d2 + 1.0).abs() < 1e-12);
+    }
+}

@@ -23,7 +23,7 @@
 //! number of threads.
 
 use super::hermite;
-use super::newton::{maximise, Objective, Options};
+use super::newton::{maximise, maximise_1d, Objective, Options};
 use super::normal::ln_pdf;
 use super::panel::{sandwich, Panel};
 use super::pooled::{self, check_identified, observation};
@@ -127,26 +127,8 @@ impl<'a> RandomEffects<'a> {
             }
             (h, h1, h2)
         };
-        let mut u = if start.is_finite() { start } else { 0.0 };
-        let (mut h, mut h1, mut h2) = eval(u);
-        for _ in 0..200 {
-            let step = -h1 / h2;
-            let mut t = 1.0;
-            let mut moved = false;
-            while t > 1e-12 {
-                let cand = u + t * step;
-                let (hc, h1c, h2c) = eval(cand);
-                if hc.is_finite() && hc >= h - 1e-15 * h.abs() {
-                    (u, h, h1, h2) = (cand, hc, h1c, h2c);
-                    moved = true;
-                    break;
-                }
-                t *= 0.5;
-            }
-            if !moved || (t * step).abs() <= 1e-13 * (1.0 / (-h2).sqrt() + u.abs()) {
-                break;
-            }
-        }
+        // the prior makes the second derivative at most -1/sigma_u^2 < 0
+        let (u, h2) = maximise_1d(if start.is_finite() { start } else { 0.0 }, eval, |h2| 1.0 / (-h2).sqrt());
         (u, 1.0 / (-h2).sqrt())
     }
 
