@@ -18,6 +18,9 @@ pub enum ErrorKind {
     /// 22P03 invalid_binary_representation: a serialized aggregate state that
     /// cannot be decoded (wrong version byte or length).
     Corrupt,
+    /// 53200 out_of_memory: an allocation sized from the input would pass the
+    /// memory limit (`mem`), or the allocator refused it.
+    OutOfMemory,
 }
 
 impl ErrorKind {
@@ -29,6 +32,7 @@ impl ErrorKind {
             ErrorKind::OutOfRange => "22003",
             ErrorKind::NullValue => "22004",
             ErrorKind::Corrupt => "22P03",
+            ErrorKind::OutOfMemory => "53200",
         }
     }
 }
@@ -58,6 +62,9 @@ impl Error {
     }
     pub fn corrupt(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Corrupt, message)
+    }
+    pub fn out_of_memory(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::OutOfMemory, message)
     }
 }
 

@@ -15,6 +15,8 @@
 //! - [`scale`]: min-max normalisation.
 //! - [`sum`]: compensated summation used by every accumulator.
 //! - [`codec`]: the versioned byte format of aggregate states (parallel query).
+//! - [`mem`]: input-sized buffers, allocated fallibly under `regecon.max_memory`.
+//! - [`interrupt`]: how long loops let the caller cancel them.
 
 pub mod agglomeration;
 pub mod codec;
@@ -22,9 +24,11 @@ pub mod coupling;
 pub mod entropy;
 pub mod error;
 pub mod geary;
+pub mod interrupt;
 pub mod linalg;
 pub mod getis_ord;
 pub mod local_moran;
+pub mod mem;
 pub mod moran;
 pub mod resilience;
 pub mod rng;
