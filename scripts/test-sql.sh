@@ -18,6 +18,8 @@ if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
     echo "--- regression.diffs:"; cat "$out/regression.diffs" 2>/dev/null | head -200
     exit 1
 fi
+step "pg_dump/pg_restore of the pipeline's materialized views (custom and plain formats)"
+"$REPO/scripts/test-dump-restore.sh" "$sock" "$port"
 step "doc examples (docs/*.md)"
 "$REPO/scripts/check-docs.sh" "$sock" "$port"
 step "the study's HTML report renders in a headless browser (from the pipeline tests' database)"

@@ -34,6 +34,15 @@ pub extern "C" fn pg_finfo_hhi_trans() -> &'static pg_sys::Pg_finfo_record {
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn hhi_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: PostgreSQL calls this V1 function with a valid fcinfo holding
+    // the two declared arguments (hhi_trans(internal, float8)); a direct SQL
+    // call passes the same shape. A non-NULL state is always one this
+    // function created (new_state below, a Hhi in the aggregate context): a
+    // direct call can only pass NULL::internal, and new_state then refuses
+    // to run outside an aggregate. A NULL state is returned as a true NULL.
+    if fcinfo.is_null() || (*fcinfo).nargs < 2 {
+        crate::errors::raise("hhi_agg", regecon_core::Error::invalid("hhi_trans needs two arguments"));
+    }
     let args = (*fcinfo).args.as_slice(2);
     let (state, value) = (args[0], args[1]);
     if value.isnull {
@@ -73,7 +82,7 @@ fn hhi_total_trans(
     total: Option<f64>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    let (Some(v), Some(t)) = (value, total) else { return state };
+    let (Some(v), Some(t)) = (value, total) else { return aggregate::skip(state) };
     aggregate::trans::<ShareSquares>(state, fcinfo, "hhi_agg", |s| s.add(v, t))
 }
 
@@ -107,7 +116,7 @@ fn spatial_gini_trans(
     l_i: Option<f64>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    let (Some(a), Some(b)) = (l_ij, l_i) else { return state };
+    let (Some(a), Some(b)) = (l_ij, l_i) else { return aggregate::skip(state) };
     aggregate::trans::<Pairs>(state, fcinfo, "spatial_gini_agg", |s| s.add(a, b, "l_ij", "l_i"))
 }
 
@@ -123,7 +132,7 @@ fn krugman_index_trans(
     l_j: Option<f64>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    let (Some(a), Some(b)) = (l_ij, l_j) else { return state };
+    let (Some(a), Some(b)) = (l_ij, l_j) else { return aggregate::skip(state) };
     aggregate::trans::<Pairs>(state, fcinfo, "krugman_index_agg", |s| s.add(a, b, "l_ij", "l_j"))
 }
 

@@ -60,28 +60,67 @@ macro_rules! agg_state {
 }
 pub(crate) use agg_state;
 
-/// Runs `f` with the aggregate memory context current.
+/// Runs `f` with the aggregate memory context current; an ERROR (22023)
+/// when the function was not called as part of an aggregate (a support
+/// function called directly from SQL with `NULL::internal`).
+///
+/// # Safety
+/// `fcinfo` must be the live call's FunctionCallInfo.
 unsafe fn in_agg_context<R>(fcinfo: pg_sys::FunctionCallInfo, func: &str, f: impl FnOnce() -> R) -> R {
+    crate::pool::apply_limits();
     let mut ctx: pg_sys::MemoryContext = std::ptr::null_mut();
-    if pg_sys::AggCheckCallContext(fcinfo, &mut ctx) == 0 || ctx.is_null() {
-        raise(
-            func,
-            regecon_core::Error::invalid("support function called outside an aggregate"),
-        );
+    // SAFETY: AggCheckCallContext only reads fcinfo->context (null-checked by
+    // PostgreSQL) and writes the out-pointer we own.
+    if fcinfo.is_null() || pg_sys::AggCheckCallContext(fcinfo, &mut ctx) == 0 || ctx.is_null() {
+        raise(func, regecon_core::Error::invalid("support function called outside an aggregate"));
     }
     PgMemoryContexts::For(ctx).switch_to(|_| f())
 }
 
+/// The state when it is non-NULL. pgrx hands a NULL `internal` argument over
+/// as `Some(Internal(None))`: returning that as-is would give PostgreSQL a
+/// non-NULL datum 0, which the next row would dereference.
 fn live(state: Option<Internal>) -> Option<Internal> {
     state.filter(|s| s.initialized())
 }
 
+/// A transition function skipping a row: the state passes through, and a
+/// NULL state stays a true NULL.
+#[inline]
+pub fn skip(state: Option<Internal>) -> Option<Internal> {
+    live(state)
+}
+
 /// A new default state in the aggregate memory context, as a datum (for
 /// trans functions written directly against fcinfo).
+///
+/// # Safety
+/// `fcinfo` must be the live call's FunctionCallInfo.
 pub unsafe fn new_state<S: AggState>(fcinfo: pg_sys::FunctionCallInfo, func: &str) -> pg_sys::Datum {
-    in_agg_context(fcinfo, func, || Internal::new(S::default()))
-        .unwrap()
-        .expect("a new state is not NULL")
+    // Internal::new boxes the value in the current (aggregate) memory
+    // context, so the datum is a valid non-null pointer to an S.
+    match in_agg_context(fcinfo, func, || Internal::new(S::default())).unwrap() {
+        Some(d) => d,
+        None => raise(func, regecon_core::Error::invalid("could not create the aggregate state")),
+    }
+}
+
+/// The state behind a non-NULL internal datum. Every regecon aggregate keeps
+/// exactly one state type per support-function family, and an aggregate
+/// over `internal` can only be declared by a superuser, so the type is the
+/// one its own transition function created.
+fn state_ref<S: AggState>(state: &Internal, func: &str) -> &S {
+    // SAFETY: `state` is initialized (callers pass `live` states) and points
+    // to an S created by `Internal::new` in this aggregate (see above).
+    unsafe { state.get::<S>() }
+        .unwrap_or_else(|| raise(func, regecon_core::Error::corrupt("aggregate state is missing")))
+}
+
+fn state_mut<'a, S: AggState>(state: &'a mut Internal, func: &str) -> &'a mut S {
+    // SAFETY: as `state_ref`; the aggregate owns the state exclusively during
+    // a transition or combine call.
+    unsafe { state.get_mut::<S>() }
+        .unwrap_or_else(|| raise(func, regecon_core::Error::corrupt("aggregate state is missing")))
 }
 
 /// Transition step: creates the state on the first row, then applies `f`.
@@ -94,10 +133,10 @@ pub fn trans<S: AggState>(
 ) -> Option<Internal> {
     let mut state = match live(state) {
         Some(s) => s,
+        // SAFETY: fcinfo is this call's (pgrx passes it through).
         None => unsafe { in_agg_context(fcinfo, func, || Internal::new(S::default())) },
     };
-    let s = unsafe { state.get_mut::<S>() }.expect("initialized state");
-    f(s).or_raise(func);
+    f(state_mut::<S>(&mut state, func)).or_raise(func);
     Some(state)
 }
 
@@ -112,24 +151,29 @@ pub fn combine<S: AggState>(
         (None, None) => None,
         (Some(a), None) => Some(a),
         (None, Some(b)) => {
-            let copy = unsafe { b.get::<S>() }.expect("initialized state").clone();
+            let copy = state_ref::<S>(&b, func).clone();
+            // SAFETY: fcinfo is this call's.
             Some(unsafe { in_agg_context(fcinfo, func, || Internal::new(copy)) })
         }
         (Some(mut a), Some(b)) => {
-            let other = unsafe { b.get::<S>() }.expect("initialized state");
-            unsafe { a.get_mut::<S>() }.expect("initialized state").merge_from(other).or_raise(func);
+            let other = state_ref::<S>(&b, func);
+            state_mut::<S>(&mut a, func).merge_from(other).or_raise(func);
             Some(a)
         }
     }
 }
 
 /// Serialize step: the state's versioned bytes.
-pub fn serialize<S: AggState>(state: Internal) -> Vec<u8> {
-    unsafe { state.get::<S>() }.map(S::to_bytes).unwrap_or_default()
+pub fn serialize<S: AggState>(state: Internal, func: &str) -> Vec<u8> {
+    match live(Some(state)) {
+        Some(s) => state_ref::<S>(&s, func).to_bytes(),
+        None => raise(func, regecon_core::Error::corrupt("aggregate state is missing")),
+    }
 }
 
 /// Deserialize step: a new state in the current (per-call) memory context.
 pub fn deserialize<S: AggState>(bytes: &[u8], func: &str) -> Internal {
+    crate::pool::apply_limits();
     Internal::new(S::from_bytes(bytes).or_raise(func))
 }
 
@@ -140,8 +184,7 @@ pub fn finish<S: AggState, R>(
     f: impl FnOnce(&S) -> Result<Option<R>>,
 ) -> Option<R> {
     let state = live(state)?;
-    let s = unsafe { state.get::<S>() }.expect("initialized state");
-    f(s).or_raise(func)
+    f(state_ref::<S>(&state, func)).or_raise(func)
 }
 
 /// Declares the combine, serialize and deserialize support functions of
@@ -160,7 +203,7 @@ macro_rules! parallel_support {
 
         #[pg_extern(immutable, parallel_safe, strict)]
         fn $serialize(state: pgrx::Internal) -> Vec<u8> {
-            $crate::aggregate::serialize::<$state>(state)
+            $crate::aggregate::serialize::<$state>(state, $sqlname)
         }
 
         #[pg_extern(immutable, parallel_safe, strict)]

@@ -9,32 +9,17 @@
 
 use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::{raise, OrRaise};
+use crate::pool::permute;
 use crate::regclass::{read_weights, RegClass};
-use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
+use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
 use regecon_core::moran::{permutation_inference, Context, Options, UnitValues};
 use regecon_core::weights::{Style, Weights};
 use regecon_core::Error;
 
-/// `regecon.max_threads`: threads for permutation inference (0: one per CPU).
-pub static MAX_THREADS: GucSetting<i32> = GucSetting::<i32>::new(0);
-
 /// Largest accepted number of permutations.
 const MAX_PERMUTATIONS: i32 = 1_000_000;
-
-pub fn register_settings() {
-    GucRegistry::define_int_guc(
-        c"regecon.max_threads",
-        c"Maximum number of threads for regecon's permutation inference (0 = one per CPU).",
-        c"Permutations of spatial statistics run on a thread pool of at most this many threads. The result does not depend on it.",
-        &MAX_THREADS,
-        0,
-        256,
-        GucContext::Userset,
-        GucFlags::default(),
-    );
-}
 
 agg_state!(UnitValues);
 
@@ -53,7 +38,7 @@ pub fn trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
     let options = options(func, weights, permutations, seed, style);
-    let (Some(id), Some(value)) = (id, value) else { return state }; // rows with NULL id or value are skipped
+    let (Some(id), Some(value)) = (id, value) else { return aggregate::skip(state) }; // rows with NULL id or value are skipped
     aggregate::trans::<UnitValues>(state, fcinfo, func, |s| s.add(id, value, options))
 }
 
@@ -117,60 +102,41 @@ fn morans_i_style_trans(
 
 parallel_support!(UnitValues, morans_i_combine, morans_i_serialize, morans_i_deserialize, "morans_i");
 
-/// A rayon pool bounded by `regecon.max_threads` (and by the work items).
-pub fn thread_pool(func: &str, work_items: u64) -> rayon::ThreadPool {
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let setting = MAX_THREADS.get();
-    let limit = if setting <= 0 { cpus } else { setting as usize };
-    let threads = limit.min(work_items.max(1) as usize).max(1);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("regecon-worker-{i}"))
-        .build()
-        .unwrap_or_else(|e| error!("{func}: cannot start worker threads: {e}"))
-}
-
-/// Permuted statistics, computed on the pool in slices by `run(pool, first,
-/// count)`; the calling (main) thread checks for interrupts between slices.
-pub fn permute(permutations: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>) -> Vec<f64> {
-    let pool = thread_pool(F, permutations / 32 + 1);
-    let slice = 64 * pool.current_num_threads() as u64;
-    let mut out = Vec::with_capacity(permutations as usize);
-    let mut done = 0;
-    while done < permutations {
-        check_for_interrupts!();
-        let count = slice.min(permutations - done);
-        out.extend(run(&pool, done, count));
-        done += count;
+/// The group's rows in canonical order (by id), so that every result, the
+/// seeded permutations included, depends only on the set of rows: not on
+/// their order, the plan (parallel, hashed or sorted aggregation) or the
+/// node that combined the partial states.
+pub fn canonical(r: &UnitValues, func: &str) -> UnitValues {
+    let n = r.ids.len();
+    if r.values.len() != n || !(r.values2.is_empty() || r.values2.len() == n) {
+        raise(func, Error::corrupt("aggregate state has vectors of different lengths"));
     }
-    out
-}
-
-/// Per-unit simulations (local statistics) on the pool in slices of units,
-/// checking for interrupts between slices on the main thread.
-pub fn permute_units<T: Send>(n: usize, run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>) -> Vec<T> {
-    let pool = thread_pool(F, n as u64);
-    let slice = 8 * pool.current_num_threads();
-    let mut out = Vec::with_capacity(n);
-    let mut done = 0;
-    while done < n {
-        check_for_interrupts!();
-        let count = slice.min(n - done);
-        out.extend(run(&pool, done, count));
-        done += count;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by_key(|&i| r.ids[i]);
+    let pick_f = |v: &[f64]| -> Vec<f64> { if v.is_empty() { Vec::new() } else { order.iter().map(|&i| v[i]).collect() } };
+    UnitValues {
+        ids: order.iter().map(|&i| r.ids[i]).collect(),
+        values: pick_f(&r.values),
+        values2: pick_f(&r.values2),
+        options: r.options,
     }
-    out
 }
 
-/// The group's rows and its weights (read, matched to the ids, transformed).
-pub fn group_weights(r: &UnitValues, func: &str) -> (Options, Weights) {
-    let opts = r.options.expect("a state with rows has options");
+/// The group's rows in canonical order and its weights (read, matched to the
+/// ids, transformed). `None` for a group without rows.
+pub fn group_weights(state: Option<Internal>, func: &str) -> Option<(UnitValues, Options, Weights)> {
+    crate::pool::apply_limits();
+    let r = aggregate::finish::<UnitValues, _>(state, func, |s| Ok(Some(canonical(s, func))))?;
+    let Some(opts) = r.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
     let links = read_weights(RegClass(pg_sys::Oid::from(opts.weights)), func);
     let style = Style::from_code(opts.style).or_raise(func);
-    (opts, Weights::from_triples(&r.ids, &links).or_raise(func).transform(style))
+    let w = Weights::from_triples(&r.ids, &links).or_raise(func).transform(style);
+    Some((r, opts, w))
 }
 
-/// Sets the fields of a composite result by name.
+/// Sets the fields of a composite result by name. A float that is not
+/// finite is undefined (a z with a zero standard deviation, say): NULL,
+/// never NaN or Infinity in a result.
 pub fn set_fields<'a>(
     t: &mut PgHeapTuple<'a, pgrx::AllocatedByRust>,
     func: &str,
@@ -181,7 +147,7 @@ pub fn set_fields<'a>(
         t.set_by_name(k, *v).unwrap_or_else(|e| error!("{func}: {k}: {e}"));
     }
     for (k, v) in floats {
-        t.set_by_name(k, *v).unwrap_or_else(|e| error!("{func}: {k}: {e}"));
+        t.set_by_name(k, v.filter(|x| x.is_finite())).unwrap_or_else(|e| error!("{func}: {k}: {e}"));
     }
 }
 
@@ -196,23 +162,21 @@ pub fn sim_fields(sim: Option<&regecon_core::moran::Permutation>) -> [(&'static 
     ]
 }
 
-pub fn new_result(type_name: &str, func: &str) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
-    PgHeapTuple::new_composite_type(type_name).unwrap_or_else(|e| error!("{func}: type {type_name} is missing: {e}"))
-}
-
 #[pg_extern(stable, parallel_safe)]
-fn morans_i_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "moran_result")> {
-    let r = aggregate::finish::<UnitValues, _>(state, F, |s| Ok(Some(s.clone())))?;
-    let (opts, w) = group_weights(&r, F);
+fn morans_i_final(
+    state: Option<Internal>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<pgrx::composite_type!('static, "moran_result")> {
+    let (r, opts, w) = group_weights(state, F)?;
     let ctx = Context::new(&w, &r.values).or_raise(F);
     let m = ctx.analytic();
     let sim = (opts.permutations > 0).then(|| {
-        let sims = permute(opts.permutations as u64, |pool, first, count| {
+        let sims = permute(F, opts.permutations as u64, (w.n() + w.links()) as u64, |pool, first, count| {
             ctx.permuted_par(pool, opts.seed as u64, first, count)
         });
         permutation_inference(m.i, &sims)
     });
-    let mut t = new_result("moran_result", F);
+    let mut t = result_tuple(fcinfo, F);
     set_fields(
         &mut t,
         F,

@@ -31,13 +31,12 @@ fn coupling_degree_ab(u1: f64, u2: f64, a: f64, b: f64) -> Option<f64> {
 fn coupling_coordination(
     u: Option<Array<'_, f64>>,
     weights: default!(Option<Array<'_, f64>>, "NULL"),
+    fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "coupling_result")> {
     let u = dense(&u?, "coupling_coordination", "u");
     let w = weights.map(|w| dense(&w, "coupling_coordination", "weights"));
     let r = cpl::coupling(&u, w.as_deref()).or_raise("coupling_coordination")?;
-    let mut tuple = PgHeapTuple::new_composite_type("coupling_result").unwrap_or_else(|e| {
-        error!("coupling_coordination: type coupling_result is missing: {e}")
-    });
+    let mut tuple = crate::types::result_tuple(fcinfo, "coupling_coordination");
     for (name, value) in [("c", r.c), ("t", r.t), ("d", r.d)] {
         tuple
             .set_by_name(name, value)

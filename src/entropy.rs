@@ -29,7 +29,7 @@ fn cedi_entropy_trans(
     edi: Option<Array<'_, f64>>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    let Some(edi) = edi else { return state };
+    let Some(edi) = edi else { return aggregate::skip(state) };
     let row = dense(&edi, "cedi_entropy", "edi");
     aggregate::trans::<Entropy>(state, fcinfo, "cedi_entropy", |s| s.add(&row))
 }

@@ -3,7 +3,9 @@
 //! (autocorrelation.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
 
 use crate::aggregate;
-use crate::autocorrelation::{group_weights, new_result, options, permute, set_fields, sim_fields, trans};
+use crate::autocorrelation::{group_weights, options, set_fields, sim_fields, trans};
+use crate::pool::permute;
+use crate::types::result_tuple;
 use crate::errors::OrRaise;
 use crate::regclass::RegClass;
 use pgrx::prelude::*;
@@ -51,11 +53,13 @@ fn spatial_style_trans(
 }
 
 #[pg_extern(stable, parallel_safe)]
-fn gearys_c_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "geary_result")> {
-    let r = aggregate::finish::<UnitValues, _>(state, GEARY, |s| Ok(Some(s.clone())))?;
-    let (_, w) = group_weights(&r, GEARY);
+fn gearys_c_final(
+    state: Option<Internal>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<pgrx::composite_type!('static, "geary_result")> {
+    let (r, _, w) = group_weights(state, GEARY)?;
     let g = geary(&w, &r.values).or_raise(GEARY);
-    let mut t = new_result("geary_result", GEARY);
+    let mut t = result_tuple(fcinfo, GEARY);
     set_fields(
         &mut t,
         GEARY,
@@ -75,11 +79,13 @@ fn gearys_c_final(state: Option<Internal>) -> Option<pgrx::composite_type!('stat
 }
 
 #[pg_extern(stable, parallel_safe)]
-fn getis_ord_g_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "getis_ord_result")> {
-    let r = aggregate::finish::<UnitValues, _>(state, GETIS, |s| Ok(Some(s.clone())))?;
-    let (_, w) = group_weights(&r, GETIS);
+fn getis_ord_g_final(
+    state: Option<Internal>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<pgrx::composite_type!('static, "getis_ord_result")> {
+    let (r, _, w) = group_weights(state, GETIS)?;
     let g = global_g(&w, &r.values).or_raise(GETIS);
-    let mut t = new_result("getis_ord_result", GETIS);
+    let mut t = result_tuple(fcinfo, GETIS);
     set_fields(
         &mut t,
         GETIS,
@@ -108,7 +114,7 @@ fn bv_trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
     let o = options(BV, weights, permutations, seed, style);
-    let (Some(id), Some(x), Some(y)) = (id, x, y) else { return state };
+    let (Some(id), Some(x), Some(y)) = (id, x, y) else { return aggregate::skip(state) };
     aggregate::trans::<UnitValues>(state, fcinfo, BV, |s| s.add2(id, x, y, o))
 }
 
@@ -140,18 +146,20 @@ fn bivariate_morans_i_perm_trans(
 }
 
 #[pg_extern(stable, parallel_safe)]
-fn bivariate_morans_i_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "bivariate_moran_result")> {
-    let r = aggregate::finish::<UnitValues, _>(state, BV, |s| Ok(Some(s.clone())))?;
-    let (opts, w) = group_weights(&r, BV);
+fn bivariate_morans_i_final(
+    state: Option<Internal>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<pgrx::composite_type!('static, "bivariate_moran_result")> {
+    let (r, opts, w) = group_weights(state, BV)?;
     let b = Bivariate::new(&w, &r.values, &r.values2).or_raise(BV);
     let i = b.statistic();
     let sim = (opts.permutations > 0).then(|| {
-        let sims = permute(opts.permutations as u64, |pool, first, count| {
+        let sims = permute(BV, opts.permutations as u64, (w.n() + w.links()) as u64, |pool, first, count| {
             b.permuted_par(pool, opts.seed as u64, first, count)
         });
         permutation_inference(i, &sims)
     });
-    let mut t = new_result("bivariate_moran_result", BV);
+    let mut t = result_tuple(fcinfo, BV);
     set_fields(
         &mut t,
         BV,

@@ -18,6 +18,11 @@
 
 ::pgrx::pg_module_magic!(name, version);
 
+/// Rust allocations of this library are counted, so that input-sized
+/// buffers can be checked against `regecon.max_memory` (core `mem`).
+#[global_allocator]
+static ALLOCATOR: regecon_core::mem::Counting = regecon_core::mem::Counting;
+
 mod aggregate;
 mod agglomeration;
 mod autocorrelation;
@@ -26,6 +31,7 @@ mod entropy;
 mod errors;
 mod geary_getis;
 mod local;
+mod pool;
 mod regclass;
 mod weights;
 mod resilience;
@@ -35,7 +41,7 @@ mod types;
 /// Registers the settings (GUCs). Starts no threads.
 #[pgrx::pg_guard]
 pub extern "C-unwind" fn _PG_init() {
-    autocorrelation::register_settings();
+    pool::register_settings();
     tobit::register_settings();
 }
 

@@ -3,7 +3,7 @@
 //! `local_moran` (LISA) and `local_g_star`. Numerics: core `local_moran`,
 //! `getis_ord`.
 
-use crate::autocorrelation::permute_units;
+use crate::pool::permute_units;
 use crate::errors::{dense, dense_i64, raise, OrRaise};
 use crate::regclass::{read_weights, RegClass};
 use pgrx::prelude::*;
@@ -12,12 +12,23 @@ use regecon_core::local_moran::LocalMoran;
 use regecon_core::weights::{Style, Weights};
 use regecon_core::Error;
 
-fn inputs(ids: &Array<'_, i64>, values: &Array<'_, f64>, func: &str) -> (Vec<i64>, Vec<f64>) {
+/// The arrays of one group sorted by id, and the position of each input
+/// element in that order: results (seeded simulations included) depend only
+/// on the set of (id, value) pairs, not on the order of the arrays; rows come
+/// back in the input order.
+fn inputs(ids: &Array<'_, i64>, values: &Array<'_, f64>, func: &str) -> (Vec<i64>, Vec<f64>, Vec<usize>) {
+    crate::pool::apply_limits();
     let (ids, values) = (dense_i64(ids, func, "ids"), dense(values, func, "values"));
     if ids.len() != values.len() {
         raise(func, Error::invalid(format!("ids has {} elements but values has {}", ids.len(), values.len())));
     }
-    (ids, values)
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_unstable_by_key(|&i| ids[i]);
+    let mut rank = vec![0usize; ids.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    (order.iter().map(|&i| ids[i]).collect(), order.iter().map(|&i| values[i]).collect(), rank)
 }
 
 /// Local Moran's I of every unit. STABLE (reads the weights relation).
@@ -45,7 +56,7 @@ fn local_moran(
     ),
 > {
     const F: &str = "local_moran";
-    let (ids, values) = inputs(&ids, &values, F);
+    let (ids, values, rank) = inputs(&ids, &values, F);
     let style = Style::parse(style).or_raise(F);
     if !(0..=1_000_000).contains(&permutations) {
         raise(F, Error::invalid(format!("permutations must be between 0 and 1000000, got {permutations}")));
@@ -54,11 +65,11 @@ fn local_moran(
     let lm = LocalMoran::new(&w, &values).or_raise(F);
     let lisa = lm.analytic();
     let sims = (permutations > 0)
-        .then(|| permute_units(ids.len(), |pool, first, count| lm.simulate(pool, &lisa, first, count, permutations as u64, seed as u64)));
-    let rows: Vec<_> = lisa
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| {
+        .then(|| permute_units(F, ids.len(), |pool, first, count| lm.simulate(pool, &lisa, first, count, permutations as u64, seed as u64)));
+    let rows: Vec<_> = rank
+        .iter()
+        .map(|&i| {
+            let l = &lisa[i];
             let s = sims.as_ref().map(|s| &s[i]);
             let finite = |x: f64| x.is_finite().then_some(x);
             (ids[i], l.ii, l.expected, l.variance, l.z, l.p, l.quadrant.to_string(), l.lag,
@@ -80,11 +91,11 @@ fn local_g_star(
     (name!(id, i64), name!(g, f64), name!(expected, f64), name!(variance, f64), name!(z, f64), name!(p, f64)),
 > {
     const F: &str = "local_g_star";
-    let (ids, values) = inputs(&ids, &values, F);
+    let (ids, values, rank) = inputs(&ids, &values, F);
     let style = Style::parse(style).or_raise(F);
     let w = Weights::from_triples(&ids, &read_weights(weights, F)).or_raise(F);
     let g = core_g_star(&w, style, &values).or_raise(F);
     TableIterator::new(
-        g.into_iter().enumerate().map(move |(i, g)| (ids[i], g.g, g.expected, g.variance, g.z, g.p)).collect::<Vec<_>>(),
+        rank.iter().map(|&i| (ids[i], g[i].g, g[i].expected, g[i].variance, g[i].z, g[i].p)).collect::<Vec<_>>(),
     )
 }

@@ -14,6 +14,8 @@ use regecon_core::Error;
 pub struct RegClass(pub pg_sys::Oid);
 
 impl FromDatum for RegClass {
+    // SAFETY (of the trait contract): a regclass datum is an oid passed by
+    // value; nothing is dereferenced.
     unsafe fn from_polymorphic_datum(datum: pg_sys::Datum, is_null: bool, _: pg_sys::Oid) -> Option<Self> {
         if is_null {
             None
@@ -32,6 +34,8 @@ impl IntoDatum for RegClass {
     }
 }
 
+// SAFETY: the SQL type named here (regclass) is the one whose datums
+// FromDatum/IntoDatum above decode and encode.
 unsafe impl SqlTranslatable for RegClass {
     const TYPE_IDENT: &'static str = pgrx::pgrx_resolved_type!(RegClass);
     const TYPE_ORIGIN: pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
@@ -56,9 +60,15 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
             raise(func, Error::invalid(format!("weights relation {} does not exist", rel.0.to_u32())));
         }
         let nsp = pg_sys::get_namespace_name(pg_sys::get_rel_namespace(rel.0));
+        if nsp.is_null() {
+            raise(func, Error::invalid(format!("weights relation {} does not exist", rel.0.to_u32())));
+        }
         std::ffi::CStr::from_ptr(pg_sys::quote_qualified_identifier(nsp, relname)).to_string_lossy().into_owned()
     };
-    let query = std::ffi::CString::new(format!("SELECT src::bigint, dst::bigint, weight::float8 FROM {name}"))
+    // every name qualified: the caller's search_path plays no part
+    let query = std::ffi::CString::new(format!(
+        "SELECT src::pg_catalog.int8, dst::pg_catalog.int8, weight::pg_catalog.float8 FROM {name}"
+    ))
         .unwrap_or_else(|_| raise(func, Error::invalid("weights relation name contains a NUL byte")));
     Spi::connect(|_client| {
         // SAFETY: connected to SPI; the tuple table is read before SPI_finish
@@ -66,7 +76,7 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
         unsafe {
             let rc = pg_sys::SPI_execute(query.as_ptr(), true, 0);
             if rc != pg_sys::SPI_OK_SELECT as i32 {
-                error!("{func}: reading {name}: SPI_execute returned {rc}");
+                raise(func, Error::invalid(format!("weights relation {name} cannot be read with SELECT (SPI code {rc})")));
             }
             let n = pg_sys::SPI_processed as usize;
             let table = pg_sys::SPI_tuptable;
@@ -100,9 +110,15 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
     })
 }
 
+// SAFETY: a regclass datum is a plain oid passed by value; decoding it
+// reads no memory. A NULL reaching a non-Option RegClass argument (only
+// possible for a non-STRICT function that forgot to take Option) is an
+// ERROR 22004, never a panic.
 unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for RegClass {
     unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
         let index = arg.index();
-        unsafe { arg.unbox_arg_using_from_datum() }.unwrap_or_else(|| panic!("argument {index} must not be null"))
+        unsafe { arg.unbox_arg_using_from_datum() }.unwrap_or_else(|| {
+            raise("regecon", Error::null_value(format!("argument {} (a weights relation) must not be NULL", index + 1)))
+        })
     }
 }

@@ -25,7 +25,7 @@ fn martin_resilience_trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
     let (Some(e_t), Some(e_base), Some(ref_t), Some(ref_base)) = (e_t, e_base, ref_t, ref_base) else {
-        return state; // a row with any NULL input is skipped
+        return aggregate::skip(state); // a row with any NULL input is skipped
     };
     aggregate::trans::<ShiftShare>(state, fcinfo, "martin_resilience_agg", |s| {
         s.add(e_t, e_base, ref_t, ref_base)

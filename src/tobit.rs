@@ -6,7 +6,8 @@
 //! checks between Newton iterations on the main thread.
 
 use crate::aggregate::{self, agg_state, parallel_support};
-use crate::autocorrelation::thread_pool;
+use crate::pool::{interrupts, thread_pool};
+use crate::types::result_tuple;
 use crate::errors::{dense, raise, OrRaise};
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
 use pgrx::prelude::*;
@@ -67,7 +68,7 @@ fn trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
     let Some(model_name) = model else { raise(F, Error::invalid("model must not be NULL")) };
-    let (Some(y), Some(x), Some(unit)) = (y, x, unit) else { return state }; // incomplete rows are skipped
+    let (Some(y), Some(x), Some(unit)) = (y, x, unit) else { return aggregate::skip(state) }; // incomplete rows are skipped
     // once per row: no allocation unless the array has NULLs or is not contiguous
     let owned;
     let x: &[f64] = match x.as_slice() {
@@ -129,15 +130,26 @@ pub extern "C" fn pg_finfo_panel_tobit_trans() -> &'static pg_sys::Pg_finfo_reco
 }
 
 /// `panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text [, text[]]) RETURNS internal`.
+///
+/// # Safety
+/// Called by PostgreSQL's function manager with a valid fcinfo of one of the
+/// two declared signatures (7 or 8 arguments, checked).
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn panel_tobit_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    let nargs = (*fcinfo).nargs as usize;
+    // SAFETY: fcinfo is non-null for any fmgr call; nargs is checked against
+    // the declared signatures before the argument array is sliced.
+    let nargs = if fcinfo.is_null() { 0 } else { (*fcinfo).nargs as usize };
+    if !(7..=8).contains(&nargs) {
+        raise(F, Error::invalid("panel_tobit_trans needs 7 or 8 arguments"));
+    }
     let args = (*fcinfo).args.as_slice(nargs);
     if let Some(d) = fast_trans(args) {
         (*fcinfo).isnull = false;
         return d;
     }
+    // SAFETY: each datum is decoded with the type its position is declared
+    // with, and its own null flag.
     let state = Internal::from_polymorphic_datum(args[0].value, args[0].isnull, pg_sys::INTERNALOID);
     let float = |i: usize| f64::from_polymorphic_datum(args[i].value, args[i].isnull, pg_sys::FLOAT8OID);
     let x = Array::<f64>::from_polymorphic_datum(args[2].value, args[2].isnull, pg_sys::FLOAT8ARRAYOID);
@@ -150,29 +162,56 @@ pub unsafe extern "C-unwind" fn panel_tobit_trans(fcinfo: pg_sys::FunctionCallIn
     };
     let names_key = if nargs > 7 && !args[7].isnull { datum_bytes(args[7].value).to_vec() } else { Vec::new() };
     let out = trans(state, float(1), x, unit, float(4), float(5), model, names, fcinfo);
-    if let Some(mut internal) = out {
-        if let Some(rows) = internal.get_mut::<Rows>() {
-            rows.names_key = names_key;
+    // A NULL state (every row so far skipped) must go back as a true NULL:
+    // pgrx represents it as Some(Internal(None)), whose datum would be a
+    // non-NULL pointer 0 that the next row dereferences.
+    match aggregate::skip(out) {
+        Some(mut internal) => {
+            if let Some(rows) = internal.get_mut::<Rows>() {
+                rows.names_key = names_key;
+            }
+            match internal.into_datum() {
+                Some(d) => {
+                    (*fcinfo).isnull = false;
+                    d
+                }
+                None => {
+                    (*fcinfo).isnull = true;
+                    pg_sys::Datum::from(0)
+                }
+            }
         }
-        (*fcinfo).isnull = false;
-        internal.into_datum().unwrap_or(pg_sys::Datum::from(0))
-    } else {
-        (*fcinfo).isnull = true;
-        pg_sys::Datum::from(0)
+        None => {
+            (*fcinfo).isnull = true;
+            pg_sys::Datum::from(0)
+        }
     }
 }
 
 /// The bytes of a (possibly short-header or toasted) varlena datum.
+///
+/// # Safety
+/// `d` must be a non-NULL varlena datum (text or array) of the current call.
 unsafe fn datum_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
+    // SAFETY: detoasting a valid varlena returns a valid, possibly copied,
+    // varlena in the current memory context, alive for this call.
     let v = pg_sys::pg_detoast_datum_packed(d.cast_mut_ptr());
     pgrx::varlena::varlena_to_byte_slice(v)
 }
 
 /// The common case: a row with the options of the rows before it.
+///
+/// # Safety
+/// `args` are the 7 or 8 arguments of a panel_tobit_trans call.
 unsafe fn fast_trans(args: &[pg_sys::NullableDatum]) -> Option<pg_sys::Datum> {
-    if args[..4].iter().any(|a| a.isnull) || args[6].isnull {
+    // NULL state (first row), NULL y, x, unit or model: the general path
+    if args[..4].iter().any(|a| a.isnull) || args[6].isnull || args[0].value.value() == 0 {
         return None;
     }
+    // SAFETY: a non-NULL state is a Rows this aggregate created in its
+    // memory context (a direct SQL call can only pass NULL::internal, and an
+    // aggregate over internal can only be declared by a superuser); the
+    // aggregate owns it exclusively during the call.
     let rows = &mut *args[0].value.cast_mut_ptr::<Rows>();
     let spec = rows.spec.as_ref()?;
     let bound = |a: &pg_sys::NullableDatum| (!a.isnull).then(|| a.value.value() as u64);
@@ -185,6 +224,9 @@ unsafe fn fast_trans(args: &[pg_sys::NullableDatum]) -> Option<pg_sys::Datum> {
     if args.len() > 7 && (args[7].isnull || datum_bytes(args[7].value) != rows.names_key.as_slice()) {
         return None;
     }
+    // SAFETY: x is a non-NULL float8[] datum; after detoasting, RawArray
+    // reads its header, and the element type, dimensions and null bitmap
+    // are checked before the data is viewed as f64.
     let raw = pg_sys::pg_detoast_datum(args[2].value.cast_mut_ptr()) as *mut pg_sys::ArrayType;
     let mut arr = pgrx::array::RawArray::from_ptr(std::ptr::NonNull::new(raw)?);
     if arr.oid() != pg_sys::FLOAT8OID || arr.dims().len() > 1 || arr.nulls().is_some() {
@@ -201,7 +243,11 @@ parallel_support!(Rows, panel_tobit_combine, panel_tobit_serialize, panel_tobit_
 
 /// The final function reads the quadrature settings, so it is STABLE.
 #[pg_extern(stable, parallel_safe)]
-fn panel_tobit_final(state: Option<Internal>) -> Option<pgrx::composite_type!('static, "tobit_fit")> {
+fn panel_tobit_final(
+    state: Option<Internal>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<pgrx::composite_type!('static, "tobit_fit")> {
+    crate::pool::apply_limits();
     let rows = aggregate::finish::<Rows, _>(state, F, |s| Ok(Some(s.clone())))?;
     let spec = rows.spec.clone()?;
     let settings = Settings {
@@ -213,17 +259,14 @@ fn panel_tobit_final(state: Option<Internal>) -> Option<pgrx::composite_type!('s
         ..Settings::default()
     };
     let pool = (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / 4096 + 1));
-    let f = core_tobit::fit(&rows, settings, pool.as_ref(), &mut || {
-        check_for_interrupts!();
-    })
-    .or_raise(F);
+    let f = core_tobit::fit(&rows, settings, pool.as_ref(), &mut interrupts()).or_raise(F);
     if !f.converged {
         warning!("{F}: the {} Tobit did not converge in {} iterations; the estimates are those of the last iteration", spec.model.name(), f.iterations);
     }
     if f.dropped_units > 0 {
         notice!("{F}: {} units with every row censored at the same bound were dropped (their unit effect is not finite)", f.dropped_units);
     }
-    Some(to_composite(&f, &spec))
+    Some(to_composite(&f, &spec, fcinfo))
 }
 
 /// Stata's order: the regressors, then _cons.
@@ -233,13 +276,13 @@ fn display_order(f: &Fit) -> Vec<usize> {
     (0..k).filter(|&j| Some(j) != cons).chain(cons).collect()
 }
 
-fn to_composite(f: &Fit, spec: &Spec) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
+fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
     let order = display_order(f);
     let p = f.p();
     let full: Vec<usize> = order.iter().copied().chain(f.beta.len()..p).collect();
     let permute = |v: &[f64]| -> Vec<f64> { full.iter().flat_map(|&a| full.iter().map(move |&b| v[a * p + b])).collect() };
     let pick = |v: &[f64]| -> Vec<f64> { order.iter().map(|&j| v[j]).collect() };
-    let mut t = PgHeapTuple::new_composite_type("tobit_fit").unwrap_or_else(|e| error!("{F}: {e}"));
+    let mut t = result_tuple(fcinfo, F);
     put(&mut t, "model", f.model.name());
     put(&mut t, "terms", order.iter().map(|&j| f.names[j].clone()).collect::<Vec<_>>());
     put(&mut t, "estimates", pick(&f.beta));
@@ -478,6 +521,7 @@ RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, 
               rho float8, lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool,
               aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$ SELECT fit.model, fit.n_obs, fit.n_units, fit.n_left, fit.n_uncensored, fit.n_right, fit.log_likelihood,
              fit.sigma_e, fit.se_sigma_e, fit.sigma_u, fit.se_sigma_u, fit.rho, fit.lr_chibar2, fit.p_chibar2,
              fit.iterations, fit.converged, fit.aic, fit.bic, fit.quadrature, fit.quadrature_points,

@@ -75,3 +75,25 @@ CREATE TYPE tobit_fit AS (
     name = "result_types",
     bootstrap,
 );
+
+/// A new tuple of the calling function's declared composite result type.
+///
+/// The type is found by OID from the function's own catalogue entry
+/// (`pg_proc.prorettype` of `fn_oid`), never by name: so it works in any
+/// schema the extension was created in, under any search_path (an empty one
+/// during pg_restore and, from PostgreSQL 17, while materialized views are
+/// built), and a same-named type elsewhere on the caller's path is never used.
+pub fn result_tuple(fcinfo: pg_sys::FunctionCallInfo, func: &str) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
+    // SAFETY: fcinfo is the live call's FunctionCallInfo handed to us by
+    // PostgreSQL (non-null for any fmgr call); its flinfo is always set by
+    // the function manager. get_func_rettype reads the syscache by oid and
+    // raises an ERROR (not a crash) for an unknown oid.
+    let typoid = unsafe {
+        if fcinfo.is_null() || (*fcinfo).flinfo.is_null() {
+            error!("{func}: called without a function call context");
+        }
+        pg_sys::get_func_rettype((*(*fcinfo).flinfo).fn_oid)
+    };
+    PgHeapTuple::new_composite_type_by_oid(typoid)
+        .unwrap_or_else(|e| error!("{func}: the result type (oid {}) is not a composite type: {e}", typoid.to_u32()))
+}

@@ -34,7 +34,7 @@ fn knn_weights(
         crate::errors::raise(F, regecon_core::Error::invalid(format!("k must be at least 1, got {k}")));
     }
     let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
-    let pool = crate::autocorrelation::thread_pool(F, ids.len() as u64 / 1024 + 1);
+    let pool = crate::pool::thread_pool(F, ids.len() as u64 / 1024 + 1);
     rows(pool.install(|| knn(&ids, &x, &y, k as usize, metric, kernel)).or_raise(F))
 }
 
@@ -99,7 +99,7 @@ fn weights_transform(weights: RegClass, style: &str) -> TableIterator<'static, (
 /// relation; `ids` (optional) lists units that may have no link (islands).
 #[pg_extern(stable, parallel_safe)]
 fn weights_summary(
-    weights: RegClass,
+    weights: Option<RegClass>,
     ids: default!(Option<Array<'_, i64>>, "NULL"),
 ) -> TableIterator<
     'static,
@@ -115,9 +115,11 @@ fn weights_summary(
     ),
 > {
     const F: &str = "weights_summary";
+    crate::pool::apply_limits();
+    let Some(weights) = weights else { return TableIterator::new(Vec::new()) }; // NULL weights: no row
     let ids = ids.map(|a| dense_i64(&a, F, "ids"));
     let s = load(weights, ids, F).summary();
-    TableIterator::once((
+    TableIterator::new(vec![(
         s.n as i64,
         s.links as i64,
         s.islands as i64,
@@ -126,7 +128,7 @@ fn weights_summary(
         s.mean_neighbours,
         s.max_neighbours as i32,
         s.s0,
-    ))
+    )])
 }
 
 /// Links of a GAL file's text (weight 1). STRICT.
@@ -153,10 +155,12 @@ fn triples(w: &Weights) -> Vec<(i64, i64, f64)> {
 
 /// A weights relation as GAL text (binary: weights are dropped).
 #[pg_extern(stable, parallel_safe)]
-fn to_gal(weights: RegClass, ids: default!(Option<Array<'_, i64>>, "NULL")) -> String {
+fn to_gal(weights: Option<RegClass>, ids: default!(Option<Array<'_, i64>>, "NULL")) -> Option<String> {
+    crate::pool::apply_limits();
+    let weights = weights?; // NULL weights: NULL
     let ids = ids.map(|a| dense_i64(&a, "to_gal", "ids"));
     let w = load(weights, ids, "to_gal");
-    gal::write_gal(w.ids(), &triples(&w))
+    Some(gal::write_gal(w.ids(), &triples(&w)))
 }
 
 /// A weights relation as GWT text with GeoDa's header.
@@ -171,34 +175,45 @@ extension_sql!(
 CREATE FUNCTION contiguity_weights(source regclass, id_column name, geom_column name, rule text DEFAULT 'queen')
 RETURNS TABLE(src bigint, dst bigint, weight float8)
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
+    postgis name;   -- the schema PostGIS was created in, found at run time
     pred text;
     dup bigint;
 BEGIN
-    IF lower(rule) = 'queen' THEN
-        pred := 'ST_Intersects(a.g, b.g)';                 -- any shared boundary point
-    ELSIF lower(rule) = 'rook' THEN
-        pred := 'ST_Relate(a.g, b.g, ''****1****'')';      -- boundaries share a line
+    -- Every name in the dynamic SQL below is qualified (PostGIS's functions
+    -- and its && operator by PostGIS's own schema, the relation by the
+    -- qualified name of its oid), and the function runs with search_path
+    -- pinned: a same-named function earlier on the caller's path is never called.
+    SELECT n.nspname INTO postgis
+    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'postgis';
+    IF postgis IS NULL THEN
+        RAISE EXCEPTION 'contiguity_weights: needs PostGIS (CREATE EXTENSION postgis)'
+            USING ERRCODE = '42883';
+    END IF;
+    IF pg_catalog.lower(rule) = 'queen' THEN
+        pred := pg_catalog.format('%I.ST_Intersects(a.g, b.g)', postgis);                 -- any shared boundary point
+    ELSIF pg_catalog.lower(rule) = 'rook' THEN
+        pred := pg_catalog.format('%I.ST_Relate(a.g, b.g, ''****1****'')', postgis);      -- boundaries share a line
     ELSE
         RAISE EXCEPTION 'contiguity_weights: rule must be ''queen'' or ''rook'', got ''%''', rule
             USING ERRCODE = '22023';
     END IF;
-    IF to_regprocedure('st_intersects(geometry,geometry)') IS NULL THEN
-        RAISE EXCEPTION 'contiguity_weights: needs PostGIS (CREATE EXTENSION postgis)'
-            USING ERRCODE = '42883';
-    END IF;
-    EXECUTE format('SELECT count(*) - count(DISTINCT %1$I) FROM %2$s WHERE %1$I IS NOT NULL', id_column, source)
+    EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) - pg_catalog.count(DISTINCT %1$I) FROM %2$s WHERE %1$I IS NOT NULL',
+                              id_column, source)
         INTO dup;
     IF dup > 0 THEN
         RAISE EXCEPTION 'contiguity_weights: % has % duplicate value(s) in %', source, dup, id_column
             USING ERRCODE = '22023';
     END IF;
-    RETURN QUERY EXECUTE format(
-        'WITH u AS (SELECT %1$I::bigint AS id, %2$I AS g FROM %3$s WHERE %1$I IS NOT NULL AND %2$I IS NOT NULL)
-         SELECT a.id, b.id, 1.0::float8 FROM u a JOIN u b ON a.id <> b.id AND a.g && b.g AND ' || pred ||
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'WITH u AS (SELECT %1$I::pg_catalog.int8 AS id, %2$I AS g FROM %3$s WHERE %1$I IS NOT NULL AND %2$I IS NOT NULL)
+         SELECT a.id, b.id, 1.0::pg_catalog.float8 FROM u a JOIN u b
+             ON a.id OPERATOR(pg_catalog.<>) b.id AND a.g OPERATOR(%4$I.&&) b.g AND ' || pred ||
         ' ORDER BY 1, 2',
-        id_column, geom_column, source);
+        id_column, geom_column, source, postgis);
 END
 $fn$;
 COMMENT ON FUNCTION contiguity_weights(regclass, name, name, text) IS

@@ -157,14 +157,17 @@ CROSS JOIN LATERAL tobit_summary(f.fit) s;
 
 -- Refresh every stage in order, without blocking readers; returns the
 -- number of views refreshed. Scheduled by 04_schedule.sql.
-CREATE FUNCTION china.refresh() RETURNS int LANGUAGE plpgsql AS $$
+-- The search_path is pinned (pg_cron and pg_restore may run it with an empty
+-- one) and every name in it is qualified.
+CREATE FUNCTION china.refresh() RETURNS int LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v text;
     n int := 0;
 BEGIN
     FOREACH v IN ARRAY ARRAY['resilience', 'agglomeration', 'cedi', 'coupling', 'w_knn4', 'w_band', 'table1',
                              'lisa', 'factors', 'tobit_fits'] LOOP
-        EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY china.%I', v);
+        EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY china.%I', v);
         n := n + 1;
     END LOOP;
     RETURN n;

@@ -37,17 +37,20 @@ pub fn p_two_sided(z: f64) -> f64 {
 }
 
 /// Runs `one(first, count)` over permutations `first..first + count` in
-/// blocks of 32 on `pool`, concatenating in permutation order: the output does
-/// not depend on the number of threads.
+/// blocks of at most 32 on `pool` (smaller when the count is small, so that
+/// every thread gets work), concatenating in permutation order: the output
+/// does not depend on the number of threads nor on the blocks (each
+/// permutation draws from its own stream).
 pub fn in_blocks(
     pool: &rayon::ThreadPool,
     first: u64,
     count: u64,
     one: impl Fn(u64, u64) -> Vec<f64> + Sync,
 ) -> Vec<f64> {
-    const BLOCK: u64 = 32;
-    let blocks: Vec<(u64, u64)> = (0..count.div_ceil(BLOCK))
-        .map(|b| (first + b * BLOCK, BLOCK.min(count - b * BLOCK)))
+    let threads = pool.current_num_threads().max(1) as u64;
+    let block: u64 = count.div_ceil(threads).clamp(1, 32);
+    let blocks: Vec<(u64, u64)> = (0..count.div_ceil(block))
+        .map(|b| (first + b * block, block.min(count - b * block)))
         .collect();
     pool.install(|| blocks.par_iter().map(|&(f, c)| one(f, c)).collect::<Vec<_>>().concat())
 }

@@ -1,0 +1,134 @@
+//! The limits regecon works within in a backend: worker threads
+//! (`regecon.max_threads`), memory (`regecon.max_memory`) and cancellation
+//! (statement_timeout, pg_cancel_backend).
+//!
+//! - Threads: a rayon pool per call, of at most `regecon.max_threads`
+//!   threads and never more than the machine's cores, whatever the setting
+//!   (an ordinary role may lower it, not raise it past the cores). Pool
+//!   threads only run core numerics on plain Rust data; they never call into
+//!   PostgreSQL. They are joined before the call returns.
+//! - Memory: input-sized buffers of the core are checked against
+//!   `regecon.max_memory` (superuser-set) before they are allocated, and
+//!   allocated fallibly (core `mem`): 53200 out_of_memory, never an abort.
+//! - Cancellation: [`interrupts`] is the callback the core calls every few
+//!   milliseconds of work on the main thread; it runs CHECK_FOR_INTERRUPTS.
+
+use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
+use pgrx::prelude::*;
+
+/// `regecon.max_threads`: threads for permutations, weights builders and the
+/// random-effects Tobit (0: one per core).
+pub static MAX_THREADS: GucSetting<i32> = GucSetting::<i32>::new(0);
+
+/// `regecon.max_memory` in kB: what regecon's own buffers may hold in one backend.
+pub static MAX_MEMORY_KB: GucSetting<i32> = GucSetting::<i32>::new(DEFAULT_MAX_MEMORY_KB);
+
+/// 1 GB.
+const DEFAULT_MAX_MEMORY_KB: i32 = 1024 * 1024;
+
+pub fn register_settings() {
+    GucRegistry::define_int_guc(
+        c"regecon.max_threads",
+        c"Maximum number of worker threads of one regecon call (0 = one per core; never more than the cores).",
+        c"Permutation inference, weights builders and random-effects Tobit fits run on a pool of at most this many threads. Results do not depend on it.",
+        &MAX_THREADS,
+        0,
+        1024,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
+    GucRegistry::define_int_guc(
+        c"regecon.max_memory",
+        c"Most memory regecon's own working buffers may hold in one backend (superuser setting).",
+        c"Buffers sized from the input (rows of a group, links of a weights relation, points of a builder) are checked against it before they are allocated; over it the call fails with SQLSTATE 53200.",
+        &MAX_MEMORY_KB,
+        1024,
+        i32::MAX,
+        GucContext::Suset,
+        GucFlags::UNIT_KB,
+    );
+}
+
+/// Passes `regecon.max_memory` to the core. Called at the entry of every
+/// function that can allocate input-sized buffers (the setting can change
+/// between statements, never within one call).
+#[inline]
+pub fn apply_limits() {
+    let kb = MAX_MEMORY_KB.get().max(1024) as usize;
+    regecon_core::mem::set_limit(kb.saturating_mul(1024));
+}
+
+/// The number of cores of this machine.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Threads for `work_items` independent items: at most `regecon.max_threads`,
+/// the cores, and the items.
+pub fn threads_for(work_items: u64) -> usize {
+    let setting = MAX_THREADS.get();
+    let limit = if setting <= 0 { cores() } else { (setting as usize).min(cores()) };
+    limit.min(work_items.max(1) as usize).max(1)
+}
+
+/// A rayon pool bounded as [`threads_for`].
+pub fn thread_pool(func: &str, work_items: u64) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads_for(work_items))
+        .thread_name(|i| format!("regecon-worker-{i}"))
+        .build()
+        .unwrap_or_else(|e| {
+            ereport!(
+                ERROR,
+                PgSqlErrorCode::ERRCODE_INSUFFICIENT_RESOURCES,
+                format!("{func}: cannot start worker threads: {e}")
+            )
+        })
+}
+
+/// The core's cancellation callback: PostgreSQL's CHECK_FOR_INTERRUPTS (an
+/// ERROR when a cancel or statement_timeout is pending). Main thread only.
+pub fn interrupts() -> impl FnMut() {
+    || check_for_interrupts!()
+}
+
+/// Work (values read and links followed) that one thread does between two
+/// interrupt checks: a few milliseconds.
+const SLICE_WORK: u64 = 4_000_000;
+
+/// Permuted statistics, computed on the pool in slices by `run(pool, first,
+/// count)`; the calling (main) thread checks for interrupts between slices.
+/// `cost` is the work of one permutation (units plus links): a slice holds
+/// about [`SLICE_WORK`] per thread, so a check comes every few milliseconds
+/// even for 10^6 units. The result does not depend on the slicing (each
+/// permutation draws from its own stream).
+pub fn permute(func: &str, permutations: u64, cost: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>) -> Vec<f64> {
+    let pool = thread_pool(func, permutations / 32 + 1);
+    let per_thread = (SLICE_WORK / cost.max(1)).clamp(1, 64);
+    let slice = per_thread * pool.current_num_threads() as u64;
+    let mut out = Vec::with_capacity(permutations as usize);
+    let mut done = 0;
+    while done < permutations {
+        check_for_interrupts!();
+        let count = slice.min(permutations - done);
+        out.extend(run(&pool, done, count));
+        done += count;
+    }
+    out
+}
+
+/// Per-unit simulations (local statistics) on the pool in slices of units,
+/// checking for interrupts between slices on the main thread.
+pub fn permute_units<T: Send>(func: &str, n: usize, run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>) -> Vec<T> {
+    let pool = thread_pool(func, n as u64);
+    let slice = 8 * pool.current_num_threads();
+    let mut out = Vec::with_capacity(n);
+    let mut done = 0;
+    while done < n {
+        check_for_interrupts!();
+        let count = slice.min(n - done);
+        out.extend(run(&pool, done, count));
+        done += count;
+    }
+    out
+}
