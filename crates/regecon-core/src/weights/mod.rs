@@ -20,6 +20,8 @@ pub mod kdtree;
 pub mod knn;
 
 use crate::error::{Error, Result};
+use crate::interrupt::{Check, Ticker};
+use crate::mem;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -47,6 +49,28 @@ impl Hasher for IdHasher {
 }
 
 pub type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
+
+/// The row position of each id, in a map sized through [`mem`] (`what` names
+/// it in an out-of-memory error). A repeated id is a 22023 error naming it
+/// and `arg` (the SQL argument, or "the data"). `check` is called every 64k ids.
+pub(crate) fn index_ids(ids: &[i64], what: &str, arg: &str, mut check: Check<'_>) -> Result<IdMap<usize>> {
+    let n = ids.len();
+    // a hash map holds up to 8/7 buckets per entry (and up to twice that
+    // after rounding to a power of two), each the pair plus a control byte
+    let per_entry = mem::bytes_of::<(i64, usize)>(1, what)? + 1;
+    mem::check(n.saturating_mul(per_entry).saturating_mul(16) / 7, what)?;
+    let mut map: IdMap<usize> = IdMap::default();
+    map.try_reserve(n)
+        .map_err(|_| Error::out_of_memory(format!("{what}: the system refused room for {n} ids")))?;
+    let mut ticker = Ticker::new(&mut check, 1 << 16);
+    for (i, &id) in ids.iter().enumerate() {
+        ticker.tick();
+        if map.insert(id, i).is_some() {
+            return Err(Error::invalid(format!("unit id {id} appears more than once in {arg}")));
+        }
+    }
+    Ok(map)
+}
 
 /// Weight transformations (PySAL's `transform`, spdep's `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
