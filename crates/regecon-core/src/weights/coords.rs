@@ -135,7 +135,6 @@ impl Points {
                 let (scale, unscale) = planar_scale(m);
                 let mut p: Vec<[f64; 2]> = mem::vec_with_capacity(n, "the points of a weights builder")?;
                 p.extend(x.iter().zip(y).map(|(&a, &b)| [a * scale, b * scale]));
-                drop(ticker);
                 Kind::Planar { tree: KdTree::new(p, check)?, unscale }
             }
             Metric::GreatCircle => {
@@ -159,7 +158,6 @@ impl Points {
                     let (lon, lat) = (x[i].to_radians(), y[i].to_radians());
                     p.push([lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]);
                 }
-                drop(ticker);
                 Kind::Sphere(KdTree::new(p, check)?)
             }
         };

@@ -19,6 +19,9 @@ use crate::mem;
 
 const TICK_LINES: u32 = 4096;
 
+/// A link as read or written: (src, dst, weight).
+pub type Triple = (i64, i64, f64);
+
 /// The header's unit count (as written, not trusted for any allocation).
 fn header(line: Option<&str>) -> Result<u64> {
     let line = line.ok_or_else(|| Error::invalid("weights file is empty"))?;
@@ -52,7 +55,7 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Parses GAL text into binary links (src, dst, 1.0). Units listed with no
 /// neighbours are returned in the second vector (islands). `check` is called
 /// every 4096 lines.
-pub fn parse_gal(text: &str, mut check: Check<'_>) -> Result<(Vec<(i64, i64, f64)>, Vec<i64>)> {
+pub fn parse_gal(text: &str, mut check: Check<'_>) -> Result<(Vec<Triple>, Vec<i64>)> {
     const LINKS: &str = "the links of read_gal";
     const UNITS: &str = "the units of read_gal";
     let mut ticker = Ticker::new(&mut check, TICK_LINES);
@@ -126,7 +129,7 @@ pub fn parse_gal(text: &str, mut check: Check<'_>) -> Result<(Vec<(i64, i64, f64
 
 /// Parses GWT text into weighted links. Weights must be finite numbers
 /// (22023 naming the line otherwise). `check` is called every 4096 lines.
-pub fn parse_gwt(text: &str, mut check: Check<'_>) -> Result<Vec<(i64, i64, f64)>> {
+pub fn parse_gwt(text: &str, mut check: Check<'_>) -> Result<Vec<Triple>> {
     let mut ticker = Ticker::new(&mut check, TICK_LINES);
     let mut it = lines(text);
     header(it.next().map(|(_, l)| l))?;
@@ -171,7 +174,7 @@ fn put(out: &mut Vec<u8>, line: std::fmt::Arguments<'_>, what: &str) -> Result<(
 /// neighbours in the order of `links`. The output always reads back with
 /// [`parse_gal`] (ids are integers, so no field can break the format).
 /// `check` is called every ~64k links.
-pub fn write_gal(ids: &[i64], links: &[(i64, i64, f64)], mut check: Check<'_>) -> Result<String> {
+pub fn write_gal(ids: &[i64], links: &[Triple], mut check: Check<'_>) -> Result<String> {
     const WHAT: &str = "the text of to_gal";
     let mut ticker = Ticker::new(&mut check, 1 << 16);
     // a slot per distinct unit (ids, then sources not among them)
@@ -183,8 +186,8 @@ pub fn write_gal(ids: &[i64], links: &[(i64, i64, f64)], mut check: Check<'_>) -
     let mut units: Vec<i64> = mem::vec_with_capacity(ids.len(), WHAT)?;
     for &u in ids.iter().chain(links.iter().map(|l| &l.0)) {
         ticker.tick();
-        if !slot.contains_key(&u) {
-            slot.insert(u, units.len());
+        if let std::collections::hash_map::Entry::Vacant(e) = slot.entry(u) {
+            e.insert(units.len());
             mem::push(&mut units, u, WHAT)?;
         }
     }
@@ -252,7 +255,7 @@ fn header_field(value: &str, name: &str) -> Result<()> {
 /// with [`parse_gwt`] and with GeoDa's and libpysal's readers, giving the same
 /// links (weights are written in Rust's shortest round-trip notation).
 /// `check` is called every ~64k links.
-pub fn write_gwt(n: usize, links: &[(i64, i64, f64)], layer: &str, id_variable: &str, mut check: Check<'_>) -> Result<String> {
+pub fn write_gwt(n: usize, links: &[Triple], layer: &str, id_variable: &str, mut check: Check<'_>) -> Result<String> {
     const WHAT: &str = "the text of to_gwt";
     header_field(layer, "layer")?;
     header_field(id_variable, "id_variable")?;
@@ -275,11 +278,11 @@ mod tests {
     use crate::interrupt::none;
     use crate::ErrorKind;
 
-    fn gal(t: &str) -> Result<(Vec<(i64, i64, f64)>, Vec<i64>)> {
+    fn gal(t: &str) -> Result<(Vec<Triple>, Vec<i64>)> {
         parse_gal(t, &mut none())
     }
 
-    fn gwt(t: &str) -> Result<Vec<(i64, i64, f64)>> {
+    fn gwt(t: &str) -> Result<Vec<Triple>> {
         parse_gwt(t, &mut none())
     }
 

@@ -311,8 +311,8 @@ mod tests {
         let n = 20_000;
         let pts = vec![[3.5, -2.0]; n];
         let t = KdTree::new(pts.clone(), &mut none()).unwrap();
-        for q in 0..n {
-            let nn = t.knn(&pts[q], 3, q).unwrap();
+        for (q, p) in pts.iter().enumerate() {
+            let nn = t.knn(p, 3, q).unwrap();
             let want: Vec<(usize, f64)> = (0..n).filter(|&i| i != q).take(3).map(|i| (i, 0.0)).collect();
             assert_eq!(nn, want, "query {q}");
         }
@@ -334,8 +334,8 @@ mod tests {
             assert_eq!(within(&t, &pts[q], 1e-4, q), w);
         }
         // all queries on the mixed set: cheap too
-        for q in 0..n {
-            t.knn(&pts[q], 4, q).unwrap();
+        for (q, p) in pts.iter().enumerate() {
+            t.knn(p, 4, q).unwrap();
         }
     }
 
