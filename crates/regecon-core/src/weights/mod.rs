@@ -9,6 +9,12 @@
 //! - [`Weights::summary`] reports n, links, islands, asymmetries and S0.
 //! - [`knn`], [`band`]: builders from coordinates; [`gal`]: GeoDa's formats.
 //!
+//! Every pass whose work grows with the input has a form that takes a
+//! cancellation check (`from_triples_checked`, `transform_checked`, ...,
+//! `knn_checked`, [`band::Band`]) and allocates its buffers through
+//! [`crate::mem`]; the short forms run them without a check, for tests and
+//! callers not yet moved over.
+//!
 //! Islands (units with no neighbours) stay in n, as esda keeps them: their
 //! row is empty, their spatial lag is 0, and row-standardisation leaves the
 //! row empty (it never divides by zero). Statistics report how many there are.
