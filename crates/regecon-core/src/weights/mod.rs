@@ -9,6 +9,12 @@
 //! - [`Weights::summary`] reports n, links, islands, asymmetries and S0.
 //! - [`knn`], [`band`]: builders from coordinates; [`gal`]: GeoDa's formats.
 //!
+//! Every pass whose work grows with the input has a form that takes a
+//! cancellation check (`from_triples_checked`, `transform_checked`, ...,
+//! `knn_checked`, [`band::Band`]) and allocates its buffers through
+//! [`crate::mem`]; the short forms run them without a check, for tests and
+//! callers not yet moved over.
+//!
 //! Islands (units with no neighbours) stay in n, as esda keeps them: their
 //! row is empty, their spatial lag is 0, and row-standardisation leaves the
 //! row empty (it never divides by zero). Statistics report how many there are.
@@ -20,6 +26,8 @@ pub mod kdtree;
 pub mod knn;
 
 use crate::error::{Error, Result};
+use crate::interrupt::{self, Check, Ticker};
+use crate::mem;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -47,6 +55,28 @@ impl Hasher for IdHasher {
 }
 
 pub type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
+
+/// The row position of each id, in a map sized through [`mem`] (`what` names
+/// it in an out-of-memory error). A repeated id is a 22023 error naming it
+/// and `arg` (the SQL argument, or "the data"). `check` is called every 64k ids.
+pub(crate) fn index_ids(ids: &[i64], what: &str, arg: &str, mut check: Check<'_>) -> Result<IdMap<usize>> {
+    let n = ids.len();
+    // a hash map holds up to 8/7 buckets per entry (and up to twice that
+    // after rounding to a power of two), each the pair plus a control byte
+    let per_entry = mem::bytes_of::<(i64, usize)>(1, what)? + 1;
+    mem::check(n.saturating_mul(per_entry).saturating_mul(16) / 7, what)?;
+    let mut map: IdMap<usize> = IdMap::default();
+    map.try_reserve(n)
+        .map_err(|_| Error::out_of_memory(format!("{what}: the system refused room for {n} ids")))?;
+    let mut ticker = Ticker::new(&mut check, 1 << 16);
+    for (i, &id) in ids.iter().enumerate() {
+        ticker.tick();
+        if map.insert(id, i).is_some() {
+            return Err(Error::invalid(format!("unit id {id} appears more than once in {arg}")));
+        }
+    }
+    Ok(map)
+}
 
 /// Weight transformations (PySAL's `transform`, spdep's `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,22 +143,38 @@ pub struct Summary {
     pub s0: f64,
 }
 
+/// Links between two calls of the check in the O(links) passes.
+const TICK_LINKS: u32 = 1 << 16;
+
+/// For the infallible forms kept for tests and for callers not yet moved to
+/// the checked ones: they run without a check and panic (a PostgreSQL ERROR
+/// through pgrx, never an abort) where the checked form returns an error,
+/// which only happens when memory runs out.
+fn infallible<T>(r: Result<T>) -> T {
+    r.unwrap_or_else(|e| panic!("{e}"))
+}
+
 impl Weights {
+    /// [`Weights::from_triples_checked`] without a cancellation check (for
+    /// tests and small inputs).
+    pub fn from_triples(ids: &[i64], triples: &[(i64, i64, f64)]) -> Result<Weights> {
+        Self::from_triples_checked(ids, triples, &mut interrupt::none())
+    }
+
     /// Builds the matrix over `ids` (distinct) from triples. Every src and
     /// dst must be one of `ids`; weights must be finite and non-negative; a
     /// pair may appear once; self-links are refused (w_ii must be 0 for
-    /// Moran-type statistics). Zero weights are dropped.
-    pub fn from_triples(ids: &[i64], triples: &[(i64, i64, f64)]) -> Result<Weights> {
-        let mut index: IdMap<usize> = IdMap::with_capacity_and_hasher(ids.len(), Default::default());
-        for (i, &id) in ids.iter().enumerate() {
-            if index.insert(id, i).is_some() {
-                return Err(Error::invalid(format!("unit id {id} appears more than once in the data")));
-            }
-        }
+    /// Moran-type statistics). Zero weights are dropped. Buffers go through
+    /// [`mem`]; `check` is called every ~64k links.
+    pub fn from_triples_checked(ids: &[i64], triples: &[(i64, i64, f64)], mut check: Check<'_>) -> Result<Weights> {
+        const WHAT: &str = "the links of the weights matrix";
+        let index = index_ids(ids, "the unit index of the weights matrix", "the data", &mut *check)?;
+        let mut ticker = Ticker::new(&mut check, TICK_LINKS);
         let n = ids.len();
         // resolve and check every link, then place them by a counting sort on src
-        let mut resolved: Vec<(usize, usize, f64)> = Vec::with_capacity(triples.len());
+        let mut resolved: Vec<(usize, usize, f64)> = mem::vec_with_capacity(triples.len(), WHAT)?;
         for &(s, d, w) in triples {
+            ticker.tick();
             let si = *index.get(&s).ok_or_else(|| {
                 Error::invalid(format!("weights link ({s}, {d}): unit {s} has no value in the data"))
             })?;
@@ -151,21 +197,26 @@ impl Weights {
                 resolved.push((si, di, w));
             }
         }
-        let mut row_ptr = vec![0usize; n + 1];
+        drop(index);
+        let mut row_ptr = mem::vec_filled(0usize, n + 1, "the row pointers of the weights matrix")?;
         for &(si, _, _) in &resolved {
             row_ptr[si + 1] += 1;
         }
         for i in 0..n {
             row_ptr[i + 1] += row_ptr[i];
         }
-        let mut next = row_ptr.clone();
-        let mut entries = vec![(0usize, 0.0f64); resolved.len()];
+        let mut next = mem::to_vec(&row_ptr, "the row pointers of the weights matrix")?;
+        let mut entries = mem::vec_filled((0usize, 0.0f64), resolved.len(), WHAT)?;
         for &(si, di, w) in &resolved {
+            ticker.tick();
             entries[next[si]] = (di, w);
             next[si] += 1;
         }
+        drop(next);
+        drop(resolved);
         for i in 0..n {
             let row = &mut entries[row_ptr[i]..row_ptr[i + 1]];
+            ticker.tick_by(row.len() + 1);
             row.sort_unstable_by_key(|&(j, _)| j);
             if let Some(k) = row.windows(2).position(|p| p[0].0 == p[1].0) {
                 return Err(Error::invalid(format!(
@@ -174,9 +225,11 @@ impl Weights {
                 )));
             }
         }
-        let col = entries.iter().map(|&(j, _)| j).collect();
-        let val = entries.iter().map(|&(_, w)| w).collect();
-        Ok(Weights { ids: ids.to_vec(), row_ptr, col, val })
+        let mut col = mem::vec_with_capacity(entries.len(), "the columns of the weights matrix")?;
+        col.extend(entries.iter().map(|&(j, _)| j));
+        let mut val = mem::vec_with_capacity(entries.len(), "the values of the weights matrix")?;
+        val.extend(entries.iter().map(|&(_, w)| w));
+        Ok(Weights { ids: mem::to_vec(ids, "the unit ids of the weights matrix")?, row_ptr, col, val })
     }
 
     pub fn n(&self) -> usize {
@@ -211,15 +264,33 @@ impl Weights {
         (&self.row_ptr, &self.col, &self.val)
     }
 
-    /// A transformed copy.
+    /// A copy whose buffers go through [`mem`].
+    fn try_clone(&self, what: &str) -> Result<Weights> {
+        Ok(Weights {
+            ids: mem::to_vec(&self.ids, what)?,
+            row_ptr: mem::to_vec(&self.row_ptr, what)?,
+            col: mem::to_vec(&self.col, what)?,
+            val: mem::to_vec(&self.val, what)?,
+        })
+    }
+
+    /// A transformed copy ([`Weights::transform_checked`] without a check;
+    /// panics only where that returns an error).
     pub fn transform(&self, style: Style) -> Weights {
-        let mut w = self.clone();
+        infallible(self.transform_checked(style, &mut interrupt::none()))
+    }
+
+    /// A transformed copy (allocated through [`mem`]; `check` every ~64k links).
+    pub fn transform_checked(&self, style: Style, mut check: Check<'_>) -> Result<Weights> {
+        let mut w = self.try_clone("the transformed weights")?;
+        let mut ticker = Ticker::new(&mut check, TICK_LINKS);
         match style {
             Style::Original => {}
             Style::Binary => w.val.iter_mut().for_each(|v| *v = 1.0),
             Style::Row => {
                 for i in 0..w.n() {
                     let (a, b) = (w.row_ptr[i], w.row_ptr[i + 1]);
+                    ticker.tick_by(b - a + 1);
                     let s: f64 = crate::sum::sum(w.val[a..b].iter().copied());
                     if s > 0.0 {
                         w.val[a..b].iter_mut().for_each(|v| *v /= s);
@@ -227,17 +298,28 @@ impl Weights {
                 }
             }
         }
-        w
+        Ok(w)
     }
 
-    /// Spatial lag (W z)_i.
+    /// Spatial lag (W z)_i ([`Weights::lag_checked`] without a check; panics
+    /// only where that returns an error).
     pub fn lag(&self, z: &[f64]) -> Vec<f64> {
-        (0..self.n())
-            .map(|i| {
-                let (c, v) = self.row(i);
-                c.iter().zip(v).map(|(&j, &w)| w * z[j]).sum()
-            })
-            .collect()
+        infallible(self.lag_checked(z, &mut interrupt::none()))
+    }
+
+    /// Spatial lag (W z)_i; `z` has one value per unit (22023 otherwise).
+    pub fn lag_checked(&self, z: &[f64], mut check: Check<'_>) -> Result<Vec<f64>> {
+        if z.len() != self.n() {
+            return Err(Error::invalid(format!("{} values for {} units", z.len(), self.n())));
+        }
+        let mut out = mem::vec_with_capacity(self.n(), "the spatial lag")?;
+        let mut ticker = Ticker::new(&mut check, TICK_LINKS);
+        for i in 0..self.n() {
+            let (c, v) = self.row(i);
+            ticker.tick_by(c.len() + 1);
+            out.push(c.iter().zip(v).map(|(&j, &w)| w * z[j]).sum());
+        }
+        Ok(out)
     }
 
     /// The weight of link (i, j), 0 when absent.
@@ -249,17 +331,40 @@ impl Weights {
         }
     }
 
+    /// [`Weights::locality_order_checked`] without a check (panics only where
+    /// that returns an error).
+    pub fn locality_order(&self) -> Vec<usize> {
+        infallible(self.locality_order_checked(&mut interrupt::none()))
+    }
+
     /// A Cuthill-McKee ordering of the units: breadth-first from a unit of
     /// least degree, neighbours by increasing degree. Units linked to each
     /// other get nearby positions, so the gathers of a spatial lag hit the
-    /// cache (it does not change any statistic, only where values sit in memory).
-    pub fn locality_order(&self) -> Vec<usize> {
+    /// cache (it does not change any statistic, only where values sit in
+    /// memory). Buffers go through [`mem`]; `check` every ~64k links.
+    pub fn locality_order_checked(&self, mut check: Check<'_>) -> Result<Vec<usize>> {
+        const WHAT: &str = "the locality order of the weights";
         let n = self.n();
-        let deg: Vec<usize> = (0..n).map(|i| self.cardinality(i)).collect();
-        let mut by_degree: Vec<usize> = (0..n).collect();
-        by_degree.sort_by_key(|&i| (deg[i], i));
-        let mut seen = vec![false; n];
-        let mut order = Vec::with_capacity(n);
+        let mut ticker = Ticker::new(&mut check, TICK_LINKS);
+        let mut deg = mem::vec_with_capacity(n, WHAT)?;
+        deg.extend((0..n).map(|i| self.cardinality(i)));
+        // units by (degree, index): a counting sort on the degree (< n), stable
+        let mut start = mem::vec_filled(0usize, n + 1, WHAT)?;
+        for &d in &deg {
+            start[d + 1] += 1;
+        }
+        for d in 0..n {
+            start[d + 1] += start[d];
+        }
+        let mut by_degree = mem::vec_filled(0usize, n, WHAT)?;
+        for (i, &d) in deg.iter().enumerate() {
+            ticker.tick();
+            by_degree[start[d]] = i;
+            start[d] += 1;
+        }
+        drop(start);
+        let mut seen = mem::vec_filled(false, n, WHAT)?;
+        let mut order = mem::vec_with_capacity(n, WHAT)?;
         let mut nb: Vec<usize> = Vec::new();
         for &start in &by_degree {
             if seen[start] {
@@ -271,9 +376,12 @@ impl Weights {
             while head < order.len() {
                 let u = order[head];
                 head += 1;
+                let row = self.row(u).0;
+                ticker.tick_by(row.len() + 1);
                 nb.clear();
-                nb.extend(self.row(u).0.iter().copied().filter(|&v| !seen[v]));
-                nb.sort_by_key(|&v| (deg[v], v));
+                mem::reserve(&mut nb, row.len(), WHAT)?;
+                nb.extend(row.iter().copied().filter(|&v| !seen[v]));
+                nb.sort_unstable_by_key(|&v| (deg[v], v));
                 for &v in &nb {
                     if !seen[v] {
                         seen[v] = true;
@@ -282,57 +390,87 @@ impl Weights {
                 }
             }
         }
-        order
+        Ok(order)
+    }
+
+    /// [`Weights::reordered_checked`] without a check (panics where that
+    /// returns an error: `order` not a permutation, or memory).
+    pub fn reordered(&self, order: &[usize]) -> Weights {
+        infallible(self.reordered_checked(order, &mut interrupt::none()))
     }
 
     /// The matrix with units relabelled: new position p holds old unit
-    /// `order[p]` (ids follow).
-    pub fn reordered(&self, order: &[usize]) -> Weights {
+    /// `order[p]` (ids follow). `order` must be a permutation of 0..n (22023
+    /// otherwise). Buffers go through [`mem`]; `check` every ~64k links.
+    pub fn reordered_checked(&self, order: &[usize], mut check: Check<'_>) -> Result<Weights> {
+        const WHAT: &str = "the reordered weights";
         let n = self.n();
-        let mut pos = vec![0usize; n];
+        if order.len() != n {
+            return Err(Error::invalid(format!("a reordering of {n} units has {} positions", order.len())));
+        }
+        let mut ticker = Ticker::new(&mut check, TICK_LINKS);
+        let mut pos = mem::vec_filled(usize::MAX, n, WHAT)?;
         for (p, &old) in order.iter().enumerate() {
+            if old >= n || pos[old] != usize::MAX {
+                return Err(Error::invalid(format!("the reordering is not a permutation of the {n} units (position {p})")));
+            }
             pos[old] = p;
         }
-        let mut row_ptr = Vec::with_capacity(n + 1);
-        let mut col = Vec::with_capacity(self.col.len());
-        let mut val = Vec::with_capacity(self.val.len());
+        let mut row_ptr = mem::vec_with_capacity(n + 1, WHAT)?;
+        let mut col = mem::vec_with_capacity(self.col.len(), WHAT)?;
+        let mut val = mem::vec_with_capacity(self.val.len(), WHAT)?;
+        let mut ids = mem::vec_with_capacity(n, WHAT)?;
         row_ptr.push(0);
         let mut row: Vec<(usize, f64)> = Vec::new();
         for &old in order {
             let (c, v) = self.row(old);
+            ticker.tick_by(c.len() + 1);
             row.clear();
+            mem::reserve(&mut row, c.len(), WHAT)?;
             row.extend(c.iter().zip(v).map(|(&j, &w)| (pos[j], w)));
             row.sort_unstable_by_key(|&(j, _)| j);
             col.extend(row.iter().map(|&(j, _)| j));
             val.extend(row.iter().map(|&(_, w)| w));
             row_ptr.push(col.len());
+            ids.push(self.ids[old]);
         }
-        Weights { ids: order.iter().map(|&o| self.ids[o]).collect(), row_ptr, col, val }
+        Ok(Weights { ids, row_ptr, col, val })
+    }
+
+    /// [`Weights::transpose_checked`] without a check (panics only where
+    /// that returns an error).
+    pub fn transpose(&self) -> Weights {
+        infallible(self.transpose_checked(&mut interrupt::none()))
     }
 
     /// The transpose, in CSR form (a counting sort of the entries by column).
-    pub fn transpose(&self) -> Weights {
+    /// Buffers go through [`mem`]; `check` every ~64k links.
+    pub fn transpose_checked(&self, mut check: Check<'_>) -> Result<Weights> {
+        const WHAT: &str = "the transposed weights";
         let n = self.n();
-        let mut count = vec![0usize; n + 1];
+        let mut ticker = Ticker::new(&mut check, TICK_LINKS);
+        let mut count = mem::vec_filled(0usize, n + 1, WHAT)?;
         for &j in &self.col {
+            ticker.tick();
             count[j + 1] += 1;
         }
         for k in 0..n {
             count[k + 1] += count[k];
         }
-        let row_ptr = count.clone();
+        let row_ptr = mem::to_vec(&count, WHAT)?;
         let mut next = count;
-        let mut col = vec![0usize; self.col.len()];
-        let mut val = vec![0.0; self.val.len()];
+        let mut col = mem::vec_filled(0usize, self.col.len(), WHAT)?;
+        let mut val = mem::vec_filled(0.0, self.val.len(), WHAT)?;
         for i in 0..n {
             let (c, v) = self.row(i);
+            ticker.tick_by(c.len() + 1);
             for (&j, &w) in c.iter().zip(v) {
                 col[next[j]] = i;
                 val[next[j]] = w;
                 next[j] += 1;
             }
         }
-        Weights { ids: self.ids.clone(), row_ptr, col, val }
+        Ok(Weights { ids: mem::to_vec(&self.ids, WHAT)?, row_ptr, col, val })
     }
 
     /// S0 = sum_ij w_ij.
@@ -340,15 +478,24 @@ impl Weights {
         crate::sum::sum(self.val.iter().copied())
     }
 
-    /// S1 = 1/2 sum_ij (w_ij + w_ji)^2 and S2 = sum_i (w_i. + w_.i)^2, in one
-    /// merge of each row of W with the same row of its transpose.
+    /// [`Weights::s1_s2_checked`] without a check (panics only where that
+    /// returns an error).
     pub fn s1_s2(&self) -> (f64, f64) {
-        let t = self.transpose();
+        infallible(self.s1_s2_checked(&mut interrupt::none()))
+    }
+
+    /// S1 = 1/2 sum_ij (w_ij + w_ji)^2 and S2 = sum_i (w_i. + w_.i)^2, in one
+    /// merge of each row of W with the same row of its transpose. `check`
+    /// every ~64k links.
+    pub fn s1_s2_checked(&self, mut check: Check<'_>) -> Result<(f64, f64)> {
+        let t = self.transpose_checked(&mut *check)?;
+        let mut ticker = Ticker::new(&mut check, TICK_LINKS);
         let mut s1 = crate::sum::NeumaierSum::new();
         let mut s2 = crate::sum::NeumaierSum::new();
         for i in 0..self.n() {
             let (ca, va) = self.row(i);
             let (cb, vb) = t.row(i);
+            ticker.tick_by(ca.len() + cb.len() + 1);
             let (mut a, mut b) = (0, 0);
             let mut row_col_sum = 0.0;
             while a < ca.len() || b < cb.len() {
@@ -368,15 +515,26 @@ impl Weights {
             }
             s2.add(row_col_sum * row_col_sum);
         }
-        (s1.value() / 2.0, s2.value())
+        Ok((s1.value() / 2.0, s2.value()))
     }
 
+    /// [`Weights::summary_checked`] without a check.
     pub fn summary(&self) -> Summary {
+        self.summary_checked(&mut interrupt::none())
+    }
+
+    /// n, links, islands, asymmetric pairs, neighbour counts and S0, in one
+    /// pass over the rows (no input-sized buffer); `check` every ~64k links.
+    pub fn summary_checked(&self, mut check: Check<'_>) -> Summary {
         let n = self.n();
-        let card: Vec<usize> = (0..n).map(|i| self.cardinality(i)).collect();
-        let mut asym = 0;
+        let mut ticker = Ticker::new(&mut check, TICK_LINKS);
+        let (mut asym, mut islands, mut min, mut max) = (0, 0, usize::MAX, 0);
         for i in 0..n {
             let (c, v) = self.row(i);
+            ticker.tick_by(c.len() + 1);
+            islands += usize::from(c.is_empty());
+            min = min.min(c.len());
+            max = max.max(c.len());
             for (&j, &w) in c.iter().zip(v) {
                 let back = self.get(j, i);
                 if back != w && (i < j || back == 0.0) {
@@ -387,11 +545,11 @@ impl Weights {
         Summary {
             n,
             links: self.links(),
-            islands: card.iter().filter(|&&c| c == 0).count(),
+            islands,
             asymmetric_pairs: asym,
-            min_neighbours: card.iter().copied().min().unwrap_or(0),
+            min_neighbours: if n == 0 { 0 } else { min },
             mean_neighbours: if n == 0 { 0.0 } else { self.links() as f64 / n as f64 },
-            max_neighbours: card.iter().copied().max().unwrap_or(0),
+            max_neighbours: max,
             s0: self.s0(),
         }
     }
@@ -482,5 +640,50 @@ mod tests {
             .contains("more than once"));
         assert_eq!(Style::parse("W").unwrap(), Style::Row);
         assert!(Style::parse("x").is_err());
+    }
+
+    /// The O(links) passes call the check (every ~64k links) and give what
+    /// the unchecked forms give; before, they ran to the end without one.
+    #[test]
+    fn checked_passes_tick_and_match() {
+        let n = 100_000i64;
+        let ids: Vec<i64> = (0..n).map(|i| 3 * i + 1).collect();
+        let mut t = Vec::new();
+        for i in 0..n {
+            t.push((ids[i as usize], ids[((i + 1) % n) as usize], 1.0 + (i % 7) as f64));
+            t.push((ids[i as usize], ids[((i + 5) % n) as usize], 0.5));
+        }
+        let mut calls = 0;
+        let w = Weights::from_triples_checked(&ids, &t, &mut || calls += 1).unwrap();
+        assert!(calls >= 3, "{calls}");
+        assert_eq!(w, Weights::from_triples(&ids, &t).unwrap());
+        let count = |f: &dyn Fn(Check<'_>)| {
+            let mut calls = 0;
+            f(&mut || calls += 1);
+            assert!(calls >= 2, "{calls}");
+        };
+        count(&|c| assert_eq!(w.transform_checked(Style::Row, c).unwrap(), w.transform(Style::Row)));
+        count(&|c| assert_eq!(w.transpose_checked(c).unwrap(), w.transpose()));
+        count(&|c| assert_eq!(w.s1_s2_checked(c).unwrap(), w.s1_s2()));
+        count(&|c| assert_eq!(w.summary_checked(c), w.summary()));
+        let z: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        count(&|c| assert_eq!(w.lag_checked(&z, c).unwrap(), w.lag(&z)));
+        let order = w.locality_order();
+        count(&|c| assert_eq!(w.locality_order_checked(c).unwrap(), order));
+        count(&|c| assert_eq!(w.reordered_checked(&order, c).unwrap(), w.reordered(&order)));
+    }
+
+    #[test]
+    fn checked_passes_refuse_bad_arguments() {
+        let w = line();
+        let mut none = interrupt::none();
+        assert!(w.reordered_checked(&[0, 0, 1], &mut none).unwrap_err().message.contains("permutation"));
+        assert!(w.reordered_checked(&[0, 3, 1], &mut none).unwrap_err().message.contains("permutation"));
+        assert!(w.reordered_checked(&[0, 1], &mut none).is_err());
+        assert!(w.lag_checked(&[1.0], &mut none).unwrap_err().message.contains("3 units"));
+        // the Cuthill-McKee order as before: from the least-degree unit, by degree then index
+        assert_eq!(w.locality_order(), vec![0, 1, 2]);
+        let star = Weights::from_triples(&[1, 2, 3, 4], &[(1, 2, 1.0), (1, 3, 1.0), (1, 4, 1.0), (4, 1, 1.0), (2, 1, 1.0)]).unwrap();
+        assert_eq!(star.locality_order(), vec![2, 1, 0, 3]);
     }
 }
