@@ -110,6 +110,7 @@ impl Entropy {
                 non_negative(x, &format!("edi[{}]", j + 1))?;
             }
         }
+        crate::mem::reserve(&mut self.values, row.len(), "the indicator matrix of cedi_entropy")?;
         self.values.extend_from_slice(row);
         Ok(())
     }
@@ -126,6 +127,7 @@ impl Entropy {
                 self.k, other.k
             )));
         }
+        crate::mem::reserve(&mut self.values, other.values.len(), "the indicator matrix of cedi_entropy")?;
         self.values.extend_from_slice(&other.values);
         Ok(())
     }

@@ -377,14 +377,22 @@ impl UnitValues {
     pub fn add(&mut self, id: i64, value: f64, options: Options) -> Result<()> {
         self.check(options)?;
         crate::error::finite_lazy(value, || format!("value of unit {id}"))?;
-        self.ids.push(id);
-        self.values.push(value);
+        if !self.values2.is_empty() && self.values2.len() != self.values.len() {
+            return Err(Error::invalid("a group must not mix rows with one and with two values"));
+        }
+        // fallible growth: a huge group fails with 53200 instead of aborting
+        crate::mem::push(&mut self.ids, id, "the units of the group")?;
+        crate::mem::push(&mut self.values, value, "the values of the group")?;
         Ok(())
     }
 
     /// Adds a row with two values (bivariate statistics).
     pub fn add2(&mut self, id: i64, x: f64, y: f64, options: Options) -> Result<()> {
         crate::error::finite_lazy(y, || format!("y of unit {id}"))?;
+        if self.values2.len() != self.values.len() {
+            return Err(Error::invalid("a group must not mix rows with one and with two values"));
+        }
+        crate::mem::reserve(&mut self.values2, 1, "the values of the group")?;
         self.add(id, x, options)?;
         self.values2.push(y);
         Ok(())
@@ -407,6 +415,14 @@ impl UnitValues {
         if let Some(o) = other.options {
             self.check(o)?;
         }
+        let paired = |u: &UnitValues| u.values2.len() == u.values.len();
+        let single = |u: &UnitValues| u.values2.is_empty();
+        if !self.ids.is_empty() && !other.ids.is_empty() && !((paired(self) && paired(other)) || (single(self) && single(other))) {
+            return Err(Error::invalid("a group must not mix rows with one and with two values"));
+        }
+        crate::mem::reserve(&mut self.ids, other.ids.len(), "the units of the group")?;
+        crate::mem::reserve(&mut self.values, other.values.len(), "the values of the group")?;
+        crate::mem::reserve(&mut self.values2, other.values2.len(), "the values of the group")?;
         self.ids.extend_from_slice(&other.ids);
         self.values.extend_from_slice(&other.values);
         self.values2.extend_from_slice(&other.values2);
@@ -438,11 +454,8 @@ impl UnitValues {
             seed: r.u64()? as i64,
             style: r.u64()? as u8,
         };
-        let n = r.u64()? as usize;
-        if n > bytes.len() / 8 {
-            return Err(Error::corrupt("aggregate state is truncated"));
-        }
-        let ids = (0..n).map(|_| r.u64().map(|x| x as i64)).collect::<Result<Vec<_>>>()?;
+        let n = r.count(8)?;
+        let ids = r.i64s_exact(n)?;
         let values = r.f64s()?;
         let values2 = r.f64s()?;
         r.end()?;
@@ -473,6 +486,31 @@ mod tests {
         let mut c = UnitValues::default();
         c.add2(4, 1.0, 2.0, o).unwrap();
         assert_eq!(UnitValues::from_bytes(&c.to_bytes()).unwrap().values2, vec![2.0]);
+    }
+
+    #[test]
+    fn hostile_unit_values_bytes() {
+        use crate::codec::{tag, Writer};
+        for n in [u64::MAX, 1 << 61, 3] {
+            let mut w = Writer::new(tag::UNIT_VALUES, 64);
+            w.u64(1).u64(1).u64(9).u64(0).u64(1).u64(n).u64(7);
+            assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt, "{n}");
+        }
+        let o = Options { weights: 1, permutations: 9, seed: 0, style: 1 };
+        let mut a = UnitValues::default();
+        a.add2(1, 1.0, 2.0, o).unwrap();
+        let bytes = a.to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(UnitValues::from_bytes(&bytes[..cut]).is_err(), "{cut}");
+        }
+        // one-value and two-value rows do not mix
+        assert!(a.add(2, 1.0, o).is_ok());
+        assert!(a.add(3, 1.0, o).is_err());
+        let mut b = UnitValues::default();
+        b.add(1, 1.0, o).unwrap();
+        let mut c = UnitValues::default();
+        c.add2(2, 1.0, 2.0, o).unwrap();
+        assert!(b.merge(&c).is_err());
     }
 
     fn line(n: i64) -> Weights {

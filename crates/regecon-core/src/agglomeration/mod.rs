@@ -37,14 +37,19 @@ impl Pairs {
     pub fn add(&mut self, a: f64, b: f64, a_name: &str, b_name: &str) -> Result<()> {
         non_negative(a, a_name)?;
         non_negative(b, b_name)?;
-        self.a.push(a);
-        self.b.push(b);
+        crate::mem::push(&mut self.a, a, a_name)?;
+        crate::mem::push(&mut self.b, b, b_name)?;
         Ok(())
     }
 
-    pub fn merge(&mut self, other: &Pairs) {
+    /// Appends another state's pairs (fallible: the growth is checked
+    /// against `regecon.max_memory`).
+    pub fn merge(&mut self, other: &Pairs) -> Result<()> {
+        crate::mem::reserve(&mut self.a, other.a.len(), "the pairs of the group")?;
+        crate::mem::reserve(&mut self.b, other.b.len(), "the pairs of the group")?;
         self.a.extend_from_slice(&other.a);
         self.b.extend_from_slice(&other.b);
+        Ok(())
     }
 
     pub fn len(&self) -> usize {

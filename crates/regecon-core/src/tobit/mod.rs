@@ -94,6 +94,50 @@ pub struct Spec {
     pub names: Vec<String>,
 }
 
+/// The name of the intercept, reserved: no regressor may be called so.
+pub const INTERCEPT: &str = "_cons";
+
+/// Checks term names: none empty, none `_cons` (the intercept's name), no
+/// two equal. `what` names the argument in the message ("names", "fit terms").
+pub fn check_names(names: &[String], what: &str) -> Result<()> {
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    for (j, n) in names.iter().enumerate() {
+        if n.is_empty() {
+            return Err(Error::invalid(format!("{what}[{}] is empty: every term needs a name", j + 1)));
+        }
+        if n == INTERCEPT {
+            return Err(Error::invalid(format!(
+                "{what}[{}] is \"{INTERCEPT}\", the reserved name of the intercept",
+                j + 1
+            )));
+        }
+        if !seen.insert(n.as_str()) {
+            return Err(Error::invalid(format!("{what} has the name \"{n}\" twice: term names must be unique")));
+        }
+    }
+    Ok(())
+}
+
+impl Spec {
+    /// Checks the options: the names (see [`check_names`]) and the bounds
+    /// (finite, lower below upper).
+    pub fn validate(&self) -> Result<()> {
+        check_names(&self.names, "names")?;
+        if let Some(l) = self.lower {
+            crate::error::finite(l, "lower")?;
+        }
+        if let Some(u) = self.upper {
+            crate::error::finite(u, "upper")?;
+        }
+        if let (Some(l), Some(u)) = (self.lower, self.upper) {
+            if !(l < u) {
+                return Err(Error::invalid(format!("lower ({l}) must be below upper ({u})")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Aggregate state: the rows of one regression.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rows {
@@ -115,7 +159,10 @@ impl Rows {
     /// Adds a row; `spec.names` fixes k, and every row must agree with it.
     pub fn add(&mut self, y: f64, x: &[f64], unit: i64, spec: &Spec) -> Result<()> {
         match &self.spec {
-            None => self.spec = Some(spec.clone()),
+            None => {
+                spec.validate()?;
+                self.spec = Some(spec.clone())
+            }
             Some(s) if s == spec || s.names.len() != x.len() => {} // push names the length mismatch
             Some(_) => {
                 return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
@@ -141,22 +188,33 @@ impl Rows {
         if let Some(j) = x.iter().position(|v| !v.is_finite()) {
             crate::error::finite(x[j], &format!("x[{}] ({}) of row {row}", j + 1, spec.names[j]))?;
         }
-        self.y.push(y);
+        // fallible growth: a huge group fails with 53200 instead of aborting
+        crate::mem::reserve(&mut self.x, x.len(), "the regressors of panel_tobit")?;
+        crate::mem::push(&mut self.y, y, "the outcomes of panel_tobit")?;
+        crate::mem::push(&mut self.unit, unit, "the units of panel_tobit")?;
         self.x.extend_from_slice(x);
-        self.unit.push(unit);
         Ok(())
     }
 
     pub fn merge(&mut self, other: &Rows) -> Result<()> {
         if let Some(s) = &other.spec {
             match &self.spec {
-                None => self.spec = Some(s.clone()),
+                None => {
+                    s.validate()?;
+                    self.spec = Some(s.clone())
+                }
                 Some(t) if t == s => {}
                 Some(_) => {
                     return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
                 }
             }
         }
+        if other.y.len() != other.unit.len() || other.x.len() != other.y.len() * self.k() {
+            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
+        }
+        crate::mem::reserve(&mut self.y, other.y.len(), "the outcomes of panel_tobit")?;
+        crate::mem::reserve(&mut self.x, other.x.len(), "the regressors of panel_tobit")?;
+        crate::mem::reserve(&mut self.unit, other.unit.len(), "the units of panel_tobit")?;
         self.y.extend_from_slice(&other.y);
         self.x.extend_from_slice(&other.x);
         self.unit.extend_from_slice(&other.unit);
@@ -197,22 +255,27 @@ impl Rows {
             let l = r.f64()?;
             let has_u = r.u64()? == 1;
             let u = r.f64()?;
-            let k = r.u64()? as usize;
-            if k > bytes.len() {
-                return Err(Error::corrupt("aggregate state is truncated"));
+            // each name takes at least its 8-byte length: a count above the
+            // bytes left is refused before anything is allocated
+            let k = r.count(8)?;
+            let mut names = crate::mem::vec_with_capacity(k, "the names of a panel_tobit state")?;
+            for _ in 0..k {
+                names.push(r.str()?);
             }
-            let names = (0..k).map(|_| r.str()).collect::<Result<Vec<_>>>()?;
-            Some(Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names })
+            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names };
+            spec.validate().map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
+            Some(spec)
         } else {
             None
         };
         let y = r.f64s()?;
         let x = r.f64s()?;
-        let n = r.u64()? as usize;
-        if n != y.len() {
+        let n = r.count(8)?;
+        let k = spec.as_ref().map_or(0, |s| s.names.len());
+        if n != y.len() || Some(x.len()) != n.checked_mul(k) || (spec.is_none() && n > 0) {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
-        let unit = (0..n).map(|_| r.u64().map(|v| v as i64)).collect::<Result<Vec<_>>>()?;
+        let unit = r.i64s_exact(n)?;
         r.end()?;
         Ok(Rows { y, x, unit, spec, names_key: Vec::new() })
     }
@@ -389,5 +452,60 @@ mod tests {
         assert_eq!(censoring(1.0 - 1e-9, Some(0.0), Some(1.0)), Censoring::Uncensored);
         assert_eq!(censoring(-5.0, None, Some(1.0)), Censoring::Uncensored);
         assert!(Model::parse("probit").is_err());
+    }
+
+    #[test]
+    fn term_names_are_checked() {
+        let spec = |names: &[&str]| Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: names.iter().map(|s| s.to_string()).collect() };
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["_cons", "b"])).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+        assert!(e.message.contains("_cons") && e.message.contains("names[1]"), "{}", e.message);
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["a", "a"])).unwrap_err();
+        assert!(e.message.contains("\"a\" twice"), "{}", e.message);
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["a", ""])).unwrap_err();
+        assert!(e.message.contains("names[2] is empty"), "{}", e.message);
+        let mut bad = spec(&["a"]);
+        bad.upper = Some(-1.0);
+        assert!(Rows::default().add(1.0, &[1.0], 1, &bad).unwrap_err().message.contains("below upper"));
+        bad.upper = Some(f64::NAN);
+        assert!(Rows::default().add(1.0, &[1.0], 1, &bad).unwrap_err().message.contains("upper"));
+        // a state carrying duplicate names (hand-made bytes) is refused as corrupt
+        let mut r = Rows::default();
+        r.add(1.0, &[1.0, 2.0], 1, &spec(&["a", "b"])).unwrap();
+        r.spec.as_mut().unwrap().names[1] = "a".into();
+        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+    }
+
+    #[test]
+    fn hostile_state_bytes_are_refused_before_allocating() {
+        use crate::codec::{tag, Writer};
+        // a name count of 2^62 with no bytes behind it
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1 << 62);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // a name whose length is u64::MAX
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1).u64(u64::MAX);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // a unit count that does not match, or that exceeds the bytes
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(0).f64s(&[]).f64s(&[]).u64(u64::MAX / 4);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // rows without a spec, or x not n * k
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(0).f64s(&[1.0]).f64s(&[]).u64(1).u64(3);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        let spec = Spec { lower: None, upper: None, model: Model::Pooled, names: vec!["a".into()] };
+        let mut r = Rows::default();
+        r.add(1.0, &[2.0], 1, &spec).unwrap();
+        r.x.push(5.0);
+        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // every truncation of a valid state is an error, never a panic
+        let mut ok = Rows::default();
+        ok.add(1.0, &[2.0], 1, &spec).unwrap();
+        let bytes = ok.to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(Rows::from_bytes(&bytes[..cut]).is_err(), "{cut}");
+        }
     }
 }
