@@ -351,6 +351,107 @@ impl Fit {
         }
     }
 
+    /// Checks everything the accessors (coefficients, marginal effects,
+    /// Hausman) rely on, for a Fit rebuilt from a user-supplied value that
+    /// may be hand-made: errors are 22023 "fit is inconsistent: ...".
+    ///
+    /// - `names`, `beta` and `x_means` have the same length k; `vcov` and
+    ///   `robust_vcov` are p x p with p = k + 1 (+ 1 for random effects);
+    /// - every number is finite; both covariances are symmetric (to a
+    ///   relative 1e-9) with a non-negative diagonal;
+    /// - sigma_e > 0; sigma_u is present exactly for random effects, >= 0;
+    /// - term names are non-empty and unique; `_cons` is the first term (with
+    ///   x mean 1) of pooled and random-effects fits and absent from
+    ///   fixed-effects fits (as [`fit`] produces them);
+    /// - n_left + n_uncensored + n_right = n.
+    ///
+    /// The bounds are not part of a Fit: check them with [`validate_bounds`].
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::invalid(format!("fit is inconsistent: {m}")));
+        let k = self.beta.len();
+        if self.names.len() != k || self.x_means.len() != k {
+            return bad(format!(
+                "{} terms, {} estimates and {} x_means (they must have the same length)",
+                self.names.len(),
+                k,
+                self.x_means.len()
+            ));
+        }
+        let is_re = self.model == Model::RandomEffects;
+        if self.sigma_u.is_some() != is_re {
+            return bad(format!(
+                "sigma_u is {} for a {} model (it belongs to random effects only)",
+                if self.sigma_u.is_some() { "set" } else { "missing" },
+                self.model.name()
+            ));
+        }
+        let p = self.p();
+        let pp = p.checked_mul(p).unwrap_or(usize::MAX);
+        for (name, v) in [("vcov", &self.vcov), ("robust_vcov", &self.robust_vcov)] {
+            if v.len() != pp {
+                return bad(format!("{name} has {} elements, expected {p} x {p} for {k} estimates", v.len()));
+            }
+            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                return bad(format!("{name}[{}] is {}", i + 1, crate::error::sql_float(v[i])));
+            }
+            for a in 0..p {
+                let d = v[a * p + a];
+                if d < 0.0 {
+                    return bad(format!("{name} has a negative variance on its diagonal (element {})", a + 1));
+                }
+                for b in 0..a {
+                    let (x, y) = (v[a * p + b], v[b * p + a]);
+                    let size = x.abs().max(y.abs()).max((d * v[b * p + b]).sqrt());
+                    if (x - y).abs() > 1e-9 * size {
+                        return bad(format!("{name} is not symmetric (elements ({}, {}) and ({}, {}))", a + 1, b + 1, b + 1, a + 1));
+                    }
+                }
+            }
+        }
+        for (name, v) in [("estimates", &self.beta), ("x_means", &self.x_means)] {
+            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                return bad(format!("{name}[{}] is {}", i + 1, crate::error::sql_float(v[i])));
+            }
+        }
+        if !(self.sigma_e.is_finite() && self.sigma_e > 0.0) {
+            return bad(format!("sigma_e must be positive and finite, got {}", crate::error::sql_float(self.sigma_e)));
+        }
+        if let Some(u) = self.sigma_u {
+            if !(u.is_finite() && u >= 0.0) {
+                return bad(format!("sigma_u must be non-negative and finite, got {}", crate::error::sql_float(u)));
+            }
+        }
+        for (name, v) in [
+            ("log_likelihood", Some(self.log_likelihood)),
+            ("offset_mean", Some(self.offset_mean)),
+            ("pooled_log_likelihood", self.pooled_log_likelihood),
+        ] {
+            if let Some(v) = v.filter(|v| !v.is_finite()) {
+                return bad(format!("{name} is {}", crate::error::sql_float(v)));
+            }
+        }
+        let slopes = if self.model == Model::FixedEffects {
+            &self.names[..]
+        } else {
+            if self.names.first().map(String::as_str) != Some(INTERCEPT) {
+                return bad(format!("a {} fit has the intercept {INTERCEPT} as its first term", self.model.name()));
+            }
+            if self.x_means[0] != 1.0 {
+                return bad(format!("the x mean of {INTERCEPT} must be 1, got {}", self.x_means[0]));
+            }
+            &self.names[1..]
+        };
+        check_names(slopes, "terms").or_else(|e| bad(e.message))?;
+        let total = self.n_left.checked_add(self.n_uncensored).and_then(|s| s.checked_add(self.n_right));
+        if total != Some(self.n) {
+            return bad(format!(
+                "n_left ({}) + n_uncensored ({}) + n_right ({}) must equal n_obs ({})",
+                self.n_left, self.n_uncensored, self.n_right, self.n
+            ));
+        }
+        Ok(())
+    }
+
     /// Number of parameters in `vcov`.
     pub fn p(&self) -> usize {
         self.beta.len() + 1 + self.sigma_u.is_some() as usize
@@ -392,6 +493,12 @@ impl Fit {
     pub fn bic(&self) -> f64 {
         -2.0 * self.log_likelihood + self.n_params as f64 * (self.n as f64).ln()
     }
+}
+
+/// Checks censoring bounds given with a fit: finite, and lower below upper
+/// when both are set (22023).
+pub fn validate_bounds(lower: Option<f64>, upper: Option<f64>) -> Result<()> {
+    Spec { lower, upper, model: Model::Pooled, names: Vec::new() }.validate()
 }
 
 /// The covariance of the estimates: the inverse of the information matrix.
@@ -474,6 +581,70 @@ mod tests {
         r.add(1.0, &[1.0, 2.0], 1, &spec(&["a", "b"])).unwrap();
         r.spec.as_mut().unwrap().names[1] = "a".into();
         assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+    }
+
+    fn real_fit(model: Model) -> Fit {
+        let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0, 0.7, 2.9, 0.0, 1.1, 2.0];
+        let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0, 0.5, 1.9, -1.0, 0.2, 1.4];
+        let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
+        let spec = Spec { lower: Some(0.0), upper: None, model, names: vec!["x".into()] };
+        let mut r = Rows::default();
+        for i in 0..12 {
+            r.add(y[i], &[x[i]], units[i], &spec).unwrap();
+        }
+        fit(&r, Settings::default(), None, &mut || {}).unwrap()
+    }
+
+    #[test]
+    fn validate_accepts_real_fits_and_refuses_inconsistent_ones() {
+        for model in [Model::Pooled, Model::RandomEffects, Model::FixedEffects] {
+            let f = real_fit(model);
+            f.validate().unwrap();
+            effects::marginal_effects(&f, Some(0.0), None, true).unwrap();
+        }
+        let f = real_fit(Model::Pooled);
+        let refused = |g: &dyn Fn(&mut Fit), what: &str| {
+            let mut h = f.clone();
+            g(&mut h);
+            let e = h.validate().unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+            assert!(e.message.starts_with("fit is inconsistent") && e.message.contains(what), "{what}: {}", e.message);
+        };
+        refused(&|h| { h.beta.push(1.0); }, "estimates");
+        refused(&|h| { h.x_means.pop(); }, "x_means");
+        refused(&|h| { h.vcov.pop(); }, "vcov has");
+        refused(&|h| { h.robust_vcov.push(0.0); }, "robust_vcov has");
+        refused(&|h| { h.vcov[1] += 1.0; }, "not symmetric");
+        refused(&|h| { h.vcov[0] = -1.0; }, "negative variance");
+        refused(&|h| { h.robust_vcov[2] = f64::NAN; }, "robust_vcov[3] is NaN");
+        refused(&|h| { h.beta[1] = f64::INFINITY; }, "estimates[2]");
+        refused(&|h| { h.sigma_e = 0.0; }, "sigma_e");
+        refused(&|h| { h.sigma_u = Some(1.0); }, "sigma_u is set");
+        refused(&|h| { h.names[1] = "_cons".into(); }, "_cons");
+        refused(&|h| { h.names[0] = "a".into(); }, "first term");
+        refused(&|h| { h.x_means[0] = 0.5; }, "x mean of _cons");
+        refused(&|h| { h.names[1] = String::new(); }, "empty");
+        refused(&|h| { h.n_left += 1; }, "n_obs");
+        refused(&|h| { h.log_likelihood = f64::NAN; }, "log_likelihood");
+        let mut re = real_fit(Model::RandomEffects);
+        re.sigma_u = None;
+        assert!(re.validate().unwrap_err().message.contains("sigma_u is missing"));
+        let mut re = real_fit(Model::RandomEffects);
+        re.sigma_u = Some(-1.0);
+        assert!(re.validate().is_err());
+        let mut fe = real_fit(Model::FixedEffects);
+        fe.names[0] = "_cons".into();
+        assert!(fe.validate().unwrap_err().message.contains("_cons"));
+        let mut dup = real_fit(Model::Pooled);
+        dup.names.push("x".into());
+        dup.beta.push(0.0);
+        dup.x_means.push(0.0);
+        let p = dup.p();
+        dup.vcov = vec![0.0; p * p];
+        dup.robust_vcov = vec![0.0; p * p];
+        assert!(dup.validate().unwrap_err().message.contains("twice"), "{:?}", dup.validate());
+        assert!(validate_bounds(Some(1.0), Some(1.0)).is_err());
+        assert!(validate_bounds(Some(0.0), None).is_ok());
     }
 
     #[test]
