@@ -54,18 +54,50 @@ pub fn in_blocks(
 
 /// Deviations from the mean and their sum of squares, refusing non-finite
 /// values (22023, naming the unit) and constant values (22012).
+///
+/// Every statistic built on these is scale-invariant in x, so extreme values
+/// are scaled: see [`centred_scaled`] (the deviations returned are those of
+/// x times a power of two when x or its deviations are extreme).
 pub fn centred(x: &[f64], ids: &[i64], what: &str, statistic: &str) -> Result<(Vec<f64>, f64)> {
+    centred_scaled(x, ids, what, statistic).map(|(z, zz, _)| (z, zz))
+}
+
+/// Magnitudes within 2^+-SCALE_WINDOW are used as they are: z^4 sums of up
+/// to 2^24 units stay far from overflow and underflow.
+const SCALE_WINDOW: i32 = 200;
+
+/// As [`centred`], also returning the factor f (a power of two, 1 for
+/// ordinary data, bit for bit): the deviations are (x - mean(x)) f. x is
+/// scaled before the mean when its largest magnitude lies outside
+/// 2^+-200 (sums near 1e308 overflow, subnormal means lose digits), and the
+/// deviations again when theirs does (so that z^2 and z^4 neither overflow
+/// nor underflow).
+pub fn centred_scaled(x: &[f64], ids: &[i64], what: &str, statistic: &str) -> Result<(Vec<f64>, f64, f64)> {
     for (v, id) in x.iter().zip(ids) {
         crate::error::finite_lazy(*v, || format!("{what} of unit {id}"))?;
     }
-    let mean = crate::sum::sum(x.iter().copied()) / x.len() as f64;
-    let z: Vec<f64> = x.iter().map(|v| v - mean).collect();
+    if x.is_empty() {
+        return Err(Error::invalid(format!("{statistic} needs values, got none")));
+    }
+    let f = crate::sum::pow2_rescale(crate::sum::max_abs(x), SCALE_WINDOW);
+    let mut z = crate::mem::vec_with_capacity(x.len(), "the deviations from the mean")?;
+    if f == 1.0 {
+        let mean = crate::sum::sum(x.iter().copied()) / x.len() as f64;
+        z.extend(x.iter().map(|v| v - mean));
+    } else {
+        let mean = crate::sum::sum(x.iter().map(|v| v * f)) / x.len() as f64;
+        z.extend(x.iter().map(|v| v * f - mean));
+    }
+    let g = crate::sum::pow2_rescale(crate::sum::max_abs(&z), SCALE_WINDOW);
+    if g != 1.0 {
+        z.iter_mut().for_each(|v| *v *= g);
+    }
     let zz = crate::sum::sum(z.iter().map(|v| v * v));
     if zz == 0.0 {
         let which = if what == "value" { String::new() } else { format!(" of {what}") };
         return Err(Error::div_zero(format!("all values{which} are equal: {statistic} is 0/0")));
     }
-    Ok((z, zz))
+    Ok((z, zz, f * g))
 }
 
 /// Analytic results of a global Moran's I.
@@ -93,9 +125,11 @@ pub struct Permutation {
     pub p_sim: f64,
     pub mean_sim: f64,
     pub sd_sim: f64,
-    pub z_sim: f64,
-    /// One-sided normal p of z_sim, 1 - Phi(|z_sim|), as esda's `p_z_sim`.
-    pub p_z_sim: f64,
+    /// `None` when the permuted statistics are all equal (sd_sim = 0).
+    pub z_sim: Option<f64>,
+    /// One-sided normal p of z_sim, 1 - Phi(|z_sim|), as esda's `p_z_sim`;
+    /// `None` with z_sim.
+    pub p_z_sim: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -330,8 +364,12 @@ impl<'w> Bivariate<'w> {
 }
 
 /// Summarises permuted statistics against the observed one (esda's rules).
+/// `sims` must not be empty (then mean_sim and sd_sim are 0 and z_sim None).
 pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
     let m = sims.len() as u64;
+    if m == 0 {
+        return Permutation { permutations: 0, larger: 0, p_sim: 1.0, mean_sim: 0.0, sd_sim: 0.0, z_sim: None, p_z_sim: None };
+    }
     let mut larger = sims.iter().filter(|&&s| s >= observed).count() as u64;
     if m - larger < larger {
         larger = m - larger;
@@ -340,6 +378,7 @@ pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
     let var = crate::sum::sum(sims.iter().map(|s| (s - mean) * (s - mean))) / m as f64;
     let sd = var.sqrt();
     let z = (observed - mean) / sd;
+    let z = z.is_finite().then_some(z);
     Permutation {
         permutations: m,
         larger,
@@ -347,7 +386,7 @@ pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
         mean_sim: mean,
         sd_sim: sd,
         z_sim: z,
-        p_z_sim: 0.5 * p_two_sided(z),
+        p_z_sim: z.map(|z| 0.5 * p_two_sided(z)),
     }
 }
 
@@ -578,6 +617,45 @@ mod tests {
         let inf = permutation_inference(c.statistic(), &a);
         assert!((inf.mean_sim + 1.0 / 49.0).abs() < 3.0 * inf.sd_sim / (999f64).sqrt() + 1e-3);
         assert!(inf.p_sim > 0.0 && inf.p_sim <= 0.5 + 1e-12);
+    }
+
+    /// Moran's I is scale-invariant: the same on x * 1e300, x * 1e-300,
+    /// subnormals and values near the largest double, and finite.
+    #[test]
+    fn extreme_magnitudes_give_the_same_statistics() {
+        let w = line(12);
+        let x: Vec<f64> = (0..12).map(|i| ((i * 7) % 5) as f64 - 1.5 + 0.1 * i as f64).collect();
+        let base = Context::new(&w, &x).unwrap().analytic();
+        let y: Vec<f64> = x.iter().map(|v| v * 2.0 + 1.0).collect();
+        let bv = Bivariate::new(&w, &x, &y).unwrap().statistic();
+        for c in [1e300, 1e307, 1e-300, 1e-310] {
+            let xc: Vec<f64> = x.iter().map(|v| v * c).collect();
+            let m = Context::new(&w, &xc).unwrap().analytic();
+            for (a, b) in [(m.i, base.i), (m.z_norm, base.z_norm), (m.p_norm, base.p_norm), (m.z_rand.unwrap(), base.z_rand.unwrap()), (m.variance_rand.unwrap(), base.variance_rand.unwrap())] {
+                let tol = if c < 1e-307 { 1e-9 } else { 1e-12 };
+                assert!(a.is_finite() && (a - b).abs() <= tol * b.abs().max(1.0), "{c}: {a} vs {b}");
+            }
+            let yc: Vec<f64> = y.iter().map(|v| v * c).collect();
+            let b = Bivariate::new(&w, &xc, &yc).unwrap().statistic();
+            assert!(b.is_finite() && (b - bv).abs() < 1e-9 * bv.abs().max(1.0), "{c}: {b} vs {bv}");
+        }
+        // a shift near the largest double with small variations: still I (to
+        // the digits the inputs keep: their ulp is 2e-3 of the variations)
+        let xs: Vec<f64> = x.iter().map(|v| 1e308 + v * 1e295).collect();
+        let m = Context::new(&w, &xs).unwrap().analytic();
+        assert!(m.i.is_finite() && (m.i - base.i).abs() < 1e-2, "{} vs {}", m.i, base.i);
+        // values of both signs near the largest double: the mean no longer overflows
+        let xs: Vec<f64> = x.iter().map(|v| v * (1.7e308 / 6.0)).collect();
+        assert!((Context::new(&w, &xs).unwrap().analytic().i - base.i).abs() < 1e-12);
+        // -0.0 is 0
+        let mut xz = x.clone();
+        xz[0] = -0.0;
+        let mut x0 = x.clone();
+        x0[0] = 0.0;
+        assert_eq!(Context::new(&w, &xz).unwrap().statistic(), Context::new(&w, &x0).unwrap().statistic());
+        // permuted statistics all equal: no z_sim rather than NaN
+        let p = permutation_inference(0.7, &[0.25, 0.25, 0.25]);
+        assert_eq!((p.z_sim, p.p_z_sim), (None, None));
     }
 
     #[test]
