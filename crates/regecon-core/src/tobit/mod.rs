@@ -525,7 +525,7 @@ impl Default for Settings {
 
 /// Fits the model the rows ask for; an intercept `_cons` is included except
 /// for fixed effects.
-pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, between: &mut dyn FnMut()) -> Result<Fit> {
+pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, between: crate::interrupt::Check<'_>) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
     let intercept = spec.model != Model::FixedEffects;
     let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, intercept, spec.lower, spec.upper)?;
