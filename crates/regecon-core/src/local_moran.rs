@@ -165,7 +165,9 @@ impl<'w> LocalMoran<'w> {
         let n = self.w.n();
         let (_, v) = self.w.row(i);
         let k = v.len();
-        if k == 0 {
+        // (a self-link could give a unit as many neighbours as there are
+        // other units plus one: nothing to permute then either)
+        if k == 0 || k > n.saturating_sub(1) {
             return LisaSim { p_sim: None, mean_sim: None, sd_sim: None, z_sim: None };
         }
         // the other units' deviations
@@ -200,7 +202,10 @@ impl<'w> LocalMoran<'w> {
         pool.install(|| {
             (first..first + count)
                 .into_par_iter()
-                .map(|i| self.simulate_unit(i, lisa[i].ii, permutations, seed))
+                .map(|i| match lisa.get(i) {
+                    Some(l) if i < self.w.n() => self.simulate_unit(i, l.ii, permutations, seed),
+                    _ => LisaSim { p_sim: None, mean_sim: None, sd_sim: None, z_sim: None },
+                })
                 .collect()
         })
     }
@@ -251,6 +256,9 @@ mod tests {
         let sims = lm.simulate(&pool, &raw, 0, 5, 99, 1);
         assert_eq!(sims[4], LisaSim { p_sim: None, mean_sim: None, sd_sim: None, z_sim: None });
         assert!(sims[..4].iter().all(|s| s.p_sim.is_some() && s.z_sim.is_some_and(f64::is_finite)));
+        // units past the end (a caller's range error): None, not an index panic
+        let past = lm.simulate(&pool, &raw[..2], 0, 5, 9, 1);
+        assert!(past[3].p_sim.is_none() && past[0].p_sim.is_some());
         // a unit at the mean: variance 0, no z (NaN before)
         let lm = LocalMoran::new(&w, &[1.0, 3.0, 5.0, 2.0, 4.0]).unwrap();
         let l = lm.checked(&lm.analytic()).unwrap();

@@ -487,12 +487,13 @@ impl UnitValues {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = crate::codec::Reader::new(bytes, crate::codec::tag::UNIT_VALUES)?;
         let has = r.u64()? != 0;
-        let o = Options {
-            weights: r.u64()? as u32,
-            permutations: r.u64()? as i64,
-            seed: r.u64()? as i64,
-            style: r.u64()? as u8,
-        };
+        let narrow = |v: u64| Error::corrupt(format!("aggregate state has an option out of range ({v})"));
+        let weights = r.u64()?;
+        let weights = u32::try_from(weights).map_err(|_| narrow(weights))?;
+        let (permutations, seed) = (r.u64()? as i64, r.u64()? as i64);
+        let style = r.u64()?;
+        let style = u8::try_from(style).map_err(|_| narrow(style))?;
+        let o = Options { weights, permutations, seed, style };
         let n = r.count(8)?;
         let ids = r.i64s_exact(n)?;
         let values = r.f64s()?;
@@ -535,6 +536,10 @@ mod tests {
             w.u64(1).u64(1).u64(9).u64(0).u64(1).u64(n).u64(7);
             assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt, "{n}");
         }
+        // an option that does not fit its type is corrupt, not truncated silently
+        let mut w = Writer::new(tag::UNIT_VALUES, 64);
+        w.u64(1).u64(u64::MAX).u64(9).u64(0).u64(1).u64(0).f64s(&[]).f64s(&[]);
+        assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
         let o = Options { weights: 1, permutations: 9, seed: 0, style: 1 };
         let mut a = UnitValues::default();
         a.add2(1, 1.0, 2.0, o).unwrap();
