@@ -365,6 +365,13 @@ mod tests {
         assert!(cedi(&[1.0, 2.0], &[1.0]).unwrap_err().message.contains("2 indicators"));
         assert!(cedi(&[1.0, 2.0], &[1.5, -0.5]).unwrap_err().message.contains("weights[2]"));
         assert!(cedi(&[], &[]).is_err());
+        // EDI is invariant to the unit of emissions and of output
+        for c in [1e300, 1e-300, 1e-310] {
+            let e = edi(20.0 * c, 100.0 * c, 5.0, 50.0).unwrap();
+            let f = edi(20.0, 100.0, 5.0 * c, 50.0 * c).unwrap();
+            assert!((e - 2.0).abs() < 1e-12 && (f - 2.0).abs() < 1e-12, "{c}: {e} {f}");
+        }
+        assert_eq!(edi(1e300, 1e-300, 1.0, 1.0).unwrap_err().kind, ErrorKind::OutOfRange);
         // a region with 20% of emissions and 10% of output: EDI 2
         assert!((edi(20.0, 100.0, 5.0, 50.0).unwrap() - 2.0).abs() < 1e-15);
         assert_eq!(edi(1.0, 0.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::DivisionByZero);

@@ -39,4 +39,18 @@ mod tests {
         assert!(location_quotient(1.0, 1.0, 0.0, 1.0).unwrap_err().message.contains("l_j"));
         assert_eq!(location_quotient(-1.0, 1.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::InvalidParameter);
     }
+
+    #[test]
+    fn scale_invariance_at_the_extremes() {
+        let base = location_quotient(30.0, 100.0, 1000.0, 10_000.0).unwrap();
+        for c in [1e300, 1e-300, 1e-310] {
+            let a = location_quotient(30.0 * c, 100.0 * c, 1000.0, 10_000.0).unwrap();
+            let b = location_quotient(30.0, 100.0, 1000.0 * c, 10_000.0 * c).unwrap();
+            assert!((a - base).abs() < 1e-12 * base && (b - base).abs() < 1e-12 * base, "{c}: {a} {b}");
+        }
+        // -0.0 employment is 0
+        assert_eq!(location_quotient(-0.0, 1.0, 1.0, 1.0).unwrap(), 0.0);
+        // a quotient beyond double precision is 22003
+        assert_eq!(location_quotient(1e300, 1e-300, 1e-10, 1e300).unwrap_err().kind, ErrorKind::OutOfRange);
+    }
 }
