@@ -69,13 +69,14 @@ impl<'a> Reader<'a> {
         }
     }
     fn take8(&mut self) -> Result<[u8; 8]> {
-        let end = self.pos + 8;
-        let bytes = self
+        let end = self.pos.checked_add(8).ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
+        let bytes: [u8; 8] = self
             .buf
             .get(self.pos..end)
+            .and_then(|b| b.try_into().ok())
             .ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
         self.pos = end;
-        Ok(bytes.try_into().expect("slice of length 8"))
+        Ok(bytes)
     }
     pub fn u64(&mut self) -> Result<u64> {
         Ok(u64::from_le_bytes(self.take8()?))
@@ -83,21 +84,47 @@ impl<'a> Reader<'a> {
     pub fn f64(&mut self) -> Result<f64> {
         Ok(f64::from_le_bytes(self.take8()?))
     }
+    /// Bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.buf.len().saturating_sub(self.pos)
+    }
+    /// Reads a count of items that take at least `min_bytes` bytes each,
+    /// refusing (22P03) a count the remaining bytes cannot hold: checked
+    /// before the caller allocates anything for the items.
+    pub fn count(&mut self, min_bytes: usize) -> Result<usize> {
+        let n = self.u64()?;
+        let fits = usize::try_from(n).ok().filter(|&n| n.checked_mul(min_bytes.max(1)).is_some_and(|b| b <= self.remaining()));
+        fits.ok_or_else(|| Error::corrupt("aggregate state is truncated (a length exceeds the bytes left)"))
+    }
     pub fn f64s(&mut self) -> Result<Vec<f64>> {
-        let n = self.u64()? as usize;
-        if n > (self.buf.len() - self.pos) / 8 {
+        let n = self.count(8)?;
+        let mut v = crate::mem::vec_with_capacity(n, "an aggregate state")?;
+        for _ in 0..n {
+            v.push(self.f64()?);
+        }
+        Ok(v)
+    }
+    /// `n` values written as `u64`, read as `i64` (the caller read and
+    /// checked `n` with [`Reader::count`]).
+    pub fn i64s_exact(&mut self, n: usize) -> Result<Vec<i64>> {
+        if n.checked_mul(8).map_or(true, |b| b > self.remaining()) {
             return Err(Error::corrupt("aggregate state is truncated"));
         }
-        (0..n).map(|_| self.f64()).collect()
+        let mut v = crate::mem::vec_with_capacity(n, "an aggregate state")?;
+        for _ in 0..n {
+            v.push(self.u64()? as i64);
+        }
+        Ok(v)
     }
     pub fn str(&mut self) -> Result<String> {
-        let n = self.u64()? as usize;
+        let n = self.count(1)?;
         let bytes = self
             .buf
-            .get(self.pos..self.pos.saturating_add(n))
+            .get(self.pos..self.pos + n)
             .ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
         self.pos += n;
-        String::from_utf8(bytes.to_vec()).map_err(|_| Error::corrupt("aggregate state has invalid text"))
+        String::from_utf8(crate::mem::to_vec(bytes, "an aggregate state")?)
+            .map_err(|_| Error::corrupt("aggregate state has invalid text"))
     }
     /// Fails unless every byte was read.
     pub fn end(self) -> Result<()> {

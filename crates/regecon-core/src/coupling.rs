@@ -37,7 +37,8 @@ fn unit_score(u: f64, name: &str) -> Result<f64> {
             "{name} must lie in [0, 1] (min-max normalise the system scores first), got {u}"
         )));
     }
-    Ok(u)
+    // -0.0 + 0.0 = +0.0: a negative zero would come out as C = D = -0
+    Ok(u + 0.0)
 }
 
 fn check_weights(w: &[f64], name: &str) -> Result<()> {
@@ -53,8 +54,8 @@ fn check_weights(w: &[f64], name: &str) -> Result<()> {
 
 /// Two systems with weights a and b (a + b = 1).
 pub fn coupling2(u1: f64, u2: f64, a: f64, b: f64) -> Result<Option<Coupling>> {
-    unit_score(u1, "u1")?;
-    unit_score(u2, "u2")?;
+    let u1 = unit_score(u1, "u1")?;
+    let u2 = unit_score(u2, "u2")?;
     non_negative(a, "a")?;
     non_negative(b, "b")?;
     if (a + b - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
@@ -75,9 +76,11 @@ pub fn coupling(u: &[f64], weights: Option<&[f64]>) -> Result<Option<Coupling>> 
     if m < 2 {
         return Err(Error::invalid(format!("u must hold at least 2 system scores, got {m}")));
     }
+    let mut scores = crate::mem::vec_with_capacity(m, "u")?;
     for (s, &x) in u.iter().enumerate() {
-        unit_score(x, &format!("u[{}]", s + 1))?;
+        scores.push(unit_score(x, &format!("u[{}]", s + 1))?);
     }
+    let u = &scores[..];
     if let Some(w) = weights {
         if w.len() != m {
             return Err(Error::invalid(format!(
@@ -199,6 +202,26 @@ mod tests {
         assert!(coupling(&[0.5, 0.5], Some(&[1.0])).unwrap_err().message.contains("weights has 1"));
         assert!(coupling(&[0.5, 0.5], Some(&[0.7, 0.7])).unwrap_err().message.contains("sum to 1"));
         assert_eq!(coupling(&[0.0, 0.0, 0.0], None).unwrap(), None);
+    }
+
+    #[test]
+    fn negative_zero_and_subnormal_scores() {
+        let r = coupling2(-0.0, 0.7, 0.5, 0.5).unwrap().unwrap();
+        assert!(r.c.is_sign_positive() && r.d.is_sign_positive() && r.c == 0.0);
+        let r = coupling(&[-0.0, 0.5, 0.5], None).unwrap().unwrap();
+        assert!(r.c.is_sign_positive() && r.d.is_sign_positive());
+        assert_eq!(coupling2(-0.0, -0.0, 0.5, 0.5).unwrap(), None);
+        // subnormal and tiny scores: finite, and C = 1 for equal scores
+        for u in [5e-324, 1e-310, 1e-300] {
+            let r = coupling2(u, u, 0.5, 0.5).unwrap().unwrap();
+            assert!((r.c - 1.0).abs() < 1e-12 && r.d.is_finite(), "{u}: {r:?}");
+            let r = coupling(&[u, u, u], None).unwrap().unwrap();
+            assert!((r.c - 1.0).abs() < 1e-12 && r.d.is_finite(), "{u}: {r:?}");
+        }
+        // C is scale-invariant: (0.25, 1) and (0.25, 1) * 1e-300 have the same C
+        let a = coupling(&[0.25, 1.0, 0.5], None).unwrap().unwrap();
+        let b = coupling(&[0.25e-300, 1e-300, 0.5e-300], None).unwrap().unwrap();
+        assert!((a.c - b.c).abs() < 1e-12, "{} {}", a.c, b.c);
     }
 
     #[test]

@@ -24,7 +24,7 @@
 //! near-constant indicators.
 
 use crate::codec::{tag, Reader, Writer};
-use crate::error::{finite, finite_result, non_negative, positive, Error, Result};
+use crate::error::{finite_result, non_negative, positive, Error, Result};
 use crate::sum::{sum, NeumaierSum};
 
 /// EDI of one region and pollutant: its share of national emissions over its
@@ -110,6 +110,7 @@ impl Entropy {
                 non_negative(x, &format!("edi[{}]", j + 1))?;
             }
         }
+        crate::mem::reserve(&mut self.values, row.len(), "the indicator matrix of cedi_entropy")?;
         self.values.extend_from_slice(row);
         Ok(())
     }
@@ -126,6 +127,7 @@ impl Entropy {
                 self.k, other.k
             )));
         }
+        crate::mem::reserve(&mut self.values, other.values.len(), "the indicator matrix of cedi_entropy")?;
         self.values.extend_from_slice(&other.values);
         Ok(())
     }
@@ -144,7 +146,12 @@ impl Entropy {
         let ln_n = nf.ln();
         let mut divergence = Vec::with_capacity(k); // 1 - e_k
         for j in 0..k {
-            let col = || self.values.iter().skip(j).step_by(k).copied();
+            // shares are scale-invariant: a column of extreme magnitude
+            // (sums overflowing near 1e308, or subnormals losing digits in the
+            // mean) is brought near 1 by a power of two; ordinary columns are
+            // untouched (factor 1, bit for bit)
+            let f = crate::sum::pow2_rescale(self.values.iter().skip(j).step_by(k).fold(0.0f64, |m, x| m.max(*x)), 500);
+            let col = || self.values.iter().skip(j).step_by(k).map(move |x| x * f);
             let total = sum(col());
             if total == 0.0 {
                 return Err(Error::div_zero(format!(
@@ -213,7 +220,11 @@ pub fn cedi(edi: &[f64], weights: &[f64]) -> Result<f64> {
     if (wsum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
         return Err(Error::invalid(format!("weights must sum to 1, they sum to {wsum}")));
     }
-    finite(sum(edi.iter().zip(weights).map(|(x, g)| x * g)), "cedi")
+    // a weighted mean of edi: the terms of edi near 1e308 can overflow the
+    // sum, so extreme values are summed scaled by a power of two
+    let f = crate::sum::pow2_rescale(crate::sum::max_abs(edi), 1000);
+    let total = sum(edi.iter().zip(weights).map(|(x, g)| (x * f) * g)) / f;
+    finite_result(total, "cedi")
 }
 
 #[cfg(test)]
@@ -322,12 +333,45 @@ mod tests {
     }
 
     #[test]
+    fn extreme_magnitudes_give_the_same_weights() {
+        let rows: [&[f64]; 4] = [&[2.0, 1.0, 5.0], &[1.0, 3.0, 0.5], &[1.0, 1.0, 0.0], &[4.0, 0.25, 2.0]];
+        let base = matrix(&rows).weights().unwrap().unwrap();
+        for c in [1e300, 3e307, 1e-300, 1e-310] {
+            let mut m = Entropy::new();
+            for r in rows {
+                m.add(&r.iter().map(|x| x * c).collect::<Vec<_>>()).unwrap();
+            }
+            let w = m.weights().unwrap().unwrap();
+            for j in 0..3 {
+                assert!(w.weights[j].is_finite() && w.entropy[j].is_finite(), "{c}: {w:?}");
+                // subnormal inputs carry fewer digits: their own rounding only
+                let tol = if c < 1e-307 { 1e-9 } else { 1e-12 };
+                assert!((w.weights[j] - base.weights[j]).abs() < tol, "{c} {j}: {:?} vs {:?}", w.weights, base.weights);
+            }
+        }
+        // mixed magnitudes: a column with 1e308 and 1
+        let w = matrix(&[&[1e308, 1.0], &[1e308, 2.0], &[1.0, 3.0]]).weights().unwrap().unwrap();
+        assert!(w.weights.iter().all(|x| x.is_finite()));
+        // cedi: a weighted mean of values near the largest double
+        let c = cedi(&[1.5e308, 1.7e308], &[0.5, 0.5]).unwrap();
+        assert!((c - 1.6e308).abs() < 1e-12 * 1.6e308, "{c}");
+        assert!((cedi(&[1e-310, 3e-310], &[0.5, 0.5]).unwrap() - 2e-310).abs() < 1e-323);
+    }
+
+    #[test]
     fn cedi_and_edi() {
         assert!((cedi(&[1.0, 2.0, 4.0], &[0.5, 0.25, 0.25]).unwrap() - 2.0).abs() < 1e-15);
         assert!(cedi(&[1.0], &[0.5]).unwrap_err().message.contains("sum to 1"));
         assert!(cedi(&[1.0, 2.0], &[1.0]).unwrap_err().message.contains("2 indicators"));
         assert!(cedi(&[1.0, 2.0], &[1.5, -0.5]).unwrap_err().message.contains("weights[2]"));
         assert!(cedi(&[], &[]).is_err());
+        // EDI is invariant to the unit of emissions and of output
+        for c in [1e300, 1e-300, 1e-310] {
+            let e = edi(20.0 * c, 100.0 * c, 5.0, 50.0).unwrap();
+            let f = edi(20.0, 100.0, 5.0 * c, 50.0 * c).unwrap();
+            assert!((e - 2.0).abs() < 1e-12 && (f - 2.0).abs() < 1e-12, "{c}: {e} {f}");
+        }
+        assert_eq!(edi(1e300, 1e-300, 1.0, 1.0).unwrap_err().kind, ErrorKind::OutOfRange);
         // a region with 20% of emissions and 10% of output: EDI 2
         assert!((edi(20.0, 100.0, 5.0, 50.0).unwrap() - 2.0).abs() < 1e-15);
         assert_eq!(edi(1.0, 0.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::DivisionByZero);

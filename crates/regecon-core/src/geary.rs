@@ -38,7 +38,8 @@ pub fn geary(w: &Weights, x: &[f64]) -> Result<Geary> {
         return Err(Error::invalid(format!("Geary's C needs at least 3 units with values, got {}", x.len())));
     }
     let nf = n as f64;
-    let (z, z2) = crate::moran::centred(x, w.ids(), "value", "Geary's C")?;
+    // deviations scaled by a power of two f when x is extreme (C is scale-invariant)
+    let (z, z2, f) = crate::moran::centred_scaled(x, w.ids(), "value", "Geary's C")?;
     let s0 = w.s0();
     if s0 == 0.0 {
         return Err(Error::div_zero("the weights have no links among these units (S0 = 0)"));
@@ -48,7 +49,9 @@ pub fn geary(w: &Weights, x: &[f64]) -> Result<Geary> {
     for i in 0..n {
         let (c, v) = w.row(i);
         for (&j, &wij) in c.iter().zip(v) {
-            let d = x[i] - x[j];
+            // (x_i - x_j) f: the scaled deviations' difference when scaled,
+            // the exact difference of the values otherwise (as before)
+            let d = if f == 1.0 { x[i] - x[j] } else { z[i] - z[j] };
             num.add(wij * d * d);
         }
     }
@@ -86,5 +89,25 @@ mod tests {
         assert!((g.c - 0.3).abs() < 1e-15);
         assert!(g.z_norm < 0.0);
         assert!(geary(&w, &[1.0; 4]).is_err());
+    }
+
+    #[test]
+    fn extreme_magnitudes_give_the_same_c() {
+        let n = 10i64;
+        let ids: Vec<i64> = (0..n).collect();
+        let mut t = Vec::new();
+        for i in 0..n - 1 {
+            t.push((i, i + 1, 1.0));
+            t.push((i + 1, i, 1.0));
+        }
+        let w = Weights::from_triples(&ids, &t).unwrap();
+        let x: Vec<f64> = (0..n).map(|i| ((i * 3) % 7) as f64 - 2.0).collect();
+        let base = geary(&w, &x).unwrap();
+        for c in [1e300, 1.7e308 / 5.0, 1e-300, 1e-310] {
+            let g = geary(&w, &x.iter().map(|v| v * c).collect::<Vec<_>>()).unwrap();
+            for (a, b) in [(g.c, base.c), (g.z_norm, base.z_norm), (g.z_rand.unwrap(), base.z_rand.unwrap())] {
+                assert!(a.is_finite() && (a - b).abs() < 1e-12 * b.abs().max(1.0), "{c}: {a} vs {b}");
+            }
+        }
     }
 }

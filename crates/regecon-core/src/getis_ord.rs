@@ -68,6 +68,18 @@ pub fn global_g(w: &Weights, x: &[f64]) -> Result<GlobalG> {
         return Err(Error::div_zero("the weights have no links among these units (S0 = 0)"));
     }
     let (s1, s2) = w.s1_s2();
+    // G and its moments are scale-invariant (ratios of degree-2 and degree-4
+    // terms): values outside 2^+-100 are scaled by a power of two so that the
+    // fourth powers neither overflow (x near 1e77 and above) nor underflow;
+    // ordinary data keep factor 1, bit for bit
+    let f = crate::sum::pow2_rescale(crate::sum::max_abs(x), 100);
+    let scaled;
+    let x: &[f64] = if f == 1.0 {
+        x
+    } else {
+        scaled = x.iter().map(|v| v * f).collect::<Vec<f64>>();
+        &scaled
+    };
     let m1 = sum(x.iter().copied());
     let m2 = sum(x.iter().map(|v| v * v));
     let m3 = sum(x.iter().map(|v| v * v * v));
@@ -98,7 +110,12 @@ pub fn global_g(w: &Weights, x: &[f64]) -> Result<GlobalG> {
     Ok(GlobalG { n, g, expected: eg, variance, z, p: p_two_sided(z) })
 }
 
-/// G*_i of one unit.
+/// G*_i of one unit. G*_i, its expectation and variance are defined for
+/// every unit (the unit itself is always in its neighbourhood, islands
+/// included); z and p are 0/0 when the unit's weights cannot vary
+/// (n S*_1i = W*_i^2, e.g. a unit linked to every unit with equal weights):
+/// [`LocalG::z_checked`] and [`LocalG::p_checked`] give `None` there (NULL in
+/// SQL), the fields keep the reference formula's value for the fixtures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocalG {
     pub g: f64,
@@ -106,6 +123,19 @@ pub struct LocalG {
     pub variance: f64,
     pub z: f64,
     pub p: f64,
+    /// The unit has no neighbours but itself.
+    pub island: bool,
+}
+
+impl LocalG {
+    /// z, or `None` where it is undefined (never NaN or infinite).
+    pub fn z_checked(&self) -> Option<f64> {
+        (self.variance > 0.0 && self.z.is_finite()).then_some(self.z)
+    }
+    /// p, or `None` with z.
+    pub fn p_checked(&self) -> Option<f64> {
+        self.z_checked().map(|_| self.p)
+    }
 }
 
 /// G*_i for every unit. The unit itself joins its neighbours with weight 1
@@ -118,6 +148,16 @@ pub fn local_g_star(w: &Weights, style: Style, x: &[f64]) -> Result<Vec<LocalG>>
     }
     non_negative_values(x, w.ids())?;
     let nf = n as f64;
+    // every field is scale-invariant: values outside 2^+-200 are scaled by a
+    // power of two (the sum of squares overflowed near 1e154 and above)
+    let f = crate::sum::pow2_rescale(crate::sum::max_abs(x), 200);
+    let scaled;
+    let x: &[f64] = if f == 1.0 {
+        x
+    } else {
+        scaled = x.iter().map(|v| v * f).collect::<Vec<f64>>();
+        &scaled
+    };
     let total = sum(x.iter().copied());
     if total == 0.0 {
         return Err(Error::div_zero("all values are zero: G*_i is 0/0"));
@@ -146,7 +186,7 @@ pub fn local_g_star(w: &Weights, style: Style, x: &[f64]) -> Result<Vec<LocalG>>
             let z = (lag - wsum * mean) / sd_num;
             // Var[G*_i] on the G scale: (sd_num / total)^2
             let variance = (sd_num / total).powi(2);
-            LocalG { g, expected, variance, z, p: p_two_sided(z) }
+            LocalG { g, expected, variance, z, p: p_two_sided(z), island: c.is_empty() }
         })
         .collect())
 }
@@ -175,5 +215,36 @@ mod tests {
         let l = local_g_star(&w, Style::Binary, &[1.0, 2.0, 3.0, 5.0]).unwrap();
         assert!((l[0].g - 1.0).abs() < 1e-15);
         assert!(global_g(&w, &[1.0, -2.0, 3.0, 5.0]).unwrap_err().message.contains("non-negative"));
+        // the complete graph: z of G*_i is 0/0, checked as None
+        assert!(l[0].z_checked().is_none() && l[0].p_checked().is_none());
+    }
+
+    #[test]
+    fn extreme_magnitudes_and_islands() {
+        // a line 0-1-2-3-4 and unit 5 alone
+        let ids = [0, 1, 2, 3, 4, 5];
+        let t = [(0, 1, 1.0), (1, 0, 1.0), (1, 2, 1.0), (2, 1, 1.0), (2, 3, 1.0), (3, 2, 1.0), (3, 4, 1.0), (4, 3, 1.0)];
+        let w = Weights::from_triples(&ids, &t).unwrap();
+        let x = [1.0, 2.0, 0.5, 4.0, 3.0, 2.5];
+        let g0 = global_g(&w, &x).unwrap();
+        for style in [Style::Binary, Style::Row] {
+            let l0 = local_g_star(&w, style, &x).unwrap();
+            assert!(l0[5].island && !l0[0].island);
+            assert!(l0.iter().all(|u| u.z_checked().is_some_and(f64::is_finite) && u.p_checked().is_some()));
+            for c in [1e300, 1e200, 1e-300, 1e-310] {
+                let xc: Vec<f64> = x.iter().map(|v| v * c).collect();
+                let tol = if c < 1e-307 { 1e-9 } else { 1e-12 };
+                let l = local_g_star(&w, style, &xc).unwrap();
+                for (a, b) in l.iter().zip(&l0) {
+                    for (u, v) in [(a.g, b.g), (a.z, b.z), (a.variance, b.variance), (a.expected, b.expected)] {
+                        assert!(u.is_finite() && (u - v).abs() < tol * v.abs().max(1.0), "{c}: {u} vs {v}");
+                    }
+                }
+                let g = global_g(&w, &xc).unwrap();
+                for (u, v) in [(g.g, g0.g), (g.z, g0.z), (g.variance, g0.variance)] {
+                    assert!(u.is_finite() && (u - v).abs() < tol * v.abs().max(1.0), "{c}: {u} vs {v}");
+                }
+            }
+        }
     }
 }

@@ -57,18 +57,50 @@ pub fn in_blocks(
 
 /// Deviations from the mean and their sum of squares, refusing non-finite
 /// values (22023, naming the unit) and constant values (22012).
+///
+/// Every statistic built on these is scale-invariant in x, so extreme values
+/// are scaled: see [`centred_scaled`] (the deviations returned are those of
+/// x times a power of two when x or its deviations are extreme).
 pub fn centred(x: &[f64], ids: &[i64], what: &str, statistic: &str) -> Result<(Vec<f64>, f64)> {
+    centred_scaled(x, ids, what, statistic).map(|(z, zz, _)| (z, zz))
+}
+
+/// Magnitudes within 2^+-SCALE_WINDOW are used as they are: z^4 sums of up
+/// to 2^24 units stay far from overflow and underflow.
+const SCALE_WINDOW: i32 = 200;
+
+/// As [`centred`], also returning the factor f (a power of two, 1 for
+/// ordinary data, bit for bit): the deviations are (x - mean(x)) f. x is
+/// scaled before the mean when its largest magnitude lies outside
+/// 2^+-200 (sums near 1e308 overflow, subnormal means lose digits), and the
+/// deviations again when theirs does (so that z^2 and z^4 neither overflow
+/// nor underflow).
+pub fn centred_scaled(x: &[f64], ids: &[i64], what: &str, statistic: &str) -> Result<(Vec<f64>, f64, f64)> {
     for (v, id) in x.iter().zip(ids) {
         crate::error::finite_lazy(*v, || format!("{what} of unit {id}"))?;
     }
-    let mean = crate::sum::sum(x.iter().copied()) / x.len() as f64;
-    let z: Vec<f64> = x.iter().map(|v| v - mean).collect();
+    if x.is_empty() {
+        return Err(Error::invalid(format!("{statistic} needs values, got none")));
+    }
+    let f = crate::sum::pow2_rescale(crate::sum::max_abs(x), SCALE_WINDOW);
+    let mut z = crate::mem::vec_with_capacity(x.len(), "the deviations from the mean")?;
+    if f == 1.0 {
+        let mean = crate::sum::sum(x.iter().copied()) / x.len() as f64;
+        z.extend(x.iter().map(|v| v - mean));
+    } else {
+        let mean = crate::sum::sum(x.iter().map(|v| v * f)) / x.len() as f64;
+        z.extend(x.iter().map(|v| v * f - mean));
+    }
+    let g = crate::sum::pow2_rescale(crate::sum::max_abs(&z), SCALE_WINDOW);
+    if g != 1.0 {
+        z.iter_mut().for_each(|v| *v *= g);
+    }
     let zz = crate::sum::sum(z.iter().map(|v| v * v));
     if zz == 0.0 {
         let which = if what == "value" { String::new() } else { format!(" of {what}") };
         return Err(Error::div_zero(format!("all values{which} are equal: {statistic} is 0/0")));
     }
-    Ok((z, zz))
+    Ok((z, zz, f * g))
 }
 
 /// Analytic results of a global Moran's I.
@@ -96,9 +128,11 @@ pub struct Permutation {
     pub p_sim: f64,
     pub mean_sim: f64,
     pub sd_sim: f64,
-    pub z_sim: f64,
-    /// One-sided normal p of z_sim, 1 - Phi(|z_sim|), as esda's `p_z_sim`.
-    pub p_z_sim: f64,
+    /// `None` when the permuted statistics are all equal (sd_sim = 0).
+    pub z_sim: Option<f64>,
+    /// One-sided normal p of z_sim, 1 - Phi(|z_sim|), as esda's `p_z_sim`;
+    /// `None` with z_sim.
+    pub p_z_sim: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -333,8 +367,12 @@ impl<'w> Bivariate<'w> {
 }
 
 /// Summarises permuted statistics against the observed one (esda's rules).
+/// `sims` must not be empty (then mean_sim and sd_sim are 0 and z_sim None).
 pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
     let m = sims.len() as u64;
+    if m == 0 {
+        return Permutation { permutations: 0, larger: 0, p_sim: 1.0, mean_sim: 0.0, sd_sim: 0.0, z_sim: None, p_z_sim: None };
+    }
     let mut larger = sims.iter().filter(|&&s| s >= observed).count() as u64;
     if m - larger < larger {
         larger = m - larger;
@@ -343,6 +381,7 @@ pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
     let var = crate::sum::sum(sims.iter().map(|s| (s - mean) * (s - mean))) / m as f64;
     let sd = var.sqrt();
     let z = (observed - mean) / sd;
+    let z = z.is_finite().then_some(z);
     Permutation {
         permutations: m,
         larger,
@@ -350,7 +389,7 @@ pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
         mean_sim: mean,
         sd_sim: sd,
         z_sim: z,
-        p_z_sim: 0.5 * p_two_sided(z),
+        p_z_sim: z.map(|z| 0.5 * p_two_sided(z)),
     }
 }
 
@@ -380,14 +419,22 @@ impl UnitValues {
     pub fn add(&mut self, id: i64, value: f64, options: Options) -> Result<()> {
         self.check(options)?;
         crate::error::finite_lazy(value, || format!("value of unit {id}"))?;
-        self.ids.push(id);
-        self.values.push(value);
+        if !self.values2.is_empty() && self.values2.len() != self.values.len() {
+            return Err(Error::invalid("a group must not mix rows with one and with two values"));
+        }
+        // fallible growth: a huge group fails with 53200 instead of aborting
+        crate::mem::push(&mut self.ids, id, "the units of the group")?;
+        crate::mem::push(&mut self.values, value, "the values of the group")?;
         Ok(())
     }
 
     /// Adds a row with two values (bivariate statistics).
     pub fn add2(&mut self, id: i64, x: f64, y: f64, options: Options) -> Result<()> {
         crate::error::finite_lazy(y, || format!("y of unit {id}"))?;
+        if self.values2.len() != self.values.len() {
+            return Err(Error::invalid("a group must not mix rows with one and with two values"));
+        }
+        crate::mem::reserve(&mut self.values2, 1, "the values of the group")?;
         self.add(id, x, options)?;
         self.values2.push(y);
         Ok(())
@@ -410,6 +457,14 @@ impl UnitValues {
         if let Some(o) = other.options {
             self.check(o)?;
         }
+        let paired = |u: &UnitValues| u.values2.len() == u.values.len();
+        let single = |u: &UnitValues| u.values2.is_empty();
+        if !self.ids.is_empty() && !other.ids.is_empty() && !((paired(self) && paired(other)) || (single(self) && single(other))) {
+            return Err(Error::invalid("a group must not mix rows with one and with two values"));
+        }
+        crate::mem::reserve(&mut self.ids, other.ids.len(), "the units of the group")?;
+        crate::mem::reserve(&mut self.values, other.values.len(), "the values of the group")?;
+        crate::mem::reserve(&mut self.values2, other.values2.len(), "the values of the group")?;
         self.ids.extend_from_slice(&other.ids);
         self.values.extend_from_slice(&other.values);
         self.values2.extend_from_slice(&other.values2);
@@ -435,17 +490,15 @@ impl UnitValues {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = crate::codec::Reader::new(bytes, crate::codec::tag::UNIT_VALUES)?;
         let has = r.u64()? != 0;
-        let o = Options {
-            weights: r.u64()? as u32,
-            permutations: r.u64()? as i64,
-            seed: r.u64()? as i64,
-            style: r.u64()? as u8,
-        };
-        let n = r.u64()? as usize;
-        if n > bytes.len() / 8 {
-            return Err(Error::corrupt("aggregate state is truncated"));
-        }
-        let ids = (0..n).map(|_| r.u64().map(|x| x as i64)).collect::<Result<Vec<_>>>()?;
+        let narrow = |v: u64| Error::corrupt(format!("aggregate state has an option out of range ({v})"));
+        let weights = r.u64()?;
+        let weights = u32::try_from(weights).map_err(|_| narrow(weights))?;
+        let (permutations, seed) = (r.u64()? as i64, r.u64()? as i64);
+        let style = r.u64()?;
+        let style = u8::try_from(style).map_err(|_| narrow(style))?;
+        let o = Options { weights, permutations, seed, style };
+        let n = r.count(8)?;
+        let ids = r.i64s_exact(n)?;
         let values = r.f64s()?;
         let values2 = r.f64s()?;
         r.end()?;
@@ -476,6 +529,35 @@ mod tests {
         let mut c = UnitValues::default();
         c.add2(4, 1.0, 2.0, o).unwrap();
         assert_eq!(UnitValues::from_bytes(&c.to_bytes()).unwrap().values2, vec![2.0]);
+    }
+
+    #[test]
+    fn hostile_unit_values_bytes() {
+        use crate::codec::{tag, Writer};
+        for n in [u64::MAX, 1 << 61, 3] {
+            let mut w = Writer::new(tag::UNIT_VALUES, 64);
+            w.u64(1).u64(1).u64(9).u64(0).u64(1).u64(n).u64(7);
+            assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt, "{n}");
+        }
+        // an option that does not fit its type is corrupt, not truncated silently
+        let mut w = Writer::new(tag::UNIT_VALUES, 64);
+        w.u64(1).u64(u64::MAX).u64(9).u64(0).u64(1).u64(0).f64s(&[]).f64s(&[]);
+        assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        let o = Options { weights: 1, permutations: 9, seed: 0, style: 1 };
+        let mut a = UnitValues::default();
+        a.add2(1, 1.0, 2.0, o).unwrap();
+        let bytes = a.to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(UnitValues::from_bytes(&bytes[..cut]).is_err(), "{cut}");
+        }
+        // one-value and two-value rows do not mix
+        assert!(a.add(2, 1.0, o).is_ok());
+        assert!(a.add(3, 1.0, o).is_err());
+        let mut b = UnitValues::default();
+        b.add(1, 1.0, o).unwrap();
+        let mut c = UnitValues::default();
+        c.add2(2, 1.0, 2.0, o).unwrap();
+        assert!(b.merge(&c).is_err());
     }
 
     fn line(n: i64) -> Weights {
@@ -543,6 +625,45 @@ mod tests {
         let inf = permutation_inference(c.statistic(), &a);
         assert!((inf.mean_sim + 1.0 / 49.0).abs() < 3.0 * inf.sd_sim / (999f64).sqrt() + 1e-3);
         assert!(inf.p_sim > 0.0 && inf.p_sim <= 0.5 + 1e-12);
+    }
+
+    /// Moran's I is scale-invariant: the same on x * 1e300, x * 1e-300,
+    /// subnormals and values near the largest double, and finite.
+    #[test]
+    fn extreme_magnitudes_give_the_same_statistics() {
+        let w = line(12);
+        let x: Vec<f64> = (0..12).map(|i| ((i * 7) % 5) as f64 - 1.5 + 0.1 * i as f64).collect();
+        let base = Context::new(&w, &x).unwrap().analytic();
+        let y: Vec<f64> = x.iter().map(|v| v * 2.0 + 1.0).collect();
+        let bv = Bivariate::new(&w, &x, &y).unwrap().statistic();
+        for c in [1e300, 1e307, 1e-300, 1e-310] {
+            let xc: Vec<f64> = x.iter().map(|v| v * c).collect();
+            let m = Context::new(&w, &xc).unwrap().analytic();
+            for (a, b) in [(m.i, base.i), (m.z_norm, base.z_norm), (m.p_norm, base.p_norm), (m.z_rand.unwrap(), base.z_rand.unwrap()), (m.variance_rand.unwrap(), base.variance_rand.unwrap())] {
+                let tol = if c < 1e-307 { 1e-9 } else { 1e-12 };
+                assert!(a.is_finite() && (a - b).abs() <= tol * b.abs().max(1.0), "{c}: {a} vs {b}");
+            }
+            let yc: Vec<f64> = y.iter().map(|v| v * c).collect();
+            let b = Bivariate::new(&w, &xc, &yc).unwrap().statistic();
+            assert!(b.is_finite() && (b - bv).abs() < 1e-9 * bv.abs().max(1.0), "{c}: {b} vs {bv}");
+        }
+        // a shift near the largest double with small variations: still I (to
+        // the digits the inputs keep: their ulp is 2e-3 of the variations)
+        let xs: Vec<f64> = x.iter().map(|v| 1e308 + v * 1e295).collect();
+        let m = Context::new(&w, &xs).unwrap().analytic();
+        assert!(m.i.is_finite() && (m.i - base.i).abs() < 1e-2, "{} vs {}", m.i, base.i);
+        // values of both signs near the largest double: the mean no longer overflows
+        let xs: Vec<f64> = x.iter().map(|v| v * (1.7e308 / 6.0)).collect();
+        assert!((Context::new(&w, &xs).unwrap().analytic().i - base.i).abs() < 1e-12);
+        // -0.0 is 0
+        let mut xz = x.clone();
+        xz[0] = -0.0;
+        let mut x0 = x.clone();
+        x0[0] = 0.0;
+        assert_eq!(Context::new(&w, &xz).unwrap().statistic(), Context::new(&w, &x0).unwrap().statistic());
+        // permuted statistics all equal: no z_sim rather than NaN
+        let p = permutation_inference(0.7, &[0.25, 0.25, 0.25]);
+        assert_eq!((p.z_sim, p.p_z_sim), (None, None));
     }
 
     #[test]

@@ -27,7 +27,12 @@ use crate::sum::NeumaierSum;
 pub fn growth(t: f64, base: f64, t_name: &str, base_name: &str) -> Result<f64> {
     finite(t, t_name)?;
     positive(base, base_name)?;
-    finite_result((t - base) / base, "growth rate")
+    let d = t - base;
+    if d.is_finite() {
+        return finite_result(d / base, "growth rate");
+    }
+    // t - base overflowed (t near -f64::MAX): t / base - 1 does not
+    finite_result(t / base - 1.0, &format!("growth rate ({t_name} - {base_name}) / {base_name}"))
 }
 
 /// `(g_i - g_r) / |g_r|` for one region.
@@ -44,7 +49,12 @@ pub fn martin(y_t: f64, y_base: f64, ref_t: f64, ref_base: f64) -> Result<f64> {
     }
     // (g_i - g_r)/|g_r| computed from the differences directly keeps precision
     // when g_i and g_r are close.
-    finite_result((g_i - g_r) / g_r.abs(), "martin_resilience")
+    let d = g_i - g_r;
+    if d.is_finite() {
+        return finite_result(d / g_r.abs(), "martin_resilience");
+    }
+    // the growth rates are of opposite signs and huge: divide first
+    finite_result(g_i / g_r.abs() - g_r / g_r.abs(), "martin_resilience")
 }
 
 /// Accumulator of the shift-share form over the sectors of one region.
@@ -66,8 +76,10 @@ impl ShiftShare {
         non_negative(e_t, "e_t")?;
         non_negative(e_base, "e_base")?;
         let g_j = growth(ref_t, ref_base, "ref_t", "ref_base")?;
+        // refused per row, by name, before a non-finite term poisons the sums
+        let expected = finite_result(e_base * g_j, "e_base * (ref_t - ref_base) / ref_base")?;
         self.actual.add(e_t - e_base);
-        self.expected.add(e_base * g_j);
+        self.expected.add(expected);
         self.n += 1;
         Ok(())
     }
@@ -87,13 +99,20 @@ impl ShiftShare {
         if self.n == 0 {
             return Ok(None);
         }
-        let de = self.expected.value();
+        let (da, de) = (self.actual.value(), self.expected.value());
+        if !da.is_finite() || !de.is_finite() {
+            return Err(Error::out_of_range(
+                "the sums of e_t - e_base or of e_base * growth(ref_t, ref_base) overflow double precision: \
+                 rescale e_t and e_base (the result does not depend on their unit)",
+            ));
+        }
         if de == 0.0 {
             return Err(Error::div_zero(
                 "expected change sum(e_base * g_j) is zero: relative resilience is undefined",
             ));
         }
-        let r = (self.actual.value() - de) / de.abs();
+        let r = (da - de) / de.abs();
+        let r = if r.is_finite() { r } else { da / de.abs() - de / de.abs() };
         finite_result(r, "martin_resilience_agg").map(Some)
     }
 
@@ -194,6 +213,41 @@ mod tests {
         let (x, y) = (a.result().unwrap().unwrap(), all.result().unwrap().unwrap());
         assert!((x - y).abs() < 1e-14 * y.abs());
         assert!(ShiftShare::from_bytes(&all.to_bytes()[..10]).is_err());
+    }
+
+    #[test]
+    fn extreme_values_are_computed_or_refused() {
+        // t - base overflows: computed as t / base - 1
+        let g = growth(-1e308, 1e308, "y_t", "y_base").unwrap();
+        assert_eq!(g, -2.0);
+        // scale invariance of martin in (y_t, y_base) and (ref_t, ref_base)
+        let base = martin(110.0, 100.0, 1050.0, 1000.0).unwrap();
+        for c in [1e300, 1e-300, 1e-310] {
+            let r = martin(110.0 * c, 100.0 * c, 1050.0, 1000.0).unwrap();
+            assert!((r - base).abs() < 1e-12 * base.abs() && r.is_finite(), "{c}: {r}");
+            let r = martin(110.0, 100.0, 1050.0 * c, 1000.0 * c).unwrap();
+            assert!((r - base).abs() < 1e-12 * base.abs(), "{c}: {r}");
+        }
+        assert!(martin(-0.0, 1.0, 2.0, 1.0).unwrap().is_finite());
+        // the aggregate: a sum that overflows is a 22003 error, never NaN
+        let mut s = ShiftShare::new();
+        s.add(1e308, 0.0, 2.0, 1.0).unwrap();
+        s.add(1e308, 0.0, 2.0, 1.0).unwrap();
+        s.add(0.0, 1.0, 2.0, 1.0).unwrap();
+        assert_eq!(s.result().unwrap_err().kind, ErrorKind::OutOfRange);
+        let e = ShiftShare::new().add(1.0, 1e300, 1e300, 1e-300).unwrap_err();
+        assert!(e.kind == ErrorKind::OutOfRange, "{e:?}");
+        // property: the aggregate on e * 1e300 equals the aggregate on e
+        let rows = [(120.0, 100.0, 1100.0, 1000.0), (45.0, 50.0, 450.0, 500.0), (7.0, 9.0, 95.0, 100.0)];
+        for c in [1e300, 1e-300] {
+            let (mut a, mut b) = (ShiftShare::new(), ShiftShare::new());
+            for r in rows {
+                a.add(r.0, r.1, r.2, r.3).unwrap();
+                b.add(r.0 * c, r.1 * c, r.2, r.3).unwrap();
+            }
+            let (x, y) = (a.result().unwrap().unwrap(), b.result().unwrap().unwrap());
+            assert!((x - y).abs() < 1e-12 * x.abs() && y.is_finite(), "{c}: {x} {y}");
+        }
     }
 
     #[test]

@@ -49,6 +49,28 @@ impl NeumaierSum {
     }
 }
 
+/// A power of two (so that multiplying by it is exact, barring underflow)
+/// that brings `max_abs` near 1 when it lies outside `[2^-window, 2^window]`;
+/// 1 otherwise (and for 0 or a non-finite `max_abs`), so that ordinary data
+/// keep their exact arithmetic and only extreme values take a scaled path.
+/// The exponent is clamped to +-1000 so the factor itself is a normal double
+/// (subnormal inputs are brought to about 2^-74, far from underflow).
+pub fn pow2_rescale(max_abs: f64, window: i32) -> f64 {
+    if !(max_abs.is_finite() && max_abs > 0.0) {
+        return 1.0;
+    }
+    let e = max_abs.log2().floor();
+    if e.abs() <= window as f64 {
+        return 1.0;
+    }
+    2f64.powi((-e).clamp(-1000.0, 1000.0) as i32)
+}
+
+/// Largest absolute value of a slice (0 for an empty one).
+pub fn max_abs(xs: &[f64]) -> f64 {
+    xs.iter().fold(0.0f64, |m, x| m.max(x.abs()))
+}
+
 /// Compensated sum of a slice.
 pub fn sum(xs: impl IntoIterator<Item = f64>) -> f64 {
     let mut s = NeumaierSum::new();
@@ -80,6 +102,17 @@ mod tests {
         a.merge(&b);
         let s = sum(xs.iter().copied());
         assert!((a.value() - s).abs() <= 2.0 * f64::EPSILON * s);
+    }
+
+    #[test]
+    fn rescale_is_a_power_of_two_only_outside_the_window() {
+        assert_eq!(pow2_rescale(1.0, 100), 1.0);
+        assert_eq!(pow2_rescale(1e30, 100), 1.0);
+        assert_eq!(pow2_rescale(0.0, 100), 1.0);
+        let f = pow2_rescale(1e308, 100);
+        assert!((1e308 * f) >= 1.0 && (1e308 * f) < 2f64.powi(24) && f.log2().fract() == 0.0);
+        let f = pow2_rescale(5e-324, 100);
+        assert!(f.is_finite() && 5e-324 * f > 1e-30);
     }
 
     #[test]

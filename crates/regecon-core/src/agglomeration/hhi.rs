@@ -19,11 +19,33 @@ use crate::error::{finite_result, non_negative, positive, Error, Result};
 use crate::sum::NeumaierSum;
 
 /// Accumulator of `sum (v / sum v)^2`.
+///
+/// HHI is scale-invariant, so the sums are kept in units of 2^`exp`: the
+/// state holds sum v 2^-exp and sum (v 2^-exp)^2. `exp` stays 0 (plain sums,
+/// bit for bit) while the values lie within 2^+-[`WINDOW`]; a value far above
+/// the current unit (near 1e308, whose square overflows) or a first value far
+/// below 1 (subnormals, whose squares underflow to 0) moves the unit to the
+/// value's magnitude, rescaling the sums by a power of two.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Hhi {
     sum: NeumaierSum,
     sumsq: NeumaierSum,
     n: u64,
+    exp: i32,
+}
+
+/// Values within 2^+-WINDOW of the current unit are added as they are.
+const WINDOW: i32 = 400;
+/// The unit's exponent stays within +-MAX_EXP, so 2^-exp is a normal double.
+const MAX_EXP: i32 = 1000;
+
+fn exponent(v: f64) -> i32 {
+    v.log2().floor() as i32
+}
+
+fn scale_sum(s: &NeumaierSum, f: f64) -> NeumaierSum {
+    let (a, b) = s.parts();
+    NeumaierSum::from_parts(a * f, b * f)
 }
 
 impl Hhi {
@@ -37,13 +59,47 @@ impl Hhi {
         if !(v >= 0.0 && v.is_finite()) {
             return Err(non_negative(v, "value").unwrap_err());
         }
-        self.sum.add(v);
-        self.sumsq.add(v * v);
+        if v > 0.0 {
+            let e = exponent(v);
+            let empty = self.sum.value() == 0.0;
+            if (empty && e.abs() > WINDOW) || e - self.exp > WINDOW {
+                self.rescale(e.clamp(-MAX_EXP, MAX_EXP), empty);
+            }
+        }
+        let s = if self.exp == 0 { v } else { v * 2f64.powi(-self.exp) };
+        self.sum.add(s);
+        self.sumsq.add(s * s);
         self.n += 1;
         Ok(())
     }
 
+    /// Moves the unit to 2^exp (`exp` above the current one unless the sums
+    /// are zero), rescaling the sums exactly by powers of two (contributions
+    /// more than 2^-1000 below the largest value may underflow: they are
+    /// below the last place of the result).
+    fn rescale(&mut self, exp: i32, empty: bool) {
+        if !empty {
+            let d = self.exp - exp;
+            self.sum = scale_sum(&self.sum, 2f64.powi(d));
+            // 2^(2d) in two factors: 2d may be below the smallest exponent
+            let f = 2f64.powi(d);
+            self.sumsq = scale_sum(&scale_sum(&self.sumsq, f), f);
+        }
+        self.exp = exp;
+    }
+
     pub fn merge(&mut self, other: &Hhi) {
+        let mut other = *other;
+        if other.exp != self.exp {
+            let (a_empty, b_empty) = (self.sum.value() == 0.0, other.sum.value() == 0.0);
+            if b_empty {
+                other.rescale(self.exp, true);
+            } else if a_empty || other.exp > self.exp {
+                self.rescale(other.exp, a_empty);
+            } else {
+                other.rescale(self.exp, false);
+            }
+        }
         self.sum.merge(&other.sum);
         self.sumsq.merge(&other.sumsq);
         self.n += other.n;
@@ -61,6 +117,9 @@ impl Hhi {
         let s = self.sum.value();
         if s == 0.0 {
             return Err(Error::div_zero("the values of the group sum to zero: shares are undefined"));
+        }
+        if !(s.is_finite() && self.sumsq.value().is_finite()) {
+            return Err(Error::out_of_range("the sums of hhi_agg overflow double precision"));
         }
         let h = self.sumsq.value() / s / s;
         // Shares are at most 1, so HHI <= 1; clamp the last-place rounding.
@@ -81,8 +140,13 @@ impl Hhi {
     pub fn to_bytes(&self) -> Vec<u8> {
         let (s, sc) = self.sum.parts();
         let (q, qc) = self.sumsq.parts();
-        let mut w = Writer::new(tag::HHI, 40);
+        let mut w = Writer::new(tag::HHI, 48);
         w.u64(self.n).f64(s).f64(sc).f64(q).f64(qc);
+        // the unit's exponent only when it is not 0: ordinary states keep
+        // the layout (and bytes) they always had
+        if self.exp != 0 {
+            w.u64(self.exp as i64 as u64);
+        }
         w.finish()
     }
 
@@ -91,8 +155,12 @@ impl Hhi {
         let n = r.u64()?;
         let sum = NeumaierSum::from_parts(r.f64()?, r.f64()?);
         let sumsq = NeumaierSum::from_parts(r.f64()?, r.f64()?);
+        let exp = if r.remaining() > 0 { r.u64()? as i64 } else { 0 };
         r.end()?;
-        Ok(Hhi { sum, sumsq, n })
+        if exp.abs() > MAX_EXP as i64 {
+            return Err(Error::corrupt("aggregate state has an invalid scale"));
+        }
+        Ok(Hhi { sum, sumsq, n, exp: exp as i32 })
     }
 }
 
@@ -112,7 +180,8 @@ impl ShareSquares {
         non_negative(v, "value")?;
         positive(total, "total")?;
         let s = v / total;
-        self.sum.add(s * s);
+        // a share whose square passes f64::MAX makes the result unrepresentable
+        self.sum.add(finite_result(s * s, "(value / total)^2")?);
         self.n += 1;
         Ok(())
     }
@@ -202,6 +271,49 @@ mod tests {
         assert!((s.result().unwrap().unwrap() - 0.26).abs() < 1e-16);
         let t = ShareSquares::from_bytes(&s.to_bytes()).unwrap();
         assert_eq!(t, s);
+    }
+
+    #[test]
+    fn extreme_values_are_scaled_not_lost() {
+        let xs = [2.0, 1.0, 1.0, 4.0, 0.0, 0.5];
+        let base = hhi(&xs).unwrap().unwrap();
+        for c in [1e300, 1e308 / 8.0, 1e-300, 1e-310, 1e-320] {
+            let ys: Vec<f64> = xs.iter().map(|x| x * c).collect();
+            let h = hhi(&ys).unwrap().unwrap();
+            assert!(h.is_finite() && (h - base).abs() < 1e-12, "{c}: {h} vs {base}");
+            // split, serialised and merged: the same
+            let (mut a, mut b) = (Hhi::new(), Hhi::new());
+            ys[..2].iter().for_each(|&v| a.add(v).unwrap());
+            ys[2..].iter().for_each(|&v| b.add(v).unwrap());
+            a.merge(&Hhi::from_bytes(&b.to_bytes()).unwrap());
+            let a = Hhi::from_bytes(&a.to_bytes()).unwrap();
+            assert!((a.hhi().unwrap().unwrap() - base).abs() < 1e-12, "{c}");
+        }
+        // subnormals alone: scaled up, not squared to 0
+        assert_eq!(hhi(&[5e-324, 5e-324]).unwrap(), Some(0.5));
+        // mixed magnitudes: the huge values dominate, the tiny ones vanish
+        let h = hhi(&[1e308, 1e-310, 1e308, 1.0]).unwrap().unwrap();
+        assert!((h - 0.5).abs() < 1e-12, "{h}");
+        // a merge of a scaled state into an empty or ordinary one
+        let mut e = Hhi::new();
+        let mut big = Hhi::new();
+        big.add(1e300).unwrap();
+        big.add(1e300).unwrap();
+        e.merge(&big);
+        let mut small = Hhi::new();
+        small.add(1.0).unwrap();
+        small.merge(&big);
+        assert_eq!(e.hhi().unwrap(), Some(0.5));
+        assert!((small.hhi().unwrap().unwrap() - 0.5).abs() < 1e-12);
+        // ordinary states keep their 40-byte layout
+        assert_eq!(small.n, 3);
+        let mut o = Hhi::new();
+        o.add(3.0).unwrap();
+        assert_eq!(o.to_bytes().len(), 42);
+        // eq. 5: a share whose square overflows is refused by name
+        let e = ShareSquares::new().add(1e300, 1e-100).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutOfRange);
+        assert!(e.message.contains("value / total"), "{}", e.message);
     }
 
     #[test]

@@ -7,7 +7,8 @@
 use crate::error::{finite_result, non_negative, positive, Result};
 
 pub fn location_quotient(l_ij: f64, l_i: f64, l_j: f64, l: f64) -> Result<f64> {
-    non_negative(l_ij, "l_ij")?;
+    // -0.0 + 0.0 = +0.0: no "-0" quotient for a zero employment
+    let l_ij = non_negative(l_ij, "l_ij")? + 0.0;
     positive(l_i, "l_i")?;
     positive(l_j, "l_j")?;
     positive(l, "l")?;
@@ -38,5 +39,19 @@ mod tests {
         assert_eq!(location_quotient(1.0, 0.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::DivisionByZero);
         assert!(location_quotient(1.0, 1.0, 0.0, 1.0).unwrap_err().message.contains("l_j"));
         assert_eq!(location_quotient(-1.0, 1.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::InvalidParameter);
+    }
+
+    #[test]
+    fn scale_invariance_at_the_extremes() {
+        let base = location_quotient(30.0, 100.0, 1000.0, 10_000.0).unwrap();
+        for c in [1e300, 1e-300, 1e-310] {
+            let a = location_quotient(30.0 * c, 100.0 * c, 1000.0, 10_000.0).unwrap();
+            let b = location_quotient(30.0, 100.0, 1000.0 * c, 10_000.0 * c).unwrap();
+            assert!((a - base).abs() < 1e-12 * base && (b - base).abs() < 1e-12 * base, "{c}: {a} {b}");
+        }
+        // -0.0 employment is 0
+        assert!(location_quotient(-0.0, 1.0, 1.0, 1.0).unwrap().is_sign_positive());
+        // a quotient beyond double precision is 22003
+        assert_eq!(location_quotient(1e300, 1e-300, 1e-10, 1e300).unwrap_err().kind, ErrorKind::OutOfRange);
     }
 }

@@ -37,14 +37,19 @@ impl Pairs {
     pub fn add(&mut self, a: f64, b: f64, a_name: &str, b_name: &str) -> Result<()> {
         non_negative(a, a_name)?;
         non_negative(b, b_name)?;
-        self.a.push(a);
-        self.b.push(b);
+        crate::mem::push(&mut self.a, a, a_name)?;
+        crate::mem::push(&mut self.b, b, b_name)?;
         Ok(())
     }
 
-    pub fn merge(&mut self, other: &Pairs) {
+    /// Appends another state's pairs (fallible: the growth is checked
+    /// against `regecon.max_memory`).
+    pub fn merge(&mut self, other: &Pairs) -> Result<()> {
+        crate::mem::reserve(&mut self.a, other.a.len(), "the pairs of the group")?;
+        crate::mem::reserve(&mut self.b, other.b.len(), "the pairs of the group")?;
         self.a.extend_from_slice(&other.a);
         self.b.extend_from_slice(&other.b);
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -58,13 +63,23 @@ impl Pairs {
     /// Both share vectors, or a 22012 error naming the column whose total is zero.
     pub(crate) fn shares(&self, a_name: &str, b_name: &str) -> Result<(Vec<f64>, Vec<f64>)> {
         let share = |xs: &[f64], name: &str| -> Result<Vec<f64>> {
-            let total = sum(xs.iter().copied());
+            let mut total = sum(xs.iter().copied());
             if total == 0.0 {
                 return Err(Error::div_zero(format!(
                     "{name} sums to zero over the group: shares are undefined"
                 )));
             }
-            Ok(xs.iter().map(|x| x / total).collect())
+            // values near 1e308 overflow the total: shares are scale-invariant,
+            // so divide by a power of two first (exact); ordinary groups are
+            // untouched
+            let mut f = 1.0;
+            if !total.is_finite() {
+                f = crate::sum::pow2_rescale(crate::sum::max_abs(xs), 0);
+                total = sum(xs.iter().map(|x| x * f));
+            }
+            let mut out = crate::mem::vec_with_capacity(xs.len(), "the shares of the group")?;
+            out.extend(xs.iter().map(|x| x * f / total));
+            Ok(out)
         };
         Ok((share(&self.a, a_name)?, share(&self.b, b_name)?))
     }
@@ -90,6 +105,23 @@ impl Pairs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_of_extreme_values() {
+        for c in [5e307, 1e300, 1e-300, 1e-310] {
+            let mut p = Pairs::new();
+            for (a, b) in [(1.0, 2.0), (3.0, 1.0), (0.0, 1.0)] {
+                p.add(a * c, b * c, "l_ij", "l_i").unwrap();
+            }
+            let (s, x) = p.shares("l_ij", "l_i").unwrap();
+            let tol = if c < 1e-307 { 1e-9 } else { 1e-12 };
+            assert!((s[1] - 0.75).abs() < tol && (x[0] - 0.5).abs() < tol, "{c}: {s:?} {x:?}");
+            let g = spatial_gini::spatial_gini(&p).unwrap().unwrap();
+            assert!((g - 0.375).abs() < 10.0 * tol, "{c}: {g}");
+            let k = krugman::krugman_index(&p).unwrap().unwrap();
+            assert!((k - 1.0).abs() < 10.0 * tol, "{c}: {k}");
+        }
+    }
 
     #[test]
     fn pairs_round_trip_and_zero_totals() {

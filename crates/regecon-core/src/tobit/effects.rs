@@ -28,6 +28,7 @@ use super::normal::{cdf, ln_pdf};
 use super::Fit;
 use crate::error::{Error, Result};
 
+
 /// One marginal effect.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effect {
@@ -48,9 +49,34 @@ fn pdf(x: f64) -> f64 {
     }
 }
 
+/// The shapes every accessor indexes by: terms, estimates and x_means of one
+/// length k, covariances p x p, sigma_e positive (a cheap subset of
+/// [`Fit::validate`], so that nothing here can index out of bounds).
+fn check_shape(fit: &Fit) -> Result<()> {
+    let k = fit.beta.len();
+    let p = fit.p();
+    if fit.names.len() != k
+        || fit.x_means.len() != k
+        || Some(fit.vcov.len()) != p.checked_mul(p)
+        || fit.robust_vcov.len() != fit.vcov.len()
+    {
+        return Err(Error::invalid("fit is inconsistent: terms, estimates, x_means and vcov have mismatched lengths"));
+    }
+    if !(fit.sigma_e.is_finite() && fit.sigma_e > 0.0) {
+        return Err(Error::invalid("fit is inconsistent: sigma_e must be positive and finite"));
+    }
+    Ok(())
+}
+
 /// The three effects of every regressor but `_cons`, each with its
 /// delta-method standard error (from the robust covariance when `robust`).
-pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robust: bool) -> Vec<Effect> {
+///
+/// Errors: a fit of inconsistent shape, or bounds that are not finite or
+/// not ordered (22023); an effect or standard error that overflows (22003).
+/// Call [`Fit::validate`] first on a fit that comes from outside.
+pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robust: bool) -> Result<Vec<Effect>> {
+    check_shape(fit)?;
+    super::validate_bounds(lower, upper)?;
     let k = fit.beta.len();
     let p = fit.p();
     let v = if robust { &fit.robust_vcov } else { &fit.vcov };
@@ -85,18 +111,24 @@ pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robus
                 })
                 .collect();
             let var: f64 = (0..=k).map(|a| (0..=k).map(|b| grad[a] * v[a * p + b] * grad[b]).sum::<f64>()).sum();
-            out.push(Effect { term: fit.names[j].clone(), kind: name, estimate: est, std_error: var.max(0.0).sqrt() });
+            let what = || format!("the {name} marginal effect of {}", fit.names[j]);
+            crate::error::finite_result(est, &what())?;
+            // NaN (from an infinite gradient times a zero covariance) is an overflow too
+            let se = crate::error::finite_result(var, &format!("the standard error of {}", what()))?.max(0.0).sqrt();
+            out.push(Effect { term: fit.names[j].clone(), kind: name, estimate: est, std_error: se });
         }
     }
-    out
+    Ok(out)
 }
 
 /// Result of a Hausman test.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hausman {
-    pub chi2: f64,
+    /// `None` when V_fe - V_re has no positive eigenvalue (df = 0: no test).
+    pub chi2: Option<f64>,
     pub df: usize,
-    pub p_value: f64,
+    /// `None` exactly when `chi2` is.
+    pub p_value: Option<f64>,
     /// Whether V_fe - V_re was positive definite (otherwise a generalised
     /// inverse was used, and the test should be read with care).
     pub positive_definite: bool,
@@ -105,7 +137,13 @@ pub struct Hausman {
 
 /// Hausman test of the consistent (fixed-effects) against the efficient
 /// (random-effects) fit, over their common slopes.
+///
+/// Errors: fits of inconsistent shape (22023), no common slope (22023), a
+/// statistic that overflows (22003). Call [`Fit::validate`] first on fits
+/// that come from outside.
 pub fn hausman(fe: &Fit, re: &Fit, sigmamore: bool) -> Result<Hausman> {
+    check_shape(fe)?;
+    check_shape(re)?;
     let common: Vec<(usize, usize)> = fe
         .names
         .iter()
@@ -119,6 +157,7 @@ pub fn hausman(fe: &Fit, re: &Fit, sigmamore: bool) -> Result<Hausman> {
     let m = common.len();
     let (pf, pr) = (fe.p(), re.p());
     let scale = if sigmamore { (re.sigma_e / fe.sigma_e).powi(2) } else { 1.0 };
+    crate::error::finite_result(scale, "sigmamore's (sigma_e,re / sigma_e,fe)^2")?;
     let d: Vec<f64> = common.iter().map(|&(i, j)| fe.beta[i] - re.beta[j]).collect();
     let mut v = vec![0.0; m * m];
     for (a, &(ia, ja)) in common.iter().enumerate() {
@@ -126,7 +165,24 @@ pub fn hausman(fe: &Fit, re: &Fit, sigmamore: bool) -> Result<Hausman> {
             v[a * m + b] = scale * fe.vcov[ia * pf + ib] - re.vcov[ja * pr + jb];
         }
     }
-    let (values, vectors) = symmetric_eigen(&v, m);
+    if let Some(x) = v.iter().find(|x| !x.is_finite()) {
+        return Err(Error::out_of_range(format!("V_fe - V_re has the element {}: the difference overflows", crate::error::sql_float(*x))));
+    }
+    if let Some(x) = d.iter().find(|x| !x.is_finite()) {
+        return Err(Error::out_of_range(format!("b_fe - b_re is {}: the difference overflows", crate::error::sql_float(*x))));
+    }
+    // entries near the overflow or underflow thresholds: rotate a copy scaled
+    // by a power of two (exact), the eigenvalues scale back (ordinary
+    // covariances take the unscaled path, bit for bit as before)
+    let big = v.iter().fold(0.0f64, |a, b| a.max(b.abs()));
+    let unit = if big > 1e150 || (big > 0.0 && big < 1e-150) { 2f64.powi(-(big.log2().round() as i32)) } else { 1.0 };
+    if unit != 1.0 {
+        v.iter_mut().for_each(|x| *x *= unit);
+    }
+    let (mut values, vectors) = symmetric_eigen(&v, m);
+    if unit != 1.0 {
+        values.iter_mut().for_each(|l| *l /= unit);
+    }
     let top = values.iter().fold(0.0f64, |a, b| a.max(b.abs()));
     let tol = top * m as f64 * 1e-12;
     let mut chi2 = 0.0;
@@ -139,10 +195,13 @@ pub fn hausman(fe: &Fit, re: &Fit, sigmamore: bool) -> Result<Hausman> {
         }
     }
     let positive_definite = values.iter().all(|&l| l > tol);
+    if df > 0 {
+        crate::error::finite_result(chi2, "the Hausman statistic")?;
+    }
     Ok(Hausman {
-        chi2: if df > 0 { chi2 } else { f64::NAN },
+        chi2: (df > 0).then_some(chi2),
         df,
-        p_value: if df > 0 { chi2_sf(chi2, df as f64) } else { f64::NAN },
+        p_value: (df > 0).then(|| chi2_sf(chi2, df as f64)),
         positive_definite,
         terms: common.iter().map(|&(i, _)| fe.names[i].clone()).collect(),
     })
@@ -323,22 +382,61 @@ mod tests {
         let fe = fit(&["a", "b"], &[1.2, 0.4], &[0.05, 0.0, 0.0, 0.02], None);
         let re = fit(&["_cons", "a", "b"], &[3.0, 1.0, 0.5], &[1.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01], Some(1.0));
         let h = hausman(&fe, &re, false).unwrap();
-        assert!((h.chi2 - 2.0).abs() < 1e-12, "{h:?}");
+        assert!((h.chi2.unwrap() - 2.0).abs() < 1e-12, "{h:?}");
         // sigmamore: V_fe scaled by (sigma_re / sigma_fe)^2 = 1 here (both 2.0)
         assert_eq!(hausman(&fe, &re, true).unwrap().chi2, h.chi2);
         assert_eq!(h.df, 2);
-        assert!((h.p_value - (-1.0f64).exp()).abs() < 1e-14);
+        assert!((h.p_value.unwrap() - (-1.0f64).exp()).abs() < 1e-14);
         assert!(h.positive_definite);
         assert_eq!(h.terms, vec!["a".to_string(), "b".to_string()]);
         // V_fe - V_re singular in b: generalised inverse, df 1
         let re2 = fit(&["a", "b"], &[1.0, 0.5], &[0.01, 0.0, 0.0, 0.02], Some(1.0));
         let h = hausman(&fe, &re2, false).unwrap();
         assert_eq!(h.df, 1);
-        assert!((h.chi2 - 1.0).abs() < 1e-12 && !h.positive_definite);
+        assert!((h.chi2.unwrap() - 1.0).abs() < 1e-12 && !h.positive_definite);
         // nothing positive: no test (NaN, NULL in SQL)
         let re3 = fit(&["a", "b"], &[1.0, 0.5], &[0.06, 0.0, 0.0, 0.03], Some(1.0));
         let h = hausman(&fe, &re3, false).unwrap();
-        assert!(h.df == 0 && h.chi2.is_nan() && h.p_value.is_nan());
+        assert!(h.df == 0 && h.chi2.is_none() && h.p_value.is_none());
+    }
+
+    /// Degenerate fits give errors or None, never NaN, a panic or an
+    /// out-of-bounds index.
+    #[test]
+    fn degenerate_inputs_are_errors_not_nan() {
+        let fe = fit(&["a", "b"], &[1.2, 0.4], &[0.05, 0.0, 0.0, 0.02], None);
+        let re = fit(&["_cons", "a", "b"], &[3.0, 1.0, 0.5], &[1.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01], Some(1.0));
+        // a vcov too short for the estimates: an error, not an index panic
+        let mut short = fe.clone();
+        short.vcov.truncate(3);
+        assert_eq!(hausman(&short, &re, true).unwrap_err().kind, crate::ErrorKind::InvalidParameter);
+        assert!(marginal_effects(&short, None, None, false).is_err());
+        let mut names = re.clone();
+        names.names.pop();
+        assert!(marginal_effects(&names, None, None, false).is_err());
+        // sigma_e 0 with sigmamore: the scale overflows, an error
+        let mut zero = fe.clone();
+        zero.sigma_e = 0.0;
+        assert!(hausman(&zero, &re, true).is_err());
+        // huge covariances: the same statistic as the scaled-down problem
+        let mut big_fe = fe.clone();
+        let mut big_re = re.clone();
+        big_fe.vcov.iter_mut().for_each(|x| *x *= 1e300);
+        big_re.vcov.iter_mut().for_each(|x| *x *= 1e300);
+        big_fe.beta.iter_mut().for_each(|x| *x *= 1e150);
+        big_re.beta.iter_mut().for_each(|x| *x *= 1e150);
+        let h = hausman(&big_fe, &big_re, false).unwrap();
+        assert!((h.chi2.unwrap() - 2.0).abs() < 1e-12, "{h:?}");
+        // a tiny sigma_e: the density effect overflows, 22003 not Infinity
+        let mut tiny = fit(&["_cons", "x"], &[1.0, 2.0], &[0.04, 0.0, 0.0, 0.09], None);
+        tiny.sigma_e = 1e-320;
+        tiny.x_means = vec![1.0, -0.5];
+        let e = marginal_effects(&tiny, Some(0.0), None, false);
+        assert!(e.as_ref().map_or(true, |v| v.iter().all(|e| e.estimate.is_finite() && e.std_error.is_finite())), "{e:?}");
+        // bounds out of order or not finite
+        let ok = fit(&["_cons", "x"], &[1.0, 2.0], &[0.04, 0.0, 0.0, 0.09], None);
+        assert!(marginal_effects(&ok, Some(1.0), Some(0.0), false).unwrap_err().message.contains("below upper"));
+        assert!(marginal_effects(&ok, Some(f64::NAN), None, false).is_err());
     }
 
     /// Hand-worked marginal effects: beta = (_cons 1, x 2), xbar = 0.5,
@@ -346,7 +444,7 @@ mod tests {
     #[test]
     fn marginal_effects_by_hand() {
         let f = fit(&["_cons", "x"], &[1.0, 2.0], &[0.04, 0.0, 0.0, 0.09], None);
-        let me = marginal_effects(&f, Some(0.0), None, false);
+        let me = marginal_effects(&f, Some(0.0), None, false).unwrap();
         assert_eq!(me.len(), 3);
         let phi1 = 0.841_344_746_068_542_9;
         let dens1 = 0.241_970_724_519_143_37;

@@ -20,7 +20,11 @@ use super::panel::{sandwich, Panel};
 use super::pooled::observation;
 use super::{Censoring, Fit, Model};
 use crate::error::{Error, Result};
+use crate::interrupt::{Check, Ticker};
 use crate::linalg::Cholesky;
+
+/// Rows of work between two interrupt checks (about a millisecond).
+const CHECK_ROWS: u32 = 8192;
 
 pub struct FixedEffects<'a> {
     panel: &'a Panel,
@@ -68,7 +72,9 @@ impl<'a> FixedEffects<'a> {
 
     /// Profile likelihood terms over the kept units; updates the alphas.
     /// Returns (ll, gradient, negative profile Hessian, per-unit scores).
-    fn profile(&mut self, theta: &[f64], hessian: bool, scores: bool) -> (f64, Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
+    /// `check` runs every few thousand rows.
+    fn profile(&mut self, theta: &[f64], hessian: bool, scores: bool, mut check: Check<'_>) -> (f64, Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
+        let mut ticker = Ticker::new(&mut check, CHECK_ROWS);
         let pn = self.panel;
         let k = pn.k;
         let p = k + 1;
@@ -80,6 +86,8 @@ impl<'a> FixedEffects<'a> {
         let mut unit_scores = Vec::new();
         for (j, &g) in self.units.iter().enumerate() {
             let rows = pn.rows(g);
+            // the unit's Newton solve costs a few passes over its rows
+            ticker.tick_by(4 * rows.len());
             let eta: Vec<f64> = rows.clone().map(|i| pn.row(i).iter().zip(&theta[..k]).map(|(a, b)| a * b).sum()).collect();
             let a = self.solve_alpha(g, &eta, theta, self.alpha[j]);
             self.alpha[j] = a;
@@ -141,14 +149,14 @@ impl<'a> FixedEffects<'a> {
 }
 
 impl Objective for FixedEffects<'_> {
-    fn evaluate(&mut self, theta: &[f64], hessian: bool) -> (f64, Vec<f64>, Vec<f64>) {
-        let (ll, g, h, _) = self.profile(theta, hessian, false);
-        (ll, g, h)
+    fn evaluate(&mut self, theta: &[f64], hessian: bool, check: Check<'_>) -> Result<(f64, Vec<f64>, Vec<f64>)> {
+        let (ll, g, h, _) = self.profile(theta, hessian, false, check);
+        Ok((ll, g, h))
     }
 }
 
 /// Fits a fixed-effects Tobit (the panel without an intercept).
-pub fn fit(panel: &Panel, opts: Options, between: &mut dyn FnMut()) -> Result<Fit> {
+pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
     let k = panel.k;
     let (mut obj, dropped) = FixedEffects::new(panel);
     let used: Vec<usize> = obj.units.clone();
@@ -207,9 +215,9 @@ pub fn fit(panel: &Panel, opts: Options, between: &mut dyn FnMut()) -> Result<Fi
     let s0 = (rss / n_used as f64).sqrt().max(1e-6 * scale);
     let mut theta = beta0;
     theta.push(s0.ln());
-    let out = maximise(&mut obj, theta, opts, between)?;
+    let out = maximise(&mut obj, theta, opts, &mut *between)?;
     let vcov = super::covariance(&out.information, k + 1, super::SINGULAR)?;
-    let (_, _, _, scores) = obj.profile(&out.theta, false, true);
+    let (_, _, _, scores) = obj.profile(&out.theta, false, true, between);
     let robust_vcov = sandwich(&vcov, &scores);
     // counts and means over the rows of the units kept
     let mut n_left = 0;
@@ -297,6 +305,19 @@ mod tests {
         let panel = Panel::new(&y, &xz, &unit, &["x".into(), "region".into()], false, Some(0.0), None).unwrap();
         let e = fit(&panel, Options::default(), &mut || {}).unwrap_err();
         assert!(e.message.contains("region") && e.message.contains("within units"), "{}", e.message);
+    }
+
+    #[test]
+    fn profile_checks_for_interrupts() {
+        let n = 40_000usize;
+        let y: Vec<f64> = (0..n).map(|i| (((i * 7919) % 13) as f64 / 3.0 - 1.0).max(0.0)).collect();
+        let x: Vec<f64> = (0..n).map(|i| ((i * 104_729) % 17) as f64 / 5.0).collect();
+        let unit: Vec<i64> = (0..n as i64).map(|i| i / 4).collect();
+        let panel = Panel::new(&y, &x, &unit, &["x".into()], false, Some(0.0), None).unwrap();
+        let (mut fe, _) = FixedEffects::new(&panel);
+        let mut calls = 0;
+        fe.evaluate(&[0.1, 0.0], true, &mut || calls += 1).unwrap();
+        assert!(calls >= 4 * n / CHECK_ROWS as usize - 1, "{calls}");
     }
 
     /// Simulated panel with unit effects correlated with x (where random

@@ -94,6 +94,50 @@ pub struct Spec {
     pub names: Vec<String>,
 }
 
+/// The name of the intercept, reserved: no regressor may be called so.
+pub const INTERCEPT: &str = "_cons";
+
+/// Checks term names: none empty, none `_cons` (the intercept's name), no
+/// two equal. `what` names the argument in the message ("names", "fit terms").
+pub fn check_names(names: &[String], what: &str) -> Result<()> {
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    for (j, n) in names.iter().enumerate() {
+        if n.is_empty() {
+            return Err(Error::invalid(format!("{what}[{}] is empty: every term needs a name", j + 1)));
+        }
+        if n == INTERCEPT {
+            return Err(Error::invalid(format!(
+                "{what}[{}] is \"{INTERCEPT}\", the reserved name of the intercept",
+                j + 1
+            )));
+        }
+        if !seen.insert(n.as_str()) {
+            return Err(Error::invalid(format!("{what} has the name \"{n}\" twice: term names must be unique")));
+        }
+    }
+    Ok(())
+}
+
+impl Spec {
+    /// Checks the options: the names (see [`check_names`]) and the bounds
+    /// (finite, lower below upper).
+    pub fn validate(&self) -> Result<()> {
+        check_names(&self.names, "names")?;
+        if let Some(l) = self.lower {
+            crate::error::finite(l, "lower")?;
+        }
+        if let Some(u) = self.upper {
+            crate::error::finite(u, "upper")?;
+        }
+        if let (Some(l), Some(u)) = (self.lower, self.upper) {
+            if !(l < u) {
+                return Err(Error::invalid(format!("lower ({l}) must be below upper ({u})")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Aggregate state: the rows of one regression.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rows {
@@ -115,7 +159,10 @@ impl Rows {
     /// Adds a row; `spec.names` fixes k, and every row must agree with it.
     pub fn add(&mut self, y: f64, x: &[f64], unit: i64, spec: &Spec) -> Result<()> {
         match &self.spec {
-            None => self.spec = Some(spec.clone()),
+            None => {
+                spec.validate()?;
+                self.spec = Some(spec.clone())
+            }
             Some(s) if s == spec || s.names.len() != x.len() => {} // push names the length mismatch
             Some(_) => {
                 return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
@@ -141,22 +188,33 @@ impl Rows {
         if let Some(j) = x.iter().position(|v| !v.is_finite()) {
             crate::error::finite(x[j], &format!("x[{}] ({}) of row {row}", j + 1, spec.names[j]))?;
         }
-        self.y.push(y);
+        // fallible growth: a huge group fails with 53200 instead of aborting
+        crate::mem::reserve(&mut self.x, x.len(), "the regressors of panel_tobit")?;
+        crate::mem::push(&mut self.y, y, "the outcomes of panel_tobit")?;
+        crate::mem::push(&mut self.unit, unit, "the units of panel_tobit")?;
         self.x.extend_from_slice(x);
-        self.unit.push(unit);
         Ok(())
     }
 
     pub fn merge(&mut self, other: &Rows) -> Result<()> {
         if let Some(s) = &other.spec {
             match &self.spec {
-                None => self.spec = Some(s.clone()),
+                None => {
+                    s.validate()?;
+                    self.spec = Some(s.clone())
+                }
                 Some(t) if t == s => {}
                 Some(_) => {
                     return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
                 }
             }
         }
+        if other.y.len() != other.unit.len() || other.x.len() != other.y.len() * self.k() {
+            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
+        }
+        crate::mem::reserve(&mut self.y, other.y.len(), "the outcomes of panel_tobit")?;
+        crate::mem::reserve(&mut self.x, other.x.len(), "the regressors of panel_tobit")?;
+        crate::mem::reserve(&mut self.unit, other.unit.len(), "the units of panel_tobit")?;
         self.y.extend_from_slice(&other.y);
         self.x.extend_from_slice(&other.x);
         self.unit.extend_from_slice(&other.unit);
@@ -197,22 +255,27 @@ impl Rows {
             let l = r.f64()?;
             let has_u = r.u64()? == 1;
             let u = r.f64()?;
-            let k = r.u64()? as usize;
-            if k > bytes.len() {
-                return Err(Error::corrupt("aggregate state is truncated"));
+            // each name takes at least its 8-byte length: a count above the
+            // bytes left is refused before anything is allocated
+            let k = r.count(8)?;
+            let mut names = crate::mem::vec_with_capacity(k, "the names of a panel_tobit state")?;
+            for _ in 0..k {
+                names.push(r.str()?);
             }
-            let names = (0..k).map(|_| r.str()).collect::<Result<Vec<_>>>()?;
-            Some(Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names })
+            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names };
+            spec.validate().map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
+            Some(spec)
         } else {
             None
         };
         let y = r.f64s()?;
         let x = r.f64s()?;
-        let n = r.u64()? as usize;
-        if n != y.len() {
+        let n = r.count(8)?;
+        let k = spec.as_ref().map_or(0, |s| s.names.len());
+        if n != y.len() || Some(x.len()) != n.checked_mul(k) || (spec.is_none() && n > 0) {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
-        let unit = (0..n).map(|_| r.u64().map(|v| v as i64)).collect::<Result<Vec<_>>>()?;
+        let unit = r.i64s_exact(n)?;
         r.end()?;
         Ok(Rows { y, x, unit, spec, names_key: Vec::new() })
     }
@@ -288,6 +351,107 @@ impl Fit {
         }
     }
 
+    /// Checks everything the accessors (coefficients, marginal effects,
+    /// Hausman) rely on, for a Fit rebuilt from a user-supplied value that
+    /// may be hand-made: errors are 22023 "fit is inconsistent: ...".
+    ///
+    /// - `names`, `beta` and `x_means` have the same length k; `vcov` and
+    ///   `robust_vcov` are p x p with p = k + 1 (+ 1 for random effects);
+    /// - every number is finite; both covariances are symmetric (to a
+    ///   relative 1e-9) with a non-negative diagonal;
+    /// - sigma_e > 0; sigma_u is present exactly for random effects, >= 0;
+    /// - term names are non-empty and unique; `_cons` is the first term (with
+    ///   x mean 1) of pooled and random-effects fits and absent from
+    ///   fixed-effects fits (as [`fit`] produces them);
+    /// - n_left + n_uncensored + n_right = n.
+    ///
+    /// The bounds are not part of a Fit: check them with [`validate_bounds`].
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::invalid(format!("fit is inconsistent: {m}")));
+        let k = self.beta.len();
+        if self.names.len() != k || self.x_means.len() != k {
+            return bad(format!(
+                "{} terms, {} estimates and {} x_means (they must have the same length)",
+                self.names.len(),
+                k,
+                self.x_means.len()
+            ));
+        }
+        let is_re = self.model == Model::RandomEffects;
+        if self.sigma_u.is_some() != is_re {
+            return bad(format!(
+                "sigma_u is {} for a {} model (it belongs to random effects only)",
+                if self.sigma_u.is_some() { "set" } else { "missing" },
+                self.model.name()
+            ));
+        }
+        let p = self.p();
+        let pp = p.checked_mul(p).unwrap_or(usize::MAX);
+        for (name, v) in [("vcov", &self.vcov), ("robust_vcov", &self.robust_vcov)] {
+            if v.len() != pp {
+                return bad(format!("{name} has {} elements, expected {p} x {p} for {k} estimates", v.len()));
+            }
+            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                return bad(format!("{name}[{}] is {}", i + 1, crate::error::sql_float(v[i])));
+            }
+            for a in 0..p {
+                let d = v[a * p + a];
+                if d < 0.0 {
+                    return bad(format!("{name} has a negative variance on its diagonal (element {})", a + 1));
+                }
+                for b in 0..a {
+                    let (x, y) = (v[a * p + b], v[b * p + a]);
+                    let size = x.abs().max(y.abs()).max((d * v[b * p + b]).sqrt());
+                    if (x - y).abs() > 1e-9 * size {
+                        return bad(format!("{name} is not symmetric (elements ({}, {}) and ({}, {}))", a + 1, b + 1, b + 1, a + 1));
+                    }
+                }
+            }
+        }
+        for (name, v) in [("estimates", &self.beta), ("x_means", &self.x_means)] {
+            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                return bad(format!("{name}[{}] is {}", i + 1, crate::error::sql_float(v[i])));
+            }
+        }
+        if !(self.sigma_e.is_finite() && self.sigma_e > 0.0) {
+            return bad(format!("sigma_e must be positive and finite, got {}", crate::error::sql_float(self.sigma_e)));
+        }
+        if let Some(u) = self.sigma_u {
+            if !(u.is_finite() && u >= 0.0) {
+                return bad(format!("sigma_u must be non-negative and finite, got {}", crate::error::sql_float(u)));
+            }
+        }
+        for (name, v) in [
+            ("log_likelihood", Some(self.log_likelihood)),
+            ("offset_mean", Some(self.offset_mean)),
+            ("pooled_log_likelihood", self.pooled_log_likelihood),
+        ] {
+            if let Some(v) = v.filter(|v| !v.is_finite()) {
+                return bad(format!("{name} is {}", crate::error::sql_float(v)));
+            }
+        }
+        let slopes = if self.model == Model::FixedEffects {
+            &self.names[..]
+        } else {
+            if self.names.first().map(String::as_str) != Some(INTERCEPT) {
+                return bad(format!("a {} fit has the intercept {INTERCEPT} as its first term", self.model.name()));
+            }
+            if self.x_means[0] != 1.0 {
+                return bad(format!("the x mean of {INTERCEPT} must be 1, got {}", self.x_means[0]));
+            }
+            &self.names[1..]
+        };
+        check_names(slopes, "terms").or_else(|e| bad(e.message))?;
+        let total = self.n_left.checked_add(self.n_uncensored).and_then(|s| s.checked_add(self.n_right));
+        if total != Some(self.n) {
+            return bad(format!(
+                "n_left ({}) + n_uncensored ({}) + n_right ({}) must equal n_obs ({})",
+                self.n_left, self.n_uncensored, self.n_right, self.n
+            ));
+        }
+        Ok(())
+    }
+
     /// Number of parameters in `vcov`.
     pub fn p(&self) -> usize {
         self.beta.len() + 1 + self.sigma_u.is_some() as usize
@@ -331,6 +495,12 @@ impl Fit {
     }
 }
 
+/// Checks censoring bounds given with a fit: finite, and lower below upper
+/// when both are set (22023).
+pub fn validate_bounds(lower: Option<f64>, upper: Option<f64>) -> Result<()> {
+    Spec { lower, upper, model: Model::Pooled, names: Vec::new() }.validate()
+}
+
 /// The covariance of the estimates: the inverse of the information matrix.
 fn covariance(information: &[f64], p: usize, singular: &str) -> Result<Vec<f64>> {
     Ok(crate::linalg::Cholesky::new(information, p, &[]).map_err(|_| Error::invalid(singular))?.inverse())
@@ -355,7 +525,7 @@ impl Default for Settings {
 
 /// Fits the model the rows ask for; an intercept `_cons` is included except
 /// for fixed effects.
-pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, between: &mut dyn FnMut()) -> Result<Fit> {
+pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, between: crate::interrupt::Check<'_>) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
     let intercept = spec.model != Model::FixedEffects;
     let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, intercept, spec.lower, spec.upper)?;
@@ -389,5 +559,124 @@ mod tests {
         assert_eq!(censoring(1.0 - 1e-9, Some(0.0), Some(1.0)), Censoring::Uncensored);
         assert_eq!(censoring(-5.0, None, Some(1.0)), Censoring::Uncensored);
         assert!(Model::parse("probit").is_err());
+    }
+
+    #[test]
+    fn term_names_are_checked() {
+        let spec = |names: &[&str]| Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: names.iter().map(|s| s.to_string()).collect() };
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["_cons", "b"])).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+        assert!(e.message.contains("_cons") && e.message.contains("names[1]"), "{}", e.message);
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["a", "a"])).unwrap_err();
+        assert!(e.message.contains("\"a\" twice"), "{}", e.message);
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["a", ""])).unwrap_err();
+        assert!(e.message.contains("names[2] is empty"), "{}", e.message);
+        let mut bad = spec(&["a"]);
+        bad.upper = Some(-1.0);
+        assert!(Rows::default().add(1.0, &[1.0], 1, &bad).unwrap_err().message.contains("below upper"));
+        bad.upper = Some(f64::NAN);
+        assert!(Rows::default().add(1.0, &[1.0], 1, &bad).unwrap_err().message.contains("upper"));
+        // a state carrying duplicate names (hand-made bytes) is refused as corrupt
+        let mut r = Rows::default();
+        r.add(1.0, &[1.0, 2.0], 1, &spec(&["a", "b"])).unwrap();
+        r.spec.as_mut().unwrap().names[1] = "a".into();
+        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+    }
+
+    fn real_fit(model: Model) -> Fit {
+        let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0, 0.7, 2.9, 0.0, 1.1, 2.0];
+        let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0, 0.5, 1.9, -1.0, 0.2, 1.4];
+        let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
+        let spec = Spec { lower: Some(0.0), upper: None, model, names: vec!["x".into()] };
+        let mut r = Rows::default();
+        for i in 0..12 {
+            r.add(y[i], &[x[i]], units[i], &spec).unwrap();
+        }
+        fit(&r, Settings::default(), None, &mut || {}).unwrap()
+    }
+
+    #[test]
+    fn validate_accepts_real_fits_and_refuses_inconsistent_ones() {
+        for model in [Model::Pooled, Model::RandomEffects, Model::FixedEffects] {
+            let f = real_fit(model);
+            f.validate().unwrap();
+            effects::marginal_effects(&f, Some(0.0), None, true).unwrap();
+        }
+        let f = real_fit(Model::Pooled);
+        let refused = |g: &dyn Fn(&mut Fit), what: &str| {
+            let mut h = f.clone();
+            g(&mut h);
+            let e = h.validate().unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+            assert!(e.message.starts_with("fit is inconsistent") && e.message.contains(what), "{what}: {}", e.message);
+        };
+        refused(&|h| { h.beta.push(1.0); }, "estimates");
+        refused(&|h| { h.x_means.pop(); }, "x_means");
+        refused(&|h| { h.vcov.pop(); }, "vcov has");
+        refused(&|h| { h.robust_vcov.push(0.0); }, "robust_vcov has");
+        refused(&|h| { h.vcov[1] += 1.0; }, "not symmetric");
+        refused(&|h| { h.vcov[0] = -1.0; }, "negative variance");
+        refused(&|h| { h.robust_vcov[2] = f64::NAN; }, "robust_vcov[3] is NaN");
+        refused(&|h| { h.beta[1] = f64::INFINITY; }, "estimates[2]");
+        refused(&|h| { h.sigma_e = 0.0; }, "sigma_e");
+        refused(&|h| { h.sigma_u = Some(1.0); }, "sigma_u is set");
+        refused(&|h| { h.names[1] = "_cons".into(); }, "_cons");
+        refused(&|h| { h.names[0] = "a".into(); }, "first term");
+        refused(&|h| { h.x_means[0] = 0.5; }, "x mean of _cons");
+        refused(&|h| { h.names[1] = String::new(); }, "empty");
+        refused(&|h| { h.n_left += 1; }, "n_obs");
+        refused(&|h| { h.log_likelihood = f64::NAN; }, "log_likelihood");
+        let mut re = real_fit(Model::RandomEffects);
+        re.sigma_u = None;
+        assert!(re.validate().unwrap_err().message.contains("sigma_u is missing"));
+        let mut re = real_fit(Model::RandomEffects);
+        re.sigma_u = Some(-1.0);
+        assert!(re.validate().is_err());
+        let mut fe = real_fit(Model::FixedEffects);
+        fe.names[0] = "_cons".into();
+        assert!(fe.validate().unwrap_err().message.contains("_cons"));
+        let mut dup = real_fit(Model::Pooled);
+        dup.names.push("x".into());
+        dup.beta.push(0.0);
+        dup.x_means.push(0.0);
+        let p = dup.p();
+        dup.vcov = vec![0.0; p * p];
+        dup.robust_vcov = vec![0.0; p * p];
+        assert!(dup.validate().unwrap_err().message.contains("twice"), "{:?}", dup.validate());
+        assert!(validate_bounds(Some(1.0), Some(1.0)).is_err());
+        assert!(validate_bounds(Some(0.0), None).is_ok());
+    }
+
+    #[test]
+    fn hostile_state_bytes_are_refused_before_allocating() {
+        use crate::codec::{tag, Writer};
+        // a name count of 2^62 with no bytes behind it
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1 << 62);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // a name whose length is u64::MAX
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1).u64(u64::MAX);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // a unit count that does not match, or that exceeds the bytes
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(0).f64s(&[]).f64s(&[]).u64(u64::MAX / 4);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // rows without a spec, or x not n * k
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(0).f64s(&[1.0]).f64s(&[]).u64(1).u64(3);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        let spec = Spec { lower: None, upper: None, model: Model::Pooled, names: vec!["a".into()] };
+        let mut r = Rows::default();
+        r.add(1.0, &[2.0], 1, &spec).unwrap();
+        r.x.push(5.0);
+        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // every truncation of a valid state is an error, never a panic
+        let mut ok = Rows::default();
+        ok.add(1.0, &[2.0], 1, &spec).unwrap();
+        let bytes = ok.to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(Rows::from_bytes(&bytes[..cut]).is_err(), "{cut}");
+        }
     }
 }

@@ -4,13 +4,17 @@
 //! and convergence on the Newton decrement g' (-H)^{-1} g.
 
 use crate::error::{Error, Result};
+use crate::interrupt::Check;
 use crate::linalg::Cholesky;
 
 /// A log-likelihood to maximise.
 pub trait Objective {
     /// Log-likelihood, gradient and negative Hessian (row-major p x p; empty
-    /// when `hessian` is false) at `theta`.
-    fn evaluate(&mut self, theta: &[f64], hessian: bool) -> (f64, Vec<f64>, Vec<f64>);
+    /// when `hessian` is false) at `theta`. A pass over the data calls
+    /// `check` on the calling thread at least every few milliseconds (see
+    /// [`crate::interrupt`]): one evaluation on a large panel takes seconds.
+    /// Errors: only out-of-memory for the partial sums (53200).
+    fn evaluate(&mut self, theta: &[f64], hessian: bool, check: Check<'_>) -> Result<(f64, Vec<f64>, Vec<f64>)>;
 }
 
 /// Options of the optimiser.
@@ -40,11 +44,15 @@ pub struct Outcome {
     pub converged: bool,
 }
 
-/// Maximises `f` from `theta`. `between` runs before every iteration (the
-/// SQL layer checks for interrupts there).
-pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, between: &mut dyn FnMut()) -> Result<Outcome> {
+/// Maximises `f` from `theta`. `between` runs before every iteration and,
+/// through [`Objective::evaluate`], every few milliseconds inside the
+/// likelihood passes (the SQL layer checks for interrupts there).
+pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, between: Check<'_>) -> Result<Outcome> {
     let p = theta.len();
-    let (mut ll, mut g, mut h) = f.evaluate(&theta, true);
+    if theta.iter().any(|v| !v.is_finite()) {
+        return Err(Error::invalid("the starting values are not finite"));
+    }
+    let (mut ll, mut g, mut h) = f.evaluate(&theta, true, &mut *between)?;
     if !ll.is_finite() {
         return Err(Error::invalid("the likelihood is not finite at the starting values"));
     }
@@ -80,7 +88,7 @@ pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, betwe
         for attempt in 0..40 {
             let cand: Vec<f64> = theta.iter().zip(&dir).map(|(t, d)| t + step * d).collect();
             let full = attempt == 0;
-            let (ll_c, g_c, h_c) = f.evaluate(&cand, full);
+            let (ll_c, g_c, h_c) = f.evaluate(&cand, full, &mut *between)?;
             if ll_c.is_finite() && ll_c >= ll - 1e-13 * scale {
                 accepted = Some((cand, ll_c, full.then_some((g_c, h_c))));
                 break;
@@ -95,7 +103,7 @@ pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, betwe
         theta = cand;
         (ll, g, h) = match derivs {
             Some((g_c, h_c)) => (ll_c, g_c, h_c),
-            None => f.evaluate(&theta, true),
+            None => f.evaluate(&theta, true, &mut *between)?,
         };
         // a full Newton step from a tiny decrement lands within rounding of
         // the optimum (quadratic convergence): the next decrement is ~ its square

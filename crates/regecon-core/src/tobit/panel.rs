@@ -51,15 +51,18 @@ impl Panel {
         if let Some(i) = x.iter().position(|v| !v.is_finite()) {
             finite(x[i], &format!("x[{}] ({}) of row {}", i % k0.max(1) + 1, names[i % k0.max(1)], i / k0.max(1) + 1))?;
         }
-        let mut order: Vec<usize> = (0..n).collect();
+        // buffers sized by the rows: allocated through mem (53200, not an abort)
+        let mut order: Vec<usize> = crate::mem::vec_with_capacity(n, "the rows of panel_tobit")?;
+        order.extend(0..n);
         order.sort_by_key(|&i| units[i]); // stable: input order within a unit
         let k = k0 + intercept as usize;
+        let nk = n.checked_mul(k).ok_or_else(|| Error::out_of_memory("the design of panel_tobit is larger than the address space"))?;
         let mut p = Panel {
-            y: Vec::with_capacity(n),
-            x: Vec::with_capacity(n * k),
+            y: crate::mem::vec_with_capacity(n, "the outcomes of panel_tobit")?,
+            x: crate::mem::vec_with_capacity(nk, "the design of panel_tobit")?,
             k,
             names: Vec::with_capacity(k),
-            cens: Vec::with_capacity(n),
+            cens: crate::mem::vec_with_capacity(n, "the censoring of panel_tobit")?,
             starts: Vec::new(),
             unit_ids: Vec::new(),
             lower: lower.unwrap_or(f64::NEG_INFINITY),

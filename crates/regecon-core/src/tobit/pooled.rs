@@ -21,6 +21,7 @@ use super::normal::{ln_cdf_and_mills, ln_pdf};
 use super::panel::{sandwich, Panel};
 use super::{Censoring, Fit, Model};
 use crate::error::{Error, Result};
+use crate::interrupt::{Check, Ticker};
 use crate::linalg::Cholesky;
 
 /// Log-likelihood contribution of one observation with its gradient and
@@ -74,11 +75,14 @@ impl Pooled<'_> {
         }
     }
 
-    /// Score of each unit (the clusters of the robust covariance).
-    pub fn unit_scores(&self, theta: &[f64]) -> Vec<Vec<f64>> {
+    /// Score of each unit (the clusters of the robust covariance); `check`
+    /// runs every few thousand rows.
+    pub fn unit_scores(&self, theta: &[f64], mut check: Check<'_>) -> Vec<Vec<f64>> {
         let k = self.panel.k;
+        let mut ticker = Ticker::new(&mut check, BLOCK as u32);
         (0..self.panel.n_units())
             .map(|g| {
+                ticker.tick_by(self.panel.rows(g).len());
                 let mut s = vec![0.0; k + 1];
                 self.rows(theta, self.panel.rows(g), |i, o| {
                     for (a, v) in self.panel.row(i).iter().enumerate() {
@@ -125,19 +129,13 @@ impl Pooled<'_> {
 }
 
 impl Objective for Pooled<'_> {
-    fn evaluate(&mut self, theta: &[f64], hessian: bool) -> (f64, Vec<f64>, Vec<f64>) {
-        use rayon::prelude::*;
+    fn evaluate(&mut self, theta: &[f64], hessian: bool, check: Check<'_>) -> Result<(f64, Vec<f64>, Vec<f64>)> {
         let p = self.panel.k + 1;
         let n = self.panel.n();
-        let blocks: Vec<usize> = (0..n.div_ceil(BLOCK)).collect();
         let this = &*self;
-        let work = || -> Vec<(f64, Vec<f64>, Vec<f64>)> {
-            blocks.par_iter().map(|&b| this.block(theta, b * BLOCK..((b + 1) * BLOCK).min(n), hessian)).collect()
-        };
-        let parts = match self.pool {
-            Some(pool) => pool.install(work),
-            None => blocks.iter().map(|&b| this.block(theta, b * BLOCK..((b + 1) * BLOCK).min(n), hessian)).collect(),
-        };
+        // blocks of BLOCK rows (the same blocks whatever the threads, summed
+        // in order), a few per thread between two checks
+        let parts = crate::interrupt::sliced(self.pool, n, BLOCK, check, |r| Ok(vec![this.block(theta, r, hessian)]))?;
         let mut ll = 0.0;
         let mut g = vec![0.0; p];
         let mut h = vec![0.0; if hessian { p * p } else { 0 }];
@@ -153,7 +151,7 @@ impl Objective for Pooled<'_> {
                 }
             }
         }
-        (ll, g, h)
+        Ok((ll, g, h))
     }
 }
 
@@ -196,16 +194,16 @@ pub fn check_identified(panel: &Panel, params: usize) -> Result<()> {
 }
 
 /// Fits a pooled Tobit (with the panel's design, intercept included there).
-pub fn fit(panel: &Panel, opts: Options, pool: Option<&rayon::ThreadPool>, between: &mut dyn FnMut()) -> Result<Fit> {
+pub fn fit(panel: &Panel, opts: Options, pool: Option<&rayon::ThreadPool>, between: Check<'_>) -> Result<Fit> {
     let k = panel.k;
     check_identified(panel, k + 1)?;
     let (b0, s0) = ols(panel)?;
     let mut theta = b0;
     theta.push(s0.ln());
     let mut obj = Pooled { panel, pool };
-    let out = maximise(&mut obj, theta, opts, between)?;
+    let out = maximise(&mut obj, theta, opts, &mut *between)?;
     let vcov = super::covariance(&out.information, k + 1, super::SINGULAR)?;
-    let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta));
+    let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta, between));
     Ok(Fit::from_outcome(Model::Pooled, panel, &out, vcov, robust_vcov))
 }
 
@@ -228,15 +226,15 @@ mod tests {
         let panel = Panel::new(&y, &x, &[1, 1, 2, 2, 3, 3, 3], &["x".into()], true, Some(0.0), Some(4.0)).unwrap();
         let mut prob = Pooled { panel: &panel, pool: None };
         let theta = [0.2, 1.1, 0.1];
-        let (_, g, h) = prob.evaluate(&theta, true);
+        let (_, g, h) = prob.evaluate(&theta, true, &mut || {}).unwrap();
         let eps = 1e-6;
         for j in 0..3 {
             let mut a = theta;
             let mut b = theta;
             a[j] += eps;
             b[j] -= eps;
-            let (la, ga, _) = prob.evaluate(&a, false);
-            let (lb, gb, _) = prob.evaluate(&b, false);
+            let (la, ga, _) = prob.evaluate(&a, false, &mut || {}).unwrap();
+            let (lb, gb, _) = prob.evaluate(&b, false, &mut || {}).unwrap();
             let num = (la - lb) / (2.0 * eps);
             assert!((num - g[j]).abs() < 1e-6 * (1.0 + g[j].abs()), "gradient {j}: {num} vs {}", g[j]);
             for i in 0..3 {
@@ -245,7 +243,7 @@ mod tests {
             }
         }
         // the unit scores add up to the gradient
-        let scores = prob.unit_scores(&theta);
+        let scores = prob.unit_scores(&theta, &mut || {});
         assert_eq!(scores.len(), 3);
         for j in 0..3 {
             let s: f64 = scores.iter().map(|v| v[j]).sum();
@@ -285,6 +283,29 @@ mod tests {
         assert!(fit_rows(&y, &x[..5], &names[..1], Some(1.0), Some(1.0)).is_err());
         let e = fit_rows(&[f64::NAN, 1.0, 2.0, 3.0], &[1.0, 2.0, 3.0, 4.0], &names[..1], None, None).unwrap_err();
         assert!(e.message.contains("y of row 1"), "{}", e.message);
+    }
+
+    /// One evaluation on many rows calls the check between blocks, and gives
+    /// the same bits with and without a pool.
+    #[test]
+    fn evaluation_checks_for_interrupts() {
+        let n = 50_000;
+        let y: Vec<f64> = (0..n).map(|i| ((i * 7919) % 13) as f64 / 3.0 - 1.0).map(|v: f64| v.max(0.0)).collect();
+        let x: Vec<f64> = (0..n).map(|i| ((i * 104_729) % 17) as f64 / 5.0).collect();
+        let units: Vec<i64> = (0..n as i64).collect();
+        let panel = Panel::new(&y, &x, &units, &["x".into()], true, Some(0.0), None).unwrap();
+        let theta = [0.1, 0.2, 0.0];
+        let mut calls = 0;
+        let a = Pooled { panel: &panel, pool: None }.evaluate(&theta, true, &mut || calls += 1).unwrap();
+        assert!(calls >= n / (2 * BLOCK), "{calls}");
+        let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let b = Pooled { panel: &panel, pool: Some(&two) }.evaluate(&theta, true, &mut || {}).unwrap();
+        assert_eq!(a.0.to_bits(), b.0.to_bits());
+        assert_eq!(a.1, b.1);
+        assert_eq!(a.2, b.2);
+        let mut calls = 0;
+        Pooled { panel: &panel, pool: None }.unit_scores(&theta, &mut || calls += 1);
+        assert!(calls >= n / BLOCK, "{calls}");
     }
 
     /// A fit stopped by the iteration limit says so (the SQL layer warns).

@@ -29,8 +29,8 @@ use super::panel::{sandwich, Panel};
 use super::pooled::{self, check_identified, observation};
 use super::{Fit, Model};
 use crate::error::{Error, Result};
+use crate::interrupt::Check;
 use crate::linalg::Cholesky;
-use rayon::prelude::*;
 use std::f64::consts::{PI, SQRT_2};
 
 /// Which Gauss-Hermite rule.
@@ -132,7 +132,8 @@ impl<'a> RandomEffects<'a> {
         (u, 1.0 / (-h2).sqrt())
     }
 
-    fn unit(&self, g: usize, theta: &[f64], level: Level) -> Terms {
+    /// Errors: out of memory for the per-node terms of a very long unit.
+    fn unit(&self, g: usize, theta: &[f64], level: Level) -> Result<Terms> {
         let pn = self.panel;
         let k = pn.k;
         let p = k + 2;
@@ -170,7 +171,8 @@ impl<'a> RandomEffects<'a> {
                 }
             }
         }
-        let mut terms = vec![[0.0; 6]; if level >= Level::Gradient { nq * nt } else { 0 }];
+        // nq x (rows of the unit): sized by the input, so allocated fallibly
+        let mut terms = crate::mem::vec_filled([0.0; 6], if level >= Level::Gradient { nq.saturating_mul(nt) } else { 0 }, "the quadrature terms of a unit")?;
         let mut a = lw.clone();
         for q in 0..nq {
             for (t, i) in rows.clone().enumerate() {
@@ -185,7 +187,7 @@ impl<'a> RandomEffects<'a> {
         let wsum: f64 = a.iter().map(|v| (v - amax).exp()).sum();
         let ll = amax + wsum.ln();
         if level == Level::Value {
-            return Terms { ll, g: Vec::new(), h: Vec::new(), centre };
+            return Ok(Terms { ll, g: Vec::new(), h: Vec::new(), centre });
         }
         let pi: Vec<f64> = a.iter().map(|v| (v - amax).exp() / wsum).collect();
         // dA_q for each node: row by row (each row's x is read once)
@@ -213,7 +215,7 @@ impl<'a> RandomEffects<'a> {
             }
         }
         if level == Level::Gradient {
-            return Terms { ll, g: gr, h: Vec::new(), centre };
+            return Ok(Terms { ll, g: gr, h: Vec::new(), centre });
         }
         // sum_q pi_q d^2 A_q, row by row
         let mut h = vec![0.0; p * p];
@@ -265,26 +267,25 @@ impl<'a> RandomEffects<'a> {
                 h[b * p + a] = v;
             }
         }
-        Terms { ll, g: gr, h, centre }
+        Ok(Terms { ll, g: gr, h, centre })
     }
 
-    /// Sums over units: chunks in parallel, added in order.
-    fn total(&mut self, theta: &[f64], level: Level) -> (f64, Vec<f64>, Vec<f64>) {
+    /// Sums over units: chunks of CHUNK units in parallel, a few per thread
+    /// between two calls of `check` (on this thread), added in order: the
+    /// same chunks and order whatever the number of threads.
+    fn total(&mut self, theta: &[f64], level: Level, check: Check<'_>) -> Result<(f64, Vec<f64>, Vec<f64>)> {
         let p = self.p();
-        let units: Vec<usize> = (0..self.panel.n_units()).collect();
         let this = &*self;
         type Part = (f64, Vec<f64>, Vec<f64>, Vec<f64>, Vec<Vec<f64>>);
-        let work = || -> Vec<Part> {
-            units
-                .par_chunks(CHUNK)
-                .map(|chunk| {
+        let parts: Vec<Part> = crate::interrupt::sliced(self.pool, self.panel.n_units(), CHUNK, check, |chunk| {
+            Ok(vec![{
                     let mut ll = 0.0;
                     let mut g = vec![0.0; if level >= Level::Gradient { p } else { 0 }];
                     let mut h = vec![0.0; if level == Level::Hessian { p * p } else { 0 }];
                     let mut centres = Vec::with_capacity(chunk.len());
                     let mut scores = Vec::with_capacity(if level == Level::Hessian { chunk.len() } else { 0 });
-                    for &u in chunk {
-                        let t = this.unit(u, theta, level);
+                    for u in chunk {
+                        let t = this.unit(u, theta, level)?;
                         ll += t.ll;
                         g.iter_mut().zip(&t.g).for_each(|(a, b)| *a += b);
                         h.iter_mut().zip(&t.h).for_each(|(a, b)| *a += b);
@@ -294,13 +295,8 @@ impl<'a> RandomEffects<'a> {
                         }
                     }
                     (ll, g, h, centres, scores)
-                })
-                .collect()
-        };
-        let parts = match self.pool {
-            Some(pool) => pool.install(work),
-            None => work(),
-        };
+            }])
+        })?;
         let mut ll = 0.0;
         let mut g = vec![0.0; p];
         let mut h = vec![0.0; if level == Level::Hessian { p * p } else { 0 }];
@@ -319,34 +315,33 @@ impl<'a> RandomEffects<'a> {
         if level == Level::Hessian {
             self.last_scores = Some((theta.to_vec(), scores));
         }
-        (ll, g, h)
+        Ok((ll, g, h))
     }
 
     /// Score of each unit at theta (the clusters of the robust covariance);
     /// those of the last Hessian evaluation when it was at theta.
-    pub fn unit_scores(&mut self, theta: &[f64]) -> Vec<Vec<f64>> {
+    pub fn unit_scores(&mut self, theta: &[f64], check: Check<'_>) -> Result<Vec<Vec<f64>>> {
         if let Some((at, scores)) = self.last_scores.take() {
             if at == theta {
-                return scores;
+                return Ok(scores);
             }
         }
-        let units: Vec<usize> = (0..self.panel.n_units()).collect();
-        let work = || units.par_iter().map(|&u| self.unit(u, theta, Level::Gradient).g).collect();
-        match self.pool {
-            Some(pool) => pool.install(work),
-            None => work(),
-        }
+        let this = &*self;
+        crate::interrupt::sliced(self.pool, self.panel.n_units(), CHUNK, check, |r| {
+            r.map(|u| this.unit(u, theta, Level::Gradient).map(|t| t.g)).collect()
+        })
     }
 
     /// The log-likelihood at theta (for tests and reference checks).
+    /// (NaN only if the partial sums could not be allocated.)
     pub fn log_likelihood(&mut self, theta: &[f64]) -> f64 {
-        self.total(theta, Level::Value).0
+        self.total(theta, Level::Value, &mut || {}).map_or(f64::NAN, |t| t.0)
     }
 }
 
 impl Objective for RandomEffects<'_> {
-    fn evaluate(&mut self, theta: &[f64], hessian: bool) -> (f64, Vec<f64>, Vec<f64>) {
-        self.total(theta, if hessian { Level::Hessian } else { Level::Value })
+    fn evaluate(&mut self, theta: &[f64], hessian: bool, check: Check<'_>) -> Result<(f64, Vec<f64>, Vec<f64>)> {
+        self.total(theta, if hessian { Level::Hessian } else { Level::Value }, check)
     }
 }
 
@@ -358,7 +353,7 @@ pub fn fit(
     points: usize,
     opts: Options,
     pool: Option<&rayon::ThreadPool>,
-    between: &mut dyn FnMut(),
+    between: Check<'_>,
 ) -> Result<Fit> {
     let k = panel.k;
     check_identified(panel, k + 2)?;
@@ -370,7 +365,7 @@ pub fn fit(
             "every unit has a single row: sigma_u and sigma_e are not separately identified (use model 'pooled')",
         ));
     }
-    let pooled = pooled::fit(panel, opts, pool, between)?;
+    let pooled = pooled::fit(panel, opts, pool, &mut *between)?;
     let mut theta = pooled.beta.clone();
     let half = (pooled.sigma_e / SQRT_2).ln();
     theta.extend([half, half]);
@@ -383,7 +378,7 @@ pub fn fit(
     if quadrature == Quadrature::Adaptive && points > WARM_POINTS {
         let mut warm = RandomEffects::new(panel, quadrature, WARM_POINTS, pool)?;
         let loose = Options { tolerance: 1e-9, ..opts };
-        if let Ok(w) = maximise(&mut warm, theta.clone(), loose, between) {
+        if let Ok(w) = maximise(&mut warm, theta.clone(), loose, &mut *between) {
             if w.log_likelihood.is_finite() && w.theta.iter().all(|v| v.is_finite()) {
                 warm_iterations = w.iterations;
                 theta = w.theta;
@@ -391,7 +386,7 @@ pub fn fit(
             }
         }
     }
-    let mut out = maximise(&mut obj, theta, opts, between)?;
+    let mut out = maximise(&mut obj, theta, opts, &mut *between)?;
     out.iterations += warm_iterations;
     let p = k + 2;
     // sigma_u driven to 0 (the unit effects add nothing to the pooled fit):
@@ -427,7 +422,7 @@ pub fn fit(
         p,
         "the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined",
     )?;
-    let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta));
+    let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta, between)?);
     Ok(Fit {
         sigma_u: Some(out.theta[k + 1].exp()),
         pooled_log_likelihood: Some(pooled.log_likelihood),
@@ -473,7 +468,7 @@ mod tests {
         for quad in [Quadrature::Plain, Quadrature::Adaptive] {
             let mut re = RandomEffects::new(&panel, quad, 12, None).unwrap();
             let theta = [0.25, 0.9, -0.4, (0.8f64).ln(), (0.6f64).ln()];
-            let (_, g, h) = re.evaluate(&theta, true);
+            let (_, g, h) = re.evaluate(&theta, true, &mut || {}).unwrap();
             let p = theta.len();
             let eps = 1e-5;
             for j in 0..p {
@@ -481,8 +476,8 @@ mod tests {
                 a[j] += eps;
                 b[j] -= eps;
                 // hold the adaptive centres fixed while differencing
-                let (la, ga, _) = re.total(&a, Level::Hessian);
-                let (lb, gb, _) = re.total(&b, Level::Hessian);
+                let (la, ga, _) = re.total(&a, Level::Hessian, &mut || {}).unwrap();
+                let (lb, gb, _) = re.total(&b, Level::Hessian, &mut || {}).unwrap();
                 let num = (la - lb) / (2.0 * eps);
                 let tol = if quad == Quadrature::Plain { 1e-6 } else { 1e-4 };
                 assert!((num - g[j]).abs() < tol * (1.0 + g[j].abs()), "{quad:?} gradient {j}: {num} vs {}", g[j]);
@@ -514,6 +509,29 @@ mod tests {
         assert_eq!(f1.beta, f2.beta);
         assert_eq!(f1.log_likelihood.to_bits(), f2.log_likelihood.to_bits());
         assert!(f1.converged);
+    }
+
+    /// One likelihood pass over many units calls the check between slices of
+    /// units (not only between Newton iterations), with the same bits on one
+    /// or two threads.
+    #[test]
+    fn evaluation_checks_for_interrupts() {
+        let panel = simulate(3000, 3, &[0.5, 1.0], 0.7, 0.9, 9);
+        let theta = [0.4, 0.9, (0.8f64).ln(), (0.6f64).ln()];
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let mut calls = 0;
+        let a = RandomEffects::new(&panel, Quadrature::Adaptive, 12, Some(&one)).unwrap().evaluate(&theta, true, &mut || calls += 1).unwrap();
+        assert!(calls >= 3000 / (2 * CHUNK), "{calls}");
+        let mut calls2 = 0;
+        let b = RandomEffects::new(&panel, Quadrature::Adaptive, 12, Some(&two)).unwrap().evaluate(&theta, true, &mut || calls2 += 1).unwrap();
+        assert!(calls2 >= 3000 / (4 * CHUNK), "{calls2}");
+        assert_eq!(a.0.to_bits(), b.0.to_bits());
+        assert_eq!(a.1, b.1);
+        assert_eq!(a.2, b.2);
+        let mut calls = 0;
+        RandomEffects::new(&panel, Quadrature::Plain, 12, None).unwrap().unit_scores(&theta, &mut || calls += 1).unwrap();
+        assert!(calls >= 3000 / (2 * CHUNK), "{calls}");
     }
 
     /// Data simulated from the model: the estimates recover the planted
