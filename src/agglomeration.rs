@@ -14,7 +14,7 @@ agg_state!(Hhi, infallible);
 
 agg_state!(ShareSquares, infallible);
 
-agg_state!(Pairs, infallible);
+agg_state!(Pairs);
 
 // ---- hhi_agg(value) and hhi_normalized_agg(value) -------------------------
 

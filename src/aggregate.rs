@@ -109,7 +109,7 @@ pub unsafe fn new_state<S: AggState>(fcinfo: pg_sys::FunctionCallInfo, func: &st
 /// exactly one state type per support-function family, and an aggregate
 /// over `internal` can only be declared by a superuser, so the type is the
 /// one its own transition function created.
-fn state_ref<S: AggState>(state: &Internal, func: &str) -> &S {
+fn state_ref<'a, S: AggState>(state: &'a Internal, func: &str) -> &'a S {
     // SAFETY: `state` is initialized (callers pass `live` states) and points
     // to an S created by `Internal::new` in this aggregate (see above).
     unsafe { state.get::<S>() }

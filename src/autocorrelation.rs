@@ -9,7 +9,7 @@
 
 use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::{raise, OrRaise};
-use crate::pool::permute;
+use crate::pool::{interrupts, permute};
 use crate::regclass::{read_weights, RegClass};
 use crate::types::result_tuple;
 use pgrx::prelude::*;
@@ -130,7 +130,9 @@ pub fn group_weights(state: Option<Internal>, func: &str) -> Option<(UnitValues,
     let Some(opts) = r.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
     let links = read_weights(RegClass(pg_sys::Oid::from(opts.weights)), func);
     let style = Style::from_code(opts.style).or_raise(func);
-    let w = Weights::from_triples(&r.ids, &links).or_raise(func).transform(style);
+    let w = Weights::from_triples_checked(&r.ids, &links, &mut interrupts()).or_raise(func);
+    drop(links);
+    let w = w.transform_checked(style, &mut interrupts()).or_raise(func);
     Some((r, opts, w))
 }
 
@@ -156,9 +158,9 @@ pub fn sim_fields(sim: Option<&regecon_core::moran::Permutation>) -> [(&'static 
     [
         ("mean_sim", sim.map(|s| s.mean_sim)),
         ("sd_sim", sim.map(|s| s.sd_sim)),
-        ("z_sim", sim.map(|s| s.z_sim)),
+        ("z_sim", sim.and_then(|s| s.z_sim)),
         ("p_sim", sim.map(|s| s.p_sim)),
-        ("p_z_sim", sim.map(|s| s.p_z_sim)),
+        ("p_z_sim", sim.and_then(|s| s.p_z_sim)),
     ]
 }
 

@@ -21,6 +21,11 @@ pub fn raise(func: &str, e: Error) -> ! {
     ereport!(ERROR, sqlstate(e.kind), format!("{func}: {}", e.message));
 }
 
+/// Raises `message` as an ERROR with SQLSTATE `code`.
+pub fn raise_code(code: PgSqlErrorCode, message: &str) -> ! {
+    ereport!(ERROR, code, message.to_string());
+}
+
 /// `result.or_raise("func")`: the value, or an ERROR with the right SQLSTATE.
 pub trait OrRaise<T> {
     fn or_raise(self, func: &str) -> T;
@@ -52,16 +57,18 @@ fn dense_iter<T>(items: impl Iterator<Item = Option<T>>, func: &str, arg: &str) 
 /// A `float8[]` argument as a vector (NULL elements: 22004). Arrays without
 /// NULLs are copied as one slice.
 pub fn dense(arr: &Array<'_, f64>, func: &str, arg: &str) -> Vec<f64> {
+    crate::pool::apply_limits();
     match arr.as_slice() {
-        Ok(s) => s.to_vec(),
+        Ok(s) => regecon_core::mem::to_vec(s, arg).or_raise(func),
         Err(_) => dense_iter(arr.iter(), func, arg),
     }
 }
 
 /// A `bigint[]` argument as a vector (NULL elements: 22004).
 pub fn dense_i64(arr: &Array<'_, i64>, func: &str, arg: &str) -> Vec<i64> {
+    crate::pool::apply_limits();
     match arr.as_slice() {
-        Ok(s) => s.to_vec(),
+        Ok(s) => regecon_core::mem::to_vec(s, arg).or_raise(func),
         Err(_) => dense_iter(arr.iter(), func, arg),
     }
 }

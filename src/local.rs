@@ -3,7 +3,7 @@
 //! `local_moran` (LISA) and `local_g_star`. Numerics: core `local_moran`,
 //! `getis_ord`.
 
-use crate::pool::permute_units;
+use crate::pool::{interrupts, permute_units};
 use crate::errors::{dense, dense_i64, raise, OrRaise};
 use crate::regclass::{read_weights, RegClass};
 use pgrx::prelude::*;
@@ -31,6 +31,15 @@ fn inputs(ids: &Array<'_, i64>, values: &Array<'_, f64>, func: &str) -> (Vec<i64
     (order.iter().map(|&i| ids[i]).collect(), order.iter().map(|&i| values[i]).collect(), rank)
 }
 
+/// The weights of the group's units (read, matched, transformed), with
+/// interrupt checks and memory-checked buffers.
+fn group_weights(ids: &[i64], weights: RegClass, style: Style, func: &str) -> Weights {
+    let links = read_weights(weights, func);
+    let w = Weights::from_triples_checked(ids, &links, &mut interrupts()).or_raise(func);
+    drop(links);
+    w.transform_checked(style, &mut interrupts()).or_raise(func)
+}
+
 /// Local Moran's I of every unit. STABLE (reads the weights relation).
 #[pg_extern(stable, parallel_safe, strict)]
 fn local_moran(
@@ -46,9 +55,9 @@ fn local_moran(
         name!(id, i64),
         name!(ii, f64),
         name!(expected, f64),
-        name!(variance, f64),
-        name!(z, f64),
-        name!(p, f64),
+        name!(variance, Option<f64>),
+        name!(z, Option<f64>),
+        name!(p, Option<f64>),
         name!(quadrant, String),
         name!(lag, f64),
         name!(p_sim, Option<f64>),
@@ -61,18 +70,21 @@ fn local_moran(
     if !(0..=1_000_000).contains(&permutations) {
         raise(F, Error::invalid(format!("permutations must be between 0 and 1000000, got {permutations}")));
     }
-    let w = Weights::from_triples(&ids, &read_weights(weights, F)).or_raise(F).transform(style);
+    let w = group_weights(&ids, weights, style, F);
     let lm = LocalMoran::new(&w, &values).or_raise(F);
     let lisa = lm.analytic();
+    let shown = lm.checked(&lisa).or_raise(F);
     let sims = (permutations > 0)
         .then(|| permute_units(F, ids.len(), |pool, first, count| lm.simulate(pool, &lisa, first, count, permutations as u64, seed as u64)));
+    let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
     let rows: Vec<_> = rank
         .iter()
         .map(|&i| {
-            let l = &lisa[i];
-            let s = sims.as_ref().map(|s| &s[i]);
-            let finite = |x: f64| x.is_finite().then_some(x);
-            (ids[i], l.ii, l.expected, l.variance, l.z, l.p, l.quadrant.to_string(), l.lag,
+            let l = &shown[i];
+            let s = sims.as_ref().and_then(|s| s.get(i));
+            // an island has no quadrant: 'island' (never a made-up quadrant)
+            let quadrant = if l.island { "island" } else { l.quadrant.unwrap_or("island") };
+            (ids[i], l.ii, l.expected, finite(l.variance), finite(l.z), finite(l.p), quadrant.to_string(), l.lag,
              s.and_then(|s| finite(s.p_sim)), s.and_then(|s| finite(s.z_sim)))
         })
         .collect();
@@ -88,14 +100,17 @@ fn local_g_star(
     style: default!(&str, "'b'"),
 ) -> TableIterator<
     'static,
-    (name!(id, i64), name!(g, f64), name!(expected, f64), name!(variance, f64), name!(z, f64), name!(p, f64)),
+    (name!(id, i64), name!(g, f64), name!(expected, f64), name!(variance, Option<f64>), name!(z, Option<f64>), name!(p, Option<f64>)),
 > {
     const F: &str = "local_g_star";
     let (ids, values, rank) = inputs(&ids, &values, F);
     let style = Style::parse(style).or_raise(F);
-    let w = Weights::from_triples(&ids, &read_weights(weights, F)).or_raise(F);
+    let w = group_weights(&ids, weights, Style::Original, F);
     let g = core_g_star(&w, style, &values).or_raise(F);
+    let finite = |x: f64| x.is_finite().then_some(x);
     TableIterator::new(
-        rank.iter().map(|&i| (ids[i], g[i].g, g[i].expected, g[i].variance, g[i].z, g[i].p)).collect::<Vec<_>>(),
+        rank.iter()
+            .map(|&i| (ids[i], g[i].g, g[i].expected, finite(g[i].variance), g[i].z_checked(), g[i].p_checked()))
+            .collect::<Vec<_>>(),
     )
 }

@@ -78,10 +78,9 @@ pub fn thread_pool(func: &str, work_items: u64) -> rayon::ThreadPool {
         .thread_name(|i| format!("regecon-worker-{i}"))
         .build()
         .unwrap_or_else(|e| {
-            ereport!(
-                ERROR,
+            crate::errors::raise_code(
                 PgSqlErrorCode::ERRCODE_INSUFFICIENT_RESOURCES,
-                format!("{func}: cannot start worker threads: {e}")
+                &format!("{func}: cannot start worker threads: {e}"),
             )
         })
 }
@@ -89,7 +88,9 @@ pub fn thread_pool(func: &str, work_items: u64) -> rayon::ThreadPool {
 /// The core's cancellation callback: PostgreSQL's CHECK_FOR_INTERRUPTS (an
 /// ERROR when a cancel or statement_timeout is pending). Main thread only.
 pub fn interrupts() -> impl FnMut() {
-    || check_for_interrupts!()
+    || {
+        check_for_interrupts!();
+    }
 }
 
 /// Work (values read and links followed) that one thread does between two

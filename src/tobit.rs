@@ -347,12 +347,7 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
     };
     let beta = floats("estimates");
     let sigma_u = float("sigma_u");
-    let k = beta.len();
-    let p = k + 1 + sigma_u.is_some() as usize;
     let (vcov, robust_vcov, x_means) = (floats("vcov"), floats("robust_vcov"), floats("x_means"));
-    if names.len() != k || vcov.len() != p * p || robust_vcov.len() != p * p || x_means.len() != k {
-        raise(func, Error::invalid("fit has terms, estimates, vcov and x_means of inconsistent lengths"));
-    }
     let f = Fit {
         model,
         names,
@@ -361,7 +356,7 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
         sigma_u,
         vcov,
         robust_vcov,
-        log_likelihood: float("log_likelihood").unwrap_or(f64::NAN),
+        log_likelihood: float("log_likelihood").unwrap_or(f64::NAN),  // NULL: refused by validate
         pooled_log_likelihood: None,
         iterations: int("iterations"),
         converged: true,
@@ -376,7 +371,11 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
         offset_mean: float("offset_mean").unwrap_or(0.0),
         quadrature: None,
     };
-    (f, float("lower"), float("upper"))
+    // a hand-made or edited value is checked before anything indexes it
+    f.validate().or_raise(func);
+    let (lower, upper) = (float("lower"), float("upper"));
+    core_tobit::validate_bounds(lower, upper).or_raise(func);
+    (f, lower, upper)
 }
 
 fn put<T: pgrx::IntoDatum>(t: &mut PgHeapTuple<'_, pgrx::AllocatedByRust>, name: &str, v: T) {
@@ -416,8 +415,8 @@ fn tobit_coefficients(
         name!(term, String),
         name!(estimate, f64),
         name!(std_error, f64),
-        name!(z, f64),
-        name!(p_value, f64),
+        name!(z, Option<f64>),
+        name!(p_value, Option<f64>),
         name!(stars, String),
     ),
 > {
@@ -430,9 +429,10 @@ fn tobit_coefficients(
         .iter()
         .zip(f.beta.iter().zip(se))
         .map(|(term, (&b, s))| {
-            let z = b / s;
-            let p = p_two_sided(z);
-            (term.clone(), b, s, z, p, stars(p).to_string())
+            // a zero standard error leaves z and p undefined: NULL
+            let z = Some(b / s).filter(|z| z.is_finite());
+            let p = z.map(p_two_sided);
+            (term.clone(), b, s, z, p, p.map_or("", stars).to_string())
         })
         .collect();
     TableIterator::new(rows)
@@ -452,18 +452,19 @@ fn tobit_marginal_effects(
         name!(effect, String),
         name!(estimate, f64),
         name!(std_error, f64),
-        name!(z, f64),
-        name!(p_value, f64),
+        name!(z, Option<f64>),
+        name!(p_value, Option<f64>),
     ),
 > {
     const G: &str = "tobit_marginal_effects";
     let robust = robust_vce(vce, G);
     let (f, lower, upper) = from_composite(&fit, G);
     let rows: Vec<_> = marginal_effects(&f, lower, upper, robust)
+        .or_raise(G)
         .into_iter()
         .map(|e| {
-            let z = e.estimate / e.std_error;
-            (e.term, e.kind.to_string(), e.estimate, e.std_error, z, p_two_sided(z))
+            let z = Some(e.estimate / e.std_error).filter(|z| z.is_finite());
+            (e.term, e.kind.to_string(), e.estimate, e.std_error, z, z.map(p_two_sided))
         })
         .collect();
     TableIterator::new(rows)
@@ -495,8 +496,7 @@ fn tobit_hausman(
         raise(G, Error::invalid(format!("expects a fixed-effects fit then a random-effects fit, got '{}' and '{}'", fe.model.name(), re.model.name())));
     }
     let h = hausman(&fe, &re, sigmamore).or_raise(G);
-    let nan_null = |v: f64| (!v.is_nan()).then_some(v);
-    TableIterator::new(vec![(nan_null(h.chi2), h.df as i32, nan_null(h.p_value), h.positive_definite, h.terms)])
+    TableIterator::new(vec![(h.chi2, h.df as i32, h.p_value, h.positive_definite, h.terms)])
 }
 
 extension_sql!(

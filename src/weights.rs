@@ -7,12 +7,15 @@
 use crate::errors::{dense, dense_i64, OrRaise};
 use crate::regclass::{read_weights, RegClass};
 use pgrx::prelude::*;
-use regecon_core::weights::band::{band, min_threshold};
+use crate::pool::interrupts;
+use regecon_core::weights::band::{min_threshold, Band};
 use regecon_core::weights::coords::{Kernel, Metric};
-use regecon_core::weights::knn::{knn, Link};
+use regecon_core::weights::knn::{knn_checked, Link};
 use regecon_core::weights::{gal, Style, Weights};
 
-fn rows(links: Vec<Link>) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+type LinkRows = TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))>;
+
+fn rows(links: Vec<Link>) -> LinkRows {
     TableIterator::new(links)
 }
 
@@ -26,7 +29,7 @@ fn knn_weights(
     metric: default!(&str, "'euclidean'"),
     binary: default!(bool, true),
     power: default!(f64, 1.0),
-) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+) -> LinkRows {
     const F: &str = "knn_weights";
     let metric = Metric::parse(metric).or_raise(F);
     let kernel = Kernel::new(binary, power).or_raise(F);
@@ -35,7 +38,28 @@ fn knn_weights(
     }
     let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
     let pool = crate::pool::thread_pool(F, ids.len() as u64 / 1024 + 1);
-    rows(pool.install(|| knn(&ids, &x, &y, k as usize, metric, kernel)).or_raise(F))
+    rows(knn_checked(&ids, &x, &y, k as usize, metric, kernel, Some(&pool), &mut interrupts()).or_raise(F))
+}
+
+/// The links of a distance band, streamed to PostgreSQL one unit at a time:
+/// memory is the points and one unit's links, not every link.
+struct BandRows {
+    band: Band,
+    unit: std::vec::IntoIter<Link>,
+}
+
+impl Iterator for BandRows {
+    type Item = Link;
+    fn next(&mut self) -> Option<Link> {
+        loop {
+            if let Some(link) = self.unit.next() {
+                return Some(link);
+            }
+            // the next unit's links (interrupts are checked within)
+            let links = self.band.next_unit(&mut interrupts())?.or_raise("distance_band_weights");
+            self.unit = links.into_iter();
+        }
+    }
 }
 
 /// Units within `threshold` of each other (inclusive). STRICT.
@@ -48,12 +72,13 @@ fn distance_band_weights(
     metric: default!(&str, "'euclidean'"),
     binary: default!(bool, true),
     power: default!(f64, 1.0),
-) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+) -> LinkRows {
     const F: &str = "distance_band_weights";
     let metric = Metric::parse(metric).or_raise(F);
     let kernel = Kernel::new(binary, power).or_raise(F);
     let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
-    rows(band(&ids, &x, &y, threshold, metric, kernel).or_raise(F))
+    let band = Band::new(&ids, &x, &y, threshold, metric, kernel, &mut interrupts()).or_raise(F);
+    TableIterator::new(BandRows { band, unit: Vec::new().into_iter() })
 }
 
 /// The smallest distance band that leaves no unit without a neighbour. STRICT.
@@ -61,7 +86,9 @@ fn distance_band_weights(
 fn min_threshold_distance(x: Array<'_, f64>, y: Array<'_, f64>, metric: default!(&str, "'euclidean'")) -> f64 {
     const F: &str = "min_threshold_distance";
     let metric = Metric::parse(metric).or_raise(F);
-    min_threshold(&dense(&x, F, "x"), &dense(&y, F, "y"), metric).or_raise(F)
+    let (x, y) = (dense(&x, F, "x"), dense(&y, F, "y"));
+    let pool = crate::pool::thread_pool(F, x.len() as u64 / 1024 + 1);
+    min_threshold(&x, &y, metric, Some(&pool), &mut interrupts()).or_raise(F)
 }
 
 /// The units of a weights relation (src and dst), plus `ids` if given.
@@ -76,7 +103,7 @@ fn load(weights: RegClass, ids: Option<Vec<i64>>, func: &str) -> Weights {
             }
         }
     }
-    Weights::from_triples(&units, &links).or_raise(func)
+    Weights::from_triples_checked(&units, &links, &mut interrupts()).or_raise(func)
 }
 
 /// The weights relation transformed: 'r' row-standardised, 'b' binary, 'o' as stored.
@@ -84,7 +111,8 @@ fn load(weights: RegClass, ids: Option<Vec<i64>>, func: &str) -> Weights {
 fn weights_transform(weights: RegClass, style: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
     const F: &str = "weights_transform";
     let style = Style::parse(style).or_raise(F);
-    let w = load(weights, None, F).transform(style);
+    crate::pool::apply_limits();
+    let w = load(weights, None, F).transform_checked(style, &mut interrupts()).or_raise(F);
     let ids = w.ids().to_vec();
     let out: Vec<(i64, i64, f64)> = (0..w.n())
         .flat_map(|i| {
@@ -118,7 +146,7 @@ fn weights_summary(
     crate::pool::apply_limits();
     let Some(weights) = weights else { return TableIterator::new(Vec::new()) }; // NULL weights: no row
     let ids = ids.map(|a| dense_i64(&a, F, "ids"));
-    let s = load(weights, ids, F).summary();
+    let s = load(weights, ids, F).summary_checked(&mut interrupts());
     TableIterator::new(vec![(
         s.n as i64,
         s.links as i64,
@@ -134,13 +162,15 @@ fn weights_summary(
 /// Links of a GAL file's text (weight 1). STRICT.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn read_gal(content: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
-    TableIterator::new(gal::parse_gal(content).or_raise("read_gal").0)
+    crate::pool::apply_limits();
+    TableIterator::new(gal::parse_gal(content, &mut interrupts()).or_raise("read_gal").0)
 }
 
 /// Links of a GWT file's text. STRICT.
 #[pg_extern(immutable, parallel_safe, strict)]
 fn read_gwt(content: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
-    TableIterator::new(gal::parse_gwt(content).or_raise("read_gwt"))
+    crate::pool::apply_limits();
+    TableIterator::new(gal::parse_gwt(content, &mut interrupts()).or_raise("read_gwt"))
 }
 
 fn triples(w: &Weights) -> Vec<(i64, i64, f64)> {
@@ -160,14 +190,15 @@ fn to_gal(weights: Option<RegClass>, ids: default!(Option<Array<'_, i64>>, "NULL
     let weights = weights?; // NULL weights: NULL
     let ids = ids.map(|a| dense_i64(&a, "to_gal", "ids"));
     let w = load(weights, ids, "to_gal");
-    Some(gal::write_gal(w.ids(), &triples(&w)))
+    Some(gal::write_gal(w.ids(), &triples(&w), &mut interrupts()).or_raise("to_gal"))
 }
 
 /// A weights relation as GWT text with GeoDa's header.
 #[pg_extern(stable, parallel_safe, strict)]
 fn to_gwt(weights: RegClass, layer: default!(&str, "'regecon'"), id_variable: default!(&str, "'id'")) -> String {
+    crate::pool::apply_limits();
     let w = load(weights, None, "to_gwt");
-    gal::write_gwt(w.n(), &triples(&w), layer, id_variable)
+    gal::write_gwt(w.n(), &triples(&w), layer, id_variable, &mut interrupts()).or_raise("to_gwt")
 }
 
 extension_sql!(

@@ -164,8 +164,8 @@ impl<'w> Context<'w> {
         if s0 == 0.0 {
             return Err(Error::div_zero("the weights have no links among these units (S0 = 0)"));
         }
-        let order = w.locality_order();
-        let local = w.reordered(&order);
+        let order = w.locality_order_checked(&mut crate::interrupt::none())?;
+        let local = w.reordered_checked(&order, &mut crate::interrupt::none())?;
         let z_local = order.iter().map(|&o| z[o]).collect();
         Ok(Context { w, local, z_local, scale: n as f64 / (s0 * zz), z, zz })
     }

@@ -360,9 +360,10 @@ impl Fit {
     /// - every number is finite; both covariances are symmetric (to a
     ///   relative 1e-9) with a non-negative diagonal;
     /// - sigma_e > 0; sigma_u is present exactly for random effects, >= 0;
-    /// - term names are non-empty and unique; `_cons` is the first term (with
-    ///   x mean 1) of pooled and random-effects fits and absent from
-    ///   fixed-effects fits (as [`fit`] produces them);
+    /// - term names are non-empty and unique; `_cons` is a term (with
+    ///   x mean 1) of pooled and random-effects fits, at any position (first
+    ///   as [`fit`] produces them, last in SQL's display order), and absent
+    ///   from fixed-effects fits;
     /// - n_left + n_uncensored + n_right = n.
     ///
     /// The bounds are not part of a Fit: check them with [`validate_bounds`].
@@ -430,18 +431,22 @@ impl Fit {
                 return bad(format!("{name} is {}", crate::error::sql_float(v)));
             }
         }
-        let slopes = if self.model == Model::FixedEffects {
-            &self.names[..]
+        // `_cons` exactly once for pooled and random effects (first as `fit`
+        // produces it, last in SQL's display order: any position), never for
+        // fixed effects
+        let cons: Vec<usize> = self.names.iter().enumerate().filter(|(_, n)| n.as_str() == INTERCEPT).map(|(j, _)| j).collect();
+        let slopes: Vec<String> = if self.model == Model::FixedEffects {
+            self.names.clone()
         } else {
-            if self.names.first().map(String::as_str) != Some(INTERCEPT) {
-                return bad(format!("a {} fit has the intercept {INTERCEPT} as its first term", self.model.name()));
+            let [j] = cons[..] else {
+                return bad(format!("a {} fit has the intercept {INTERCEPT} once among its terms", self.model.name()));
+            };
+            if self.x_means[j] != 1.0 {
+                return bad(format!("the x mean of {INTERCEPT} must be 1, got {}", self.x_means[j]));
             }
-            if self.x_means[0] != 1.0 {
-                return bad(format!("the x mean of {INTERCEPT} must be 1, got {}", self.x_means[0]));
-            }
-            &self.names[1..]
+            self.names.iter().filter(|n| n.as_str() != INTERCEPT).cloned().collect()
         };
-        check_names(slopes, "terms").or_else(|e| bad(e.message))?;
+        check_names(&slopes, "terms").or_else(|e| bad(e.message))?;
         let total = self.n_left.checked_add(self.n_uncensored).and_then(|s| s.checked_add(self.n_right));
         if total != Some(self.n) {
             return bad(format!(
