@@ -248,7 +248,8 @@ fn panel_tobit_final(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "tobit_fit")> {
     crate::pool::apply_limits();
-    let rows = aggregate::finish::<Rows, _>(state, F, |s| Ok(Some(s.clone())))?;
+    // rows in canonical order: the fit depends only on the set of rows
+    let rows = aggregate::finish::<Rows, _>(state, F, |s| s.canonical().map(Some))?;
     let spec = rows.spec.clone()?;
     let settings = Settings {
         quadrature: match QUADRATURE.get() {

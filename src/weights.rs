@@ -13,9 +13,7 @@ use regecon_core::weights::coords::{Kernel, Metric};
 use regecon_core::weights::knn::{knn_checked, Link};
 use regecon_core::weights::{gal, Style, Weights};
 
-type LinkRows = TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))>;
-
-fn rows(links: Vec<Link>) -> LinkRows {
+fn rows(links: Vec<Link>) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
     TableIterator::new(links)
 }
 
@@ -29,7 +27,7 @@ fn knn_weights(
     metric: default!(&str, "'euclidean'"),
     binary: default!(bool, true),
     power: default!(f64, 1.0),
-) -> LinkRows {
+) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
     const F: &str = "knn_weights";
     let metric = Metric::parse(metric).or_raise(F);
     let kernel = Kernel::new(binary, power).or_raise(F);
@@ -72,7 +70,7 @@ fn distance_band_weights(
     metric: default!(&str, "'euclidean'"),
     binary: default!(bool, true),
     power: default!(f64, 1.0),
-) -> LinkRows {
+) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
     const F: &str = "distance_band_weights";
     let metric = Metric::parse(metric).or_raise(F);
     let kernel = Kernel::new(binary, power).or_raise(F);

@@ -96,7 +96,7 @@ CREATE UNIQUE INDEX ON china.table1 (year, weights);
 -- scatter plot.
 CREATE MATERIALIZED VIEW china.lisa AS
 WITH y AS (SELECT year, array_agg(province_id ORDER BY province_id) AS ids, array_agg(d ORDER BY province_id) AS ds,
-                  avg(d) AS mean, stddev_pop(d) AS sd
+                  avg(d ORDER BY province_id) AS mean, stddev_pop(d ORDER BY province_id) AS sd
            FROM china.coupling GROUP BY year)
 SELECT y.year, 'knn4'::text AS weights, l.id AS province_id, c.d, (c.d - y.mean) / y.sd AS z,
        (l.lag - y.mean) / y.sd AS lag, l.ii, l.quadrant, l.p_sim

@@ -106,7 +106,7 @@ pub fn check(bytes: usize, what: &str) -> Result<()> {
 fn check_with(bytes: usize, what: &str, limit: usize, live: usize) -> Result<()> {
     if bytes > limit.saturating_sub(live) {
         return Err(Error::out_of_memory(format!(
-            "{what} need {} with {} already in use, over regecon.max_memory = {}",
+            "{what}: {} needed with {} already in use, over regecon.max_memory = {}",
             human(bytes),
             human(live),
             human(limit)
@@ -120,7 +120,7 @@ fn check_with(bytes: usize, what: &str, limit: usize, live: usize) -> Result<()>
 pub fn bytes_of<T>(count: usize, what: &str) -> Result<usize> {
     count
         .checked_mul(std::mem::size_of::<T>().max(1))
-        .ok_or_else(|| Error::out_of_memory(format!("{what} need more memory than the address space ({count} elements)")))
+        .ok_or_else(|| Error::out_of_memory(format!("{what}: more memory needed than the address space ({count} elements)")))
 }
 
 /// Reserves room for `additional` more elements in `v`, checked against the

@@ -63,14 +63,18 @@ DROP DATABASE regecon_schema;
 SELECT (f).n_obs, round((f).estimates[1]::numeric, 6) AS slope
 FROM (SELECT panel_tobit(y, ARRAY[x], unit, 0, 1, 'pooled') AS f
       FROM (VALUES (NULL::float8, 0.1::float8, 1::bigint), (0.5, 0.2, 1), (0.7, 0.5, 2), (0.2, 0.1, 2), (0.9, 0.8, 3)) v(y, x, unit)) s;
-SELECT (panel_tobit(y, ARRAY[x], unit, 0, 1, 'pooled')).n_obs
-FROM (VALUES (0.5::float8, 0.2::float8, 1::bigint), (0.7, 0.5, NULL), (0.2, 0.1, 2), (0.9, 0.8, 3), (0.4, NULL, 3), (0.3, 0.4, 1)) v(y, x, unit);
+SELECT (panel_tobit(y, x, unit, 0, 1, 'pooled')).n_obs
+FROM (VALUES (0.5::float8, ARRAY[0.2::float8], 1::bigint), (0.7, ARRAY[0.5], NULL), (0.2, ARRAY[0.1], 2), (0.9, ARRAY[0.8], 3),
+             (0.4, NULL, 3), (0.3, ARRAY[0.4], 1)) v(y, x, unit);
 SELECT (panel_tobit(y, ARRAY[x], unit, 0, 1, 'pooled')).n_obs
 FROM (VALUES (0.5::float8, 0.2::float8, 1::bigint), (0.7, 0.5, 2), (0.2, 0.1, 2), (0.9, 0.8, 3), (0.3, 0.4, 1), (NULL, 0.1, 1)) v(y, x, unit);
 SELECT panel_tobit(y, ARRAY[x], unit, 0, 1, 'pooled') IS NULL AS all_null
 FROM (VALUES (NULL::float8, 0.1::float8, 1::bigint), (NULL, 0.2, 1)) v(y, x, unit);
 SELECT hhi_agg(x) AS hhi_first_null FROM (VALUES (NULL::float8), (1), (3)) v(x);
-SELECT (morans_i(id, x, 'w_us')).n IS NULL AS moran_all_null FROM (VALUES (NULL::bigint, NULL::float8)) v(id, x);
+CREATE TABLE w_line AS SELECT * FROM (VALUES (1::bigint, 2::bigint, 1::float8), (2, 1, 1), (2, 3, 1), (3, 2, 1)) v(src, dst, weight);
+SELECT morans_i(id, x, 'w_line') IS NULL AS moran_all_null FROM (VALUES (NULL::bigint, NULL::float8), (2, NULL)) v(id, x);
+SELECT (morans_i(id, x, 'w_line')).n AS moran_null_first
+FROM (VALUES (NULL::bigint, 1::float8), (1, 1), (2, 5), (3, 2), (NULL, NULL)) v(id, x);
 
 -- 3. Seeds reproduce: the permutation fields depend only on the set of rows,
 --    not on their order nor on a parallel plan.
@@ -80,7 +84,9 @@ CREATE TABLE seed_w AS
 SELECT src, dst, weight FROM knn_weights((SELECT array_agg(id ORDER BY id) FROM seed_units),
     (SELECT array_agg(x ORDER BY id) FROM seed_units), (SELECT array_agg(y ORDER BY id) FROM seed_units), 5);
 CREATE TABLE seed_panel AS
-SELECT year, u.id, abs(sin(u.id * 12.9898 + year * 78.233)) + 0.02 * u.x AS v, abs(cos(u.id * 3.1 + year)) AS v2
+SELECT year, u.id,
+       ('x' || substr(md5(u.id || '/' || year), 1, 8))::bit(32)::int / 2147483648.0 + 0.03 * year * u.x AS v,
+       ('x' || substr(md5(year || '/' || u.id), 1, 8))::bit(32)::int / 2147483648.0 AS v2
 FROM seed_units u, generate_series(1, 30) year;
 ANALYZE seed_panel;
 CREATE TABLE seed_asc AS SELECT year, morans_i(id, v, 'seed_w', 199, 42 ORDER BY id) AS m,
@@ -130,13 +136,14 @@ RESET regecon.max_threads;
 
 -- 5. Memory: regecon.max_memory caps regecon's buffers (53200, never an
 --    abort); only a superuser may change it.
-SET regecon.max_memory = '1MB';
-SELECT sqlstate_of($$SELECT count(*) FROM knn_weights((SELECT array_agg(i::bigint) FROM generate_series(1, 50000) i),
-    (SELECT array_agg(i::float8) FROM generate_series(1, 50000) i), (SELECT array_agg((i % 7)::float8) FROM generate_series(1, 50000) i), 8)$$)
-    AS knn_over_the_cap;
-SELECT sqlstate_of($$SELECT count(*) FROM distance_band_weights((SELECT array_agg(i::bigint) FROM generate_series(1, 3000) i),
-    (SELECT array_agg((i % 10)::float8) FROM generate_series(1, 3000) i), (SELECT array_agg(0.0::float8) FROM generate_series(1, 3000) i), 100)$$)
-    AS band_over_the_cap;
+SET regecon.max_memory = '2MB';
+SELECT sqlstate_of($$SELECT count(*) FROM knn_weights((SELECT array_agg(i::bigint) FROM generate_series(1, 20000) i),
+    (SELECT array_agg(i::float8) FROM generate_series(1, 20000) i), (SELECT array_agg((i % 7)::float8) FROM generate_series(1, 20000) i), 8)$$)
+    LIKE '53200: knn_weights: the links of knn_weights: 4.9 MB needed%' AS knn_links_over_the_cap;
+-- distance bands stream their links: 1500 points all within the band give
+-- 2,248,500 links under a 2MB cap
+SELECT count(*) AS band_links_streamed FROM distance_band_weights((SELECT array_agg(i::bigint) FROM generate_series(1, 1500) i),
+    (SELECT array_agg((i % 10)::float8) FROM generate_series(1, 1500) i), (SELECT array_agg(0.0::float8) FROM generate_series(1, 1500) i), 100);
 RESET regecon.max_memory;
 CREATE ROLE regecon_safety_user;
 SET ROLE regecon_safety_user;

@@ -196,6 +196,48 @@ impl Rows {
         Ok(())
     }
 
+    /// The rows in canonical order: by unit, then y, then x (total order on
+    /// the bits), so that a fit depends only on the set of rows, not on
+    /// their order, the plan (parallel, hashed or sorted aggregation) or the
+    /// node that combined partial states: the likelihood sums run over the
+    /// rows in this order. Rows already in order are copied without sorting.
+    pub fn canonical(&self) -> Result<Rows> {
+        let n = self.y.len();
+        let k = self.k();
+        if self.unit.len() != n || self.x.len() != n.checked_mul(k).unwrap_or(usize::MAX) {
+            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
+        }
+        let key = |i: usize, j: usize| {
+            self.unit[i]
+                .cmp(&self.unit[j])
+                .then(self.y[i].total_cmp(&self.y[j]))
+                .then_with(|| {
+                    let (a, b) = (&self.x[i * k..(i + 1) * k], &self.x[j * k..(j + 1) * k]);
+                    a.iter().zip(b).map(|(u, v)| u.total_cmp(v)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+                })
+        };
+        let sorted = (1..n).all(|i| key(i - 1, i).is_le());
+        let mut out = Rows { spec: self.spec.clone(), names_key: Vec::new(), ..Rows::default() };
+        if sorted {
+            out.y = crate::mem::to_vec(&self.y, "the outcomes of panel_tobit")?;
+            out.x = crate::mem::to_vec(&self.x, "the regressors of panel_tobit")?;
+            out.unit = crate::mem::to_vec(&self.unit, "the units of panel_tobit")?;
+            return Ok(out);
+        }
+        let mut order: Vec<usize> = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
+        order.extend(0..n);
+        order.sort_unstable_by(|&i, &j| key(i, j));
+        out.y = crate::mem::vec_with_capacity(n, "the outcomes of panel_tobit")?;
+        out.unit = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
+        out.x = crate::mem::vec_with_capacity(n * k, "the regressors of panel_tobit")?;
+        for &i in &order {
+            out.y.push(self.y[i]);
+            out.unit.push(self.unit[i]);
+            out.x.extend_from_slice(&self.x[i * k..(i + 1) * k]);
+        }
+        Ok(out)
+    }
+
     pub fn merge(&mut self, other: &Rows) -> Result<()> {
         if let Some(s) = &other.spec {
             match &self.spec {
@@ -439,7 +481,7 @@ impl Fit {
             self.names.clone()
         } else {
             let [j] = cons[..] else {
-                return bad(format!("a {} fit has the intercept {INTERCEPT} once among its terms", self.model.name()));
+                return bad(format!("a {} fit must have the intercept {INTERCEPT} exactly once among its terms", self.model.name()));
             };
             if self.x_means[j] != 1.0 {
                 return bad(format!("the x mean of {INTERCEPT} must be 1, got {}", self.x_means[j]));
@@ -567,6 +609,35 @@ mod tests {
     }
 
     #[test]
+    fn canonical_order_makes_fits_independent_of_row_order() {
+        let spec = Spec { lower: Some(0.0), upper: None, model: Model::RandomEffects, names: vec!["x".into()] };
+        let rows: Vec<(f64, f64, i64)> = (0..60)
+            .map(|i| {
+                let x = ((i * 37) % 11) as f64 / 3.0 - 1.0;
+                let u = (i % 7) as i64;
+                (((i * 13) % 17) as f64 / 4.0 - 1.0 + 0.3 * x + 0.2 * u as f64, x, u)
+            })
+            .collect();
+        let fit_of = |order: &mut dyn Iterator<Item = usize>| {
+            let mut r = Rows::default();
+            for i in order {
+                r.add(rows[i].0, &[rows[i].1], rows[i].2, &spec).unwrap();
+            }
+            let c = r.canonical().unwrap();
+            assert_eq!(c.canonical().unwrap(), c); // already in order: unchanged
+            fit(&c, Settings::default(), None, &mut crate::interrupt::none()).unwrap()
+        };
+        let a = fit_of(&mut (0..60));
+        let b = fit_of(&mut (0..60).rev());
+        let c = fit_of(&mut (0..60).map(|i| (i * 23) % 60));
+        for f in [&b, &c] {
+            assert_eq!(f.beta, a.beta); // bitwise
+            assert_eq!(f.vcov, a.vcov);
+            assert_eq!(f.log_likelihood.to_bits(), a.log_likelihood.to_bits());
+        }
+    }
+
+    #[test]
     fn term_names_are_checked() {
         let spec = |names: &[&str]| Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: names.iter().map(|s| s.to_string()).collect() };
         let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["_cons", "b"])).unwrap_err();
@@ -626,7 +697,7 @@ mod tests {
         refused(&|h| { h.sigma_e = 0.0; }, "sigma_e");
         refused(&|h| { h.sigma_u = Some(1.0); }, "sigma_u is set");
         refused(&|h| { h.names[1] = "_cons".into(); }, "_cons");
-        refused(&|h| { h.names[0] = "a".into(); }, "first term");
+        refused(&|h| { h.names[0] = "a".into(); }, "exactly once");
         refused(&|h| { h.x_means[0] = 0.5; }, "x mean of _cons");
         refused(&|h| { h.names[1] = String::new(); }, "empty");
         refused(&|h| { h.n_left += 1; }, "n_obs");
