@@ -287,10 +287,11 @@ fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHea
     put(&mut t, "model", f.model.name());
     put(&mut t, "terms", order.iter().map(|&j| f.names[j].clone()).collect::<Vec<_>>());
     put(&mut t, "estimates", pick(&f.beta));
-    put(&mut t, "std_errors", pick(&f.std_errors(false)));
-    put(&mut t, "robust_std_errors", pick(&f.std_errors(true)));
+    put(&mut t, "std_errors", f.std_errors_checked(false).map(|v| pick(&v)));
+    // undefined with a single cluster: NULL
+    put(&mut t, "robust_std_errors", f.std_errors_checked(true).map(|v| pick(&v)));
     put(&mut t, "vcov", permute(&f.vcov));
-    put(&mut t, "robust_vcov", permute(&f.robust_vcov));
+    put(&mut t, "robust_vcov", (!f.robust_vcov.is_empty()).then(|| permute(&f.robust_vcov)));
     put(&mut t, "x_means", pick(&f.x_means));
     for (name, v) in [
         ("n_obs", f.n),
@@ -320,7 +321,7 @@ fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHea
         ("upper", spec.upper),
         ("offset_mean", Some(f.offset_mean)),
     ] {
-        put(&mut t, name, v);
+        put(&mut t, name, v.filter(|x| x.is_finite())); // undefined: NULL, never NaN
     }
     put(&mut t, "converged", f.converged);
     put(&mut t, "quadrature", f.quadrature.map(|q| q.0.name()));
@@ -348,7 +349,12 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
     };
     let beta = floats("estimates");
     let sigma_u = float("sigma_u");
-    let (vcov, robust_vcov, x_means) = (floats("vcov"), floats("robust_vcov"), floats("x_means"));
+    let (vcov, x_means) = (floats("vcov"), floats("x_means"));
+    // NULL when undefined (a single cluster): empty
+    let robust_vcov = match fit.get_by_name::<Array<'_, f64>>("robust_vcov") {
+        Ok(Some(a)) => dense(&a, func, "robust_vcov"),
+        _ => Vec::new(),
+    };
     let f = Fit {
         model,
         names,
@@ -424,7 +430,9 @@ fn tobit_coefficients(
     const G: &str = "tobit_coefficients";
     let robust = robust_vce(vce, G);
     let (f, _, _) = from_composite(&fit, G);
-    let se = f.std_errors(robust);
+    let se = f.std_errors_checked(robust).unwrap_or_else(|| {
+        raise(G, Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"))
+    });
     let rows: Vec<_> = f
         .names
         .iter()

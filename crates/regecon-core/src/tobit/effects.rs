@@ -58,7 +58,7 @@ fn check_shape(fit: &Fit) -> Result<()> {
     if fit.names.len() != k
         || fit.x_means.len() != k
         || Some(fit.vcov.len()) != p.checked_mul(p)
-        || fit.robust_vcov.len() != fit.vcov.len()
+        || !(fit.robust_vcov.is_empty() || fit.robust_vcov.len() == fit.vcov.len())
     {
         return Err(Error::invalid("fit is inconsistent: terms, estimates, x_means and vcov have mismatched lengths"));
     }
@@ -80,6 +80,9 @@ pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robus
     let k = fit.beta.len();
     let p = fit.p();
     let v = if robust { &fit.robust_vcov } else { &fit.vcov };
+    if v.is_empty() {
+        return Err(Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"));
+    }
     let value = |theta: &[f64], j: usize, kind: usize| -> f64 {
         let sigma = theta[k].exp();
         let mu = fit.offset_mean + fit.x_means.iter().zip(&theta[..k]).map(|(a, b)| a * b).sum::<f64>();

@@ -431,6 +431,9 @@ impl Fit {
         let p = self.p();
         let pp = p.checked_mul(p).unwrap_or(usize::MAX);
         for (name, v) in [("vcov", &self.vcov), ("robust_vcov", &self.robust_vcov)] {
+            if name == "robust_vcov" && v.is_empty() {
+                continue; // undefined (a single cluster): allowed, used by nothing
+            }
             if v.len() != pp {
                 return bad(format!("{name} has {} elements, expected {p} x {p} for {k} estimates", v.len()));
             }
@@ -504,10 +507,19 @@ impl Fit {
         self.beta.len() + 1 + self.sigma_u.is_some() as usize
     }
     /// Standard errors of beta, cluster-robust when `robust`.
+    /// Standard errors of the estimates, NaN where undefined (see
+    /// [`Fit::std_errors_checked`]).
     pub fn std_errors(&self, robust: bool) -> Vec<f64> {
+        self.std_errors_checked(robust).unwrap_or_else(|| vec![f64::NAN; self.beta.len()])
+    }
+
+    /// Standard errors of the estimates: from the observed information, or
+    /// cluster-robust; `None` when the cluster-robust covariance is
+    /// undefined (a single cluster).
+    pub fn std_errors_checked(&self, robust: bool) -> Option<Vec<f64>> {
         let v = if robust { &self.robust_vcov } else { &self.vcov };
         let p = self.p();
-        (0..self.beta.len()).map(|j| v[j * p + j].sqrt()).collect()
+        (v.len() == p * p).then(|| (0..self.beta.len()).map(|j| v[j * p + j].sqrt()).collect())
     }
     /// Standard error of sigma_e (delta method from ln sigma_e).
     pub fn se_sigma_e(&self) -> f64 {
@@ -576,11 +588,17 @@ pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, be
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
     let intercept = spec.model != Model::FixedEffects;
     let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, intercept, spec.lower, spec.upper)?;
-    match spec.model {
+    let mut f = match spec.model {
         Model::Pooled => pooled::fit(&panel, settings.newton, pool, between),
         Model::RandomEffects => random::fit(&panel, settings.quadrature, settings.points, settings.newton, pool, between),
         Model::FixedEffects => fixed::fit(&panel, settings.newton, between),
+    }?;
+    // with one cluster (unit) the cluster-robust covariance is undefined
+    // (G / (G - 1) divides by zero): empty, NULL in SQL, never NaN
+    if f.robust_vcov.iter().any(|v| !v.is_finite()) {
+        f.robust_vcov.clear();
     }
+    Ok(f)
 }
 
 #[cfg(test)]
