@@ -151,6 +151,12 @@ pub struct Rows {
     pub names_key: Vec<u8>,
 }
 
+/// A float's bits as an unsigned integer ordered as `f64::total_cmp`.
+fn total_order_bits(v: f64) -> u64 {
+    let b = v.to_bits() as i64;
+    (b ^ (((b >> 63) as u64) >> 1) as i64) as u64 ^ (1 << 63)
+}
+
 impl Rows {
     pub fn k(&self) -> usize {
         self.spec.as_ref().map_or(0, |s| s.names.len())
@@ -224,13 +230,16 @@ impl Rows {
             out.unit = crate::mem::to_vec(&self.unit, "the units of panel_tobit")?;
             return Ok(out);
         }
-        let mut order: Vec<usize> = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
-        order.extend(0..n);
-        order.sort_unstable_by(|&i, &j| key(i, j));
+        // sort keys of plain integers (y by its total-order bits), x compared
+        // only on ties: about 0.1 s for 10^6 rows
+        let mut keys: Vec<(i64, u64, usize)> = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
+        keys.extend((0..n).map(|i| (self.unit[i], total_order_bits(self.y[i]), i)));
+        keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| key(a.2, b.2)));
+        let order = keys.into_iter().map(|t| t.2);
         out.y = crate::mem::vec_with_capacity(n, "the outcomes of panel_tobit")?;
         out.unit = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
         out.x = crate::mem::vec_with_capacity(n * k, "the regressors of panel_tobit")?;
-        for &i in &order {
+        for i in order {
             out.y.push(self.y[i]);
             out.unit.push(self.unit[i]);
             out.x.extend_from_slice(&self.x[i * k..(i + 1) * k]);
@@ -624,6 +633,16 @@ mod tests {
         assert_eq!(censoring(1.0 - 1e-9, Some(0.0), Some(1.0)), Censoring::Uncensored);
         assert_eq!(censoring(-5.0, None, Some(1.0)), Censoring::Uncensored);
         assert!(Model::parse("probit").is_err());
+    }
+
+    #[test]
+    fn total_order_bits_order_as_total_cmp() {
+        let v = [f64::NEG_INFINITY, -1e308, -2.5, -1e-310, -0.0, 0.0, 1e-310, 2.5, 1e308, f64::INFINITY, f64::NAN, -f64::NAN];
+        for a in v {
+            for b in v {
+                assert_eq!(a.total_cmp(&b), total_order_bits(a).cmp(&total_order_bits(b)), "{a} {b}");
+            }
+        }
     }
 
     #[test]
