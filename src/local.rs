@@ -75,7 +75,7 @@ fn local_moran(
     let lisa = lm.analytic();
     let shown = lm.checked(&lisa).or_raise(F);
     let sims = (permutations > 0)
-        .then(|| permute_units(F, ids.len(), |pool, first, count| lm.simulate(pool, &lisa, first, count, permutations as u64, seed as u64)));
+        .then(|| permute_units(F, ids.len(), permutations as u64 * (w.links() / w.n().max(1) + 1) as u64, |pool, first, count| lm.simulate(pool, &lisa, first, count, permutations as u64, seed as u64)));
     let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
     let rows: Vec<_> = rank
         .iter()

@@ -119,10 +119,18 @@ pub fn permute(func: &str, permutations: u64, cost: u64, run: impl Fn(&rayon::Th
 }
 
 /// Per-unit simulations (local statistics) on the pool in slices of units,
-/// checking for interrupts between slices on the main thread.
-pub fn permute_units<T: Send>(func: &str, n: usize, run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>) -> Vec<T> {
+/// checking for interrupts between slices on the main thread. `cost` is the
+/// work of one unit (permutations times its neighbours): a slice holds about
+/// [`SLICE_WORK`] per thread.
+pub fn permute_units<T: Send>(
+    func: &str,
+    n: usize,
+    cost: u64,
+    run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>,
+) -> Vec<T> {
     let pool = thread_pool(func, n as u64);
-    let slice = 8 * pool.current_num_threads();
+    let per_thread = (SLICE_WORK / cost.max(1)).clamp(1, 8) as usize;
+    let slice = per_thread * pool.current_num_threads();
     let mut out = Vec::with_capacity(n);
     let mut done = 0;
     while done < n {

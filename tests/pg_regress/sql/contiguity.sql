@@ -42,4 +42,19 @@ SELECT sqlstate_of($$SELECT * FROM contiguity_weights('us48', 'id', 'geom', 'bis
 SELECT sqlstate_of($$SELECT * FROM contiguity_weights('us48', 'nope', 'geom')$$);
 CREATE TABLE dup AS SELECT 1::bigint AS id, geom FROM us48 LIMIT 2;
 SELECT sqlstate_of($$SELECT * FROM contiguity_weights('dup', 'id', 'geom')$$);
+-- search_path hijack: a function named st_intersects (and an && operator)
+-- earlier on the caller's path is never called: PostGIS's own are, by schema
+CREATE SCHEMA decoy;
+CREATE FUNCTION decoy.st_intersects(geometry, geometry) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'decoy st_intersects called'; END $$;
+CREATE FUNCTION decoy.st_relate(geometry, geometry, text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'decoy st_relate called'; END $$;
+SET search_path = decoy, public;
+SELECT r.rule, count(*) AS links, count(*) = (SELECT count(*) FROM public.ours o WHERE o.dataset = 'us48' AND o.rule = r.rule) AS same
+FROM (VALUES ('queen'), ('rook')) r(rule), contiguity_weights('us48', 'id', 'geom', r.rule) c
+GROUP BY r.rule ORDER BY r.rule;
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA decoy CASCADE;
+RESET client_min_messages;
 DROP TABLE us48_raw, us48, stl_raw, stl, theirs, ours, dup;

@@ -47,6 +47,17 @@ SELECT stats.panel_tobit(y, ARRAY[x], id % 2, 0, 6, 'pooled', ARRAY['x']) AS fit
 SELECT term, round(estimate::numeric, 6) AS estimate FROM public.fits, stats.tobit_coefficients(fit);
 SELECT model, n_obs FROM public.fits, stats.tobit_summary(fit);
 SELECT count(*) AS effects FROM public.fits, stats.tobit_marginal_effects(fit);
+CREATE TABLE public.panel AS
+SELECT u::bigint AS unit, t, (u % 3) * 0.4 + 0.3 * t + 0.2 * sin(u * 7 + t) AS y, t + 0.5 * cos(u * 3 + t * 5) AS x
+FROM generate_series(1, 12) u, generate_series(1, 5) t;
+SELECT h.df, h.chi2 IS NOT NULL AS tested
+FROM (SELECT stats.panel_tobit(y, ARRAY[x], unit, NULL, NULL, 'fe') AS fe,
+             stats.panel_tobit(y, ARRAY[x], unit, NULL, NULL, 're') AS re FROM public.panel) f,
+     stats.tobit_hausman(f.fe, f.re) h;
+SELECT stats.coupling_degree(0.25, 1, 0.4, 0.6) > 0 AS weighted_d,
+       stats.coupling_class(0.45, ARRAY[0.3, 0.5], ARRAY['a', 'b', 'c']) AS custom_class;
+SELECT (stats.morans_i(id, x, 'public.w')).n AS n_analytic, (stats.morans_i(id, x, 'public.w', 9, 1, 'b')).n AS n_binary
+FROM public.obs;
 -- the same with the decoys first on the path: regecon's own types are used
 SET search_path = public, stats;
 SELECT (coupling_coordination(ARRAY[0.25, 1])).c AS c_is_0_8;
