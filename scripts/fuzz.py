@@ -365,7 +365,7 @@ class Gen:
         if c < 0.52:
             return "0::oid::regclass", False
         rel = r.choice(WEIGHT_RELS)
-        return f"{q(rel)}::regclass", rel in ("fz_w_nan", "fz_w_inf")
+        return f"{q(rel)}::regclass", rel in ("fz_w_nan", "fz_w_inf", "fz_w_textcols")
 
     def internal(self, depth):
         r = self.r
@@ -533,10 +533,10 @@ def agg_statement(g, f):
                                 if r.random() < 0.7 else "NULL::float8", False)
             else:
                 consts[name] = g.value(t, name, 0, k)
-    hostile_rate = r.choice([0.0, 0.05, 0.2, 0.5])
+    hostile_rate = r.choice([0.0, 0.0, 0.0, 0.02, 0.05, 0.2, 0.5])
     for gi in range(ngroups):
-        nrows = ring if r.random() < 0.7 else r.choice(RING_SIZES)
-        null_at = r.choice([None, None, 0, nrows // 2, nrows - 1])
+        nrows = ring if r.random() < 0.9 else r.choice(RING_SIZES)
+        null_at = r.choice([None, None, None, 0, nrows // 2, nrows - 1])
         ids = list(range(1, nrows + 1))
         if r.random() < 0.1 and nrows > 1:
             ids[-1] = ids[0]

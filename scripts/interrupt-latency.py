@@ -36,10 +36,12 @@ SELECT array_agg(g::bigint ORDER BY g) AS ids,
        array_agg(((g::bigint * 7919) % 1000003) / 1000.0::float8 ORDER BY g) AS x,
        array_agg(((g::bigint * 104729) % 999983) / 1000.0::float8 ORDER BY g) AS y
 FROM generate_series(1, 1000000) g;
--- 10^5 identical points
+-- 10^5 and 10^6 identical points
 CREATE TABLE il_same AS
 SELECT array_agg(g::bigint ORDER BY g) AS ids, array_agg(1.0::float8) AS x, array_agg(2.0::float8) AS y
 FROM generate_series(1, 100000) g;
+CREATE TABLE il_msame AS
+SELECT array_agg(1.0::float8) AS x, array_agg(2.0::float8) AS y FROM generate_series(1, 1000000) g;
 -- 5,000 points for a band that holds every pair (25 million links)
 CREATE TABLE il_band AS
 SELECT array_agg(g::bigint ORDER BY g) AS ids, array_agg((g % 71)::float8 ORDER BY g) AS x,
@@ -70,7 +72,7 @@ FROM (SELECT g, ((g % 11) + (g % 8)) / 15.0::float8 AS x1, (g % 7) / 6.0::float8
 CREATE TABLE il_bigw AS
 SELECT i::bigint AS src, (((i - 1 + o + 1000000) % 1000000) + 1)::bigint AS dst, 1.0::float8 AS weight
 FROM generate_series(1, 1000000) i, unnest(ARRAY[-2, -1, 1, 2]) o;
-ANALYZE il_pts, il_same, il_band, il_knnw, il_vals, il_gal, il_gwt, il_panel, il_bigw;
+ANALYZE il_pts, il_same, il_msame, il_band, il_knnw, il_vals, il_gal, il_gwt, il_panel, il_bigw;
 """
 
 CASES = [
@@ -82,6 +84,8 @@ CASES = [
      "SELECT count(*) FROM il_band, distance_band_weights(ids, x, y, 1e9)"),
     ("min_threshold_distance", "10^5 identical points",
      "SELECT min_threshold_distance(x, y) FROM il_same"),
+    ("min_threshold_distance", "10^6 identical points",
+     "SELECT min_threshold_distance(x, y) FROM il_msame"),
     ("min_threshold_distance", "10^6 random points",
      "SELECT min_threshold_distance(x, y) FROM il_pts"),
     ("morans_i", "n = 3,000, 10^6 permutations",
@@ -123,7 +127,11 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--db", default="regecon_latency")
     ap.add_argument("--user", default="postgres")
-    ap.add_argument("--timeout-ms", type=int, default=200)
+    ap.add_argument("--timeout-ms", type=int, default=200,
+                    help="statement_timeout of the first run of each case, and the delay of pg_cancel_backend")
+    ap.add_argument("--more-timeouts-ms", default="1000,3000",
+                    help="further runs of each case with these timeouts (comma-separated; '' for none), "
+                         "so the cancel also lands after the rows are gathered, inside the extension's code")
     ap.add_argument("--max-late-ms", type=float, default=1000)
     ap.add_argument("--give-up-s", type=float, default=120)
     ap.add_argument("--only", help="run the cases whose function or description contains this")
@@ -163,13 +171,18 @@ def main():
         sess.start()
 
     fresh()
+    timeouts = [args.timeout_ms] + [int(t) for t in args.more_timeouts_ms.split(",") if t.strip()]
     for func, case, sql in pick(CASES):
-        sess.run(f"SET statement_timeout = {args.timeout_ms}")
-        res = sess.run(sql, timeout=args.give_up_s)
-        rows.append(outcome(args, sess, func, case, res, args.timeout_ms / 1000))
-        if res["hang"] or res["lost"]:
-            fresh()
-        print(fmt(rows[-1]), flush=True)
+        for t in timeouts:
+            sess.run(f"SET statement_timeout = {t}")
+            res = sess.run(sql, timeout=args.give_up_s)
+            rows.append(outcome(args, sess, func, case, res, t / 1000))
+            rows[-1]["timeout"] = t
+            print(fmt(rows[-1]), flush=True)
+            if res["hang"] or res["lost"]:
+                fresh()
+            if res["state"] == "00000":
+                break   # finished before this timeout: a longer one cannot cancel it
     for func, case, sql in pick(CANCEL_CASES):
         sess.run("SET statement_timeout = 0")
         pid = sess.pid
@@ -187,13 +200,14 @@ def main():
         # lateness from the moment the cancel was sent (not from the statement's start)
         sent_after = fired.get("t", t_start) - t_start
         rows.append(outcome(args, sess, func, case, res, max(sent_after, 0)))
+        rows[-1]["timeout"] = "cancel"
         if res["hang"] or res["lost"]:
             fresh()
         print(fmt(rows[-1]), flush=True)
     sess.close()
 
     print()
-    print(f"{'function':<24} {'case':<50} {'outcome':<22} {'elapsed ms':>10} {'late ms':>9}")
+    print(f"{'function':<24} {'case':<50} {'timeout':>7} {'outcome':<22} {'elapsed ms':>10} {'late ms':>9}")
     print("-" * 120)
     worst = 0.0
     for r in rows:
@@ -226,7 +240,7 @@ def outcome(args, sess, func, case, res, cancel_at_s):
 
 def fmt(r):
     late = "n/a" if r["late"] is None else f"{r['late']:.0f}"
-    return f"{r['func']:<24} {r['case']:<50} {r['what']:<22} {r['el']:>10.0f} {late:>9}"
+    return f"{r['func']:<24} {r['case']:<50} {str(r.get('timeout', '')):>7} {r['what']:<22} {r['el']:>10.0f} {late:>9}"
 
 
 if __name__ == "__main__":
