@@ -2,6 +2,8 @@
 #   make demo   build, install, start a throwaway cluster, run the example on shipped data
 #   make test   every test: pure Rust, in-database (#[pg_test]), SQL regression, doc examples
 #   make bench  benchmarks, each printed as a ratio against a baseline run in the same session
+#   make fuzz   the seeded SQL fuzzer for FUZZ_SECONDS (default 1800), seed FUZZ_SEED (default 1)
+#   make interrupt-latency   how late statement_timeout stops each long-running function
 # All of them install what is missing first (Debian 12, as root).
 SHELL := /bin/bash
 .SHELLFLAGS := -Eeuo pipefail -c
@@ -10,8 +12,13 @@ S := scripts
 DEMO_PORT ?= 55432
 TEST_PORT ?= 55433
 BENCH_PORT ?= 55434
+FUZZ_PORT ?= 55435
+FUZZ_SECONDS ?= 1800
+FUZZ_SEED ?= 1
+LATENCY_PORT ?= 55436
+LATENCY_MAX_LATE_MS ?= 1000
 
-.PHONY: demo test test-core test-pg test-sql bench deps install stop clean
+.PHONY: demo test test-core test-pg test-sql bench fuzz interrupt-latency deps install stop clean
 
 deps:
 	@$(S)/ensure-deps.sh
@@ -37,8 +44,18 @@ test-sql: install
 bench: install
 	@$(S)/bench.sh $(BENCH_PORT)
 
+fuzz: install
+	@$(S)/fuzz.sh $(FUZZ_PORT) $(FUZZ_SECONDS) $(FUZZ_SEED)
+
+interrupt-latency: install
+	@source $(S)/env.sh && $(S)/cluster.sh start latency $(LATENCY_PORT) && \
+	  trap '$(S)/cluster.sh stop latency' EXIT && \
+	  step "interrupt latency under statement_timeout (scripts/interrupt-latency.py)" && \
+	  python3 $(S)/interrupt-latency.py --host /tmp/regecon-latency --port $(LATENCY_PORT) \
+	    --max-late-ms $(LATENCY_MAX_LATE_MS)
+
 stop:
-	@for c in demo test bench; do $(S)/cluster.sh stop $$c; done
+	@for c in demo test bench fuzz latency; do $(S)/cluster.sh stop $$c; done
 
 clean: stop
 	@source $(S)/env.sh && rm -rf "$$BUILD" target

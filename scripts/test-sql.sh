@@ -10,7 +10,9 @@ sock=/tmp/regecon-test
 step "SQL regression tests (pg_regress, tests/pg_regress)"
 out=$BUILD/regress
 rm -rf "$out"; mkdir -p "$out"
-tests=$(cd "$REPO/tests/pg_regress/sql" && ls -1 *.sql | sed 's/\.sql$//' | grep -vx setup | tr '\n' ' ')
+# bad_inputs_crash runs last: its cases may crash the server (each in a session of its own)
+tests=$(cd "$REPO/tests/pg_regress/sql" && ls -1 *.sql | sed 's/\.sql$//' | grep -vx 'setup\|bad_inputs_crash' | tr '\n' ' ')
+tests+=" bad_inputs_crash"
 cd "$REPO"   # tests read fixtures by paths relative to the repository
 if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
         --host="$sock" --port="$port" --user=postgres --dbname=regecon_regress \
@@ -25,3 +27,6 @@ step "doc examples (docs/*.md)"
 step "the study's HTML report renders in a headless browser (from the pipeline tests' database)"
 "$REPO/scripts/report.sh" "$BUILD/test-report.html" "$sock" "$port" regecon_regress
 "$REPO/scripts/check-report.sh" "$BUILD/test-report.html"
+step "SQL fuzzer, bounded run (scripts/fuzz.py; make fuzz runs it longer)"
+python3 "$REPO/scripts/fuzz.py" --host "$sock" --port "$port" --db regecon_fuzz \
+    --seconds "${FUZZ_TEST_SECONDS:-110}" --seed "${FUZZ_SEED:-1}" --log "$BUILD/test/server.log"
