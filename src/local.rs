@@ -40,6 +40,11 @@ fn group_weights(ids: &[i64], weights: RegClass, style: Style, func: &str) -> We
     w.transform_checked(style, &mut interrupts()).or_raise(func)
 }
 
+/// Largest number of conditional permutations per unit: GeoDa's largest
+/// choice. One unit's permutations run without a pause, so this bounds the
+/// time between two interrupt checks (about 10 ms a unit at 8 neighbours).
+const MAX_LOCAL_PERMUTATIONS: i32 = 99_999;
+
 /// Local Moran's I of every unit. STABLE (reads the weights relation).
 #[pg_extern(stable, parallel_safe, strict)]
 fn local_moran(
@@ -67,8 +72,8 @@ fn local_moran(
     const F: &str = "local_moran";
     let (ids, values, rank) = inputs(&ids, &values, F);
     let style = Style::parse(style).or_raise(F);
-    if !(0..=1_000_000).contains(&permutations) {
-        raise(F, Error::invalid(format!("permutations must be between 0 and 1000000, got {permutations}")));
+    if !(0..=MAX_LOCAL_PERMUTATIONS).contains(&permutations) {
+        raise(F, Error::invalid(format!("permutations must be between 0 and {MAX_LOCAL_PERMUTATIONS}, got {permutations}")));
     }
     let w = group_weights(&ids, weights, style, F);
     let lm = LocalMoran::new(&w, &values).or_raise(F);

@@ -250,6 +250,7 @@ fn panel_tobit_final(
     crate::pool::apply_limits();
     // rows in canonical order: the fit depends only on the set of rows
     let rows = aggregate::finish::<Rows, _>(state, F, |s| s.canonical().map(Some))?;
+    check_for_interrupts!();
     let spec = rows.spec.clone()?;
     let settings = Settings {
         quadrature: match QUADRATURE.get() {
@@ -387,6 +388,14 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
 
 fn put<T: pgrx::IntoDatum>(t: &mut PgHeapTuple<'_, pgrx::AllocatedByRust>, name: &str, v: T) {
     t.set_by_name(name, v).unwrap_or_else(|e| error!("{F}: {name}: {e}"));
+}
+
+/// The fit unchanged if it is consistent (what every accessor relies on);
+/// an ERROR 22023 naming what is wrong otherwise. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn tobit_check_fit<'a>(fit: pgrx::composite_type!('a, "tobit_fit")) -> pgrx::composite_type!('a, "tobit_fit") {
+    from_composite(&fit, "tobit_check_fit");
+    fit
 }
 
 fn robust_vce(vce: &str, func: &str) -> bool {
@@ -531,16 +540,20 @@ RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, 
               aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
-AS $$ SELECT fit.model, fit.n_obs, fit.n_units, fit.n_left, fit.n_uncensored, fit.n_right, fit.log_likelihood,
-             fit.sigma_e, fit.se_sigma_e, fit.sigma_u, fit.se_sigma_u, fit.rho, fit.lr_chibar2, fit.p_chibar2,
-             fit.iterations, fit.converged, fit.aic, fit.bic, fit.quadrature, fit.quadrature_points,
-             fit.dropped_units $$;
+AS $$ SELECT (f).model, (f).n_obs, (f).n_units, (f).n_left, (f).n_uncensored, (f).n_right, (f).log_likelihood,
+             (f).sigma_e, (f).se_sigma_e, (f).sigma_u, (f).se_sigma_u, (f).rho, (f).lr_chibar2, (f).p_chibar2,
+             (f).iterations, (f).converged, (f).aic, (f).bic, (f).quadrature, (f).quadrature_points,
+             (f).dropped_units
+      FROM (SELECT @extschema@.tobit_check_fit(fit) AS f) checked $$;
+COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
+'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
 'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
 "#,
     name = "panel_tobit_aggregates",
     requires = [
         panel_tobit_final, panel_tobit_combine,
-        panel_tobit_serialize, panel_tobit_deserialize, tobit_coefficients, tobit_marginal_effects, tobit_hausman
+        panel_tobit_serialize, panel_tobit_deserialize, tobit_coefficients, tobit_marginal_effects, tobit_hausman,
+        tobit_check_fit
     ],
 );

@@ -215,6 +215,10 @@ BEGIN
     -- and its && operator by PostGIS's own schema, the relation by the
     -- qualified name of its oid), and the function runs with search_path
     -- pinned: a same-named function earlier on the caller's path is never called.
+    IF pg_catalog.lower(rule) NOT IN ('queen', 'rook') THEN
+        RAISE EXCEPTION 'contiguity_weights: rule must be ''queen'' or ''rook'', got ''%''', rule
+            USING ERRCODE = '22023';
+    END IF;
     SELECT n.nspname INTO postgis
     FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
     WHERE e.extname = 'postgis';

@@ -16,7 +16,7 @@ pub fn location_quotient(l_ij: f64, l_i: f64, l_j: f64, l: f64) -> Result<f64> {
     // quotients (30/100 over 1000/10000 gives exactly 3, not 2.9999999999999996);
     // fall back to the quotient form when a product would overflow or underflow.
     let (num, den) = (l_ij * l, l_i * l_j);
-    if num.is_finite() && den.is_normal() && (num == 0.0 || num.is_normal()) {
+    if num.is_finite() && den.is_normal() && (num == 0.0 || num.is_normal()) && (num / den).is_finite() {
         Ok(num / den)
     } else {
         finite_result((l_ij / l_i) / (l_j / l), "location_quotient")
@@ -36,6 +36,8 @@ mod tests {
         let big = location_quotient(1e300, 1e300, 1e300, 1e300).unwrap();
         assert!((big - 1.0).abs() < 1e-15);
         assert_eq!(location_quotient(0.0, 100.0, 1000.0, 10_000.0).unwrap(), 0.0);
+        // the quotient itself overflows: 22003, never Infinity
+        assert_eq!(location_quotient(f64::MAX, 0.11, 9.0, 1.0).unwrap_err().kind, ErrorKind::OutOfRange);
         assert_eq!(location_quotient(1.0, 0.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::DivisionByZero);
         assert!(location_quotient(1.0, 1.0, 0.0, 1.0).unwrap_err().message.contains("l_j"));
         assert_eq!(location_quotient(-1.0, 1.0, 1.0, 1.0).unwrap_err().kind, ErrorKind::InvalidParameter);

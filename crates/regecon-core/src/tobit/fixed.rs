@@ -179,7 +179,10 @@ pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
     let mut xtx = vec![0.0; k * k];
     let mut xty = vec![0.0; k];
     let mut means = Vec::with_capacity(used.len());
-    for &g in &used {
+    for (done, &g) in used.iter().enumerate() {
+        if done % 1024 == 1023 {
+            between();
+        }
         let r = panel.rows(g);
         let m = r.len() as f64;
         let ym = panel.y[r.clone()].iter().sum::<f64>() / m;

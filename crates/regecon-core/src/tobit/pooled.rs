@@ -157,11 +157,13 @@ impl Objective for Pooled<'_> {
 
 /// OLS of y on the design: coefficients and the ML residual scale, the
 /// starting values; also the collinearity check, naming the column.
-pub fn ols(panel: &Panel) -> Result<(Vec<f64>, f64)> {
+pub fn ols(panel: &Panel, mut between: Check<'_>) -> Result<(Vec<f64>, f64)> {
     let (n, k) = (panel.n(), panel.k);
     let mut xtx = vec![0.0; k * k];
     let mut xty = vec![0.0; k];
+    let mut ticker = crate::interrupt::Ticker::new(&mut between, 16_384);
     for i in 0..n {
+        ticker.tick();
         let xi = panel.row(i);
         for a in 0..k {
             xty[a] += xi[a] * panel.y[i];
@@ -197,7 +199,7 @@ pub fn check_identified(panel: &Panel, params: usize) -> Result<()> {
 pub fn fit(panel: &Panel, opts: Options, pool: Option<&rayon::ThreadPool>, between: Check<'_>) -> Result<Fit> {
     let k = panel.k;
     check_identified(panel, k + 1)?;
-    let (b0, s0) = ols(panel)?;
+    let (b0, s0) = ols(panel, &mut *between)?;
     let mut theta = b0;
     theta.push(s0.ln());
     let mut obj = Pooled { panel, pool };

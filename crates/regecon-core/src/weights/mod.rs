@@ -229,7 +229,16 @@ impl Weights {
         col.extend(entries.iter().map(|&(j, _)| j));
         let mut val = mem::vec_with_capacity(entries.len(), "the values of the weights matrix")?;
         val.extend(entries.iter().map(|&(_, w)| w));
-        Ok(Weights { ids: mem::to_vec(ids, "the unit ids of the weights matrix")?, row_ptr, col, val })
+        let w = Weights { ids: mem::to_vec(ids, "the unit ids of the weights matrix")?, row_ptr, col, val };
+        // every sum over the weights (S0, row sums, S1, S2) is bounded by a
+        // power of S0: a total past double precision is refused by name
+        // rather than turned into an infinite or NaN statistic
+        if !w.s0().is_finite() {
+            return Err(Error::out_of_range(
+                "the weights sum to more than double precision holds (S0 overflows): rescale the weights",
+            ));
+        }
+        Ok(w)
     }
 
     pub fn n(&self) -> usize {
@@ -631,6 +640,10 @@ mod tests {
         assert_eq!(w.transform(Style::Row).row(2).1.len(), 0);
         assert!(Weights::from_triples(&[1, 2], &[(1, 3, 1.0)]).unwrap_err().message.contains("unit 3"));
         assert!(Weights::from_triples(&[1, 1], &[]).unwrap_err().message.contains("more than once"));
+        // weights whose total overflows: 22003 by name, not an infinite S0
+        let e = Weights::from_triples(&[1, 2], &[(1, 2, 1e308), (2, 1, 1e308)]).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::OutOfRange);
+        assert!(e.message.contains("S0"), "{}", e.message);
         assert!(Weights::from_triples(&[1, 2], &[(1, 2, -1.0)]).unwrap_err().message.contains("non-negative"));
         assert!(Weights::from_triples(&[1, 2], &[(1, 2, f64::NAN)]).is_err());
         assert!(Weights::from_triples(&[1, 2], &[(1, 1, 1.0)]).unwrap_err().message.contains("itself"));
