@@ -2,6 +2,7 @@
 # Installs what regecon needs on a fresh Debian 12 machine, as root: Postgres 15
 # server and headers, PostGIS (for contiguity weights), pg_cron (scheduled
 # refresh of the pipeline), chromium (renders the demo report in the tests),
+# python3 (stdlib only: the SQL fuzzer and the interrupt-latency script),
 # the C toolchain bindgen needs, sudo (cargo-pgrx uses it with --runas), and
 # cargo-pgrx. Quick when everything is already present.
 set -Eeuo pipefail
@@ -9,7 +10,7 @@ source "$(dirname "$0")/env.sh"
 
 pkgs=(build-essential pkg-config libssl-dev ca-certificates libclang-dev sudo
       "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3"
-      "postgresql-$PG_MAJOR-cron" chromium)
+      "postgresql-$PG_MAJOR-cron" chromium python3)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -94,7 +94,10 @@ fn load(weights: RegClass, ids: Option<Vec<i64>>, func: &str) -> Weights {
     let links = read_weights(weights, func);
     let mut units = ids.unwrap_or_default();
     let mut seen: std::collections::HashSet<i64> = units.iter().copied().collect();
-    for &(s, d, _) in &links {
+    for (i, &(s, d, _)) in links.iter().enumerate() {
+        if i % 65536 == 65535 {
+            check_for_interrupts!();
+        }
         for u in [s, d] {
             if seen.insert(u) {
                 units.push(u);
@@ -111,13 +114,7 @@ fn weights_transform(weights: RegClass, style: &str) -> TableIterator<'static, (
     let style = Style::parse(style).or_raise(F);
     crate::pool::apply_limits();
     let w = load(weights, None, F).transform_checked(style, &mut interrupts()).or_raise(F);
-    let ids = w.ids().to_vec();
-    let out: Vec<(i64, i64, f64)> = (0..w.n())
-        .flat_map(|i| {
-            let (c, v) = w.row(i);
-            c.iter().zip(v).map(|(&j, &x)| (ids[i], ids[j], x)).collect::<Vec<_>>()
-        })
-        .collect();
+    let out = triples(&w, F);
     TableIterator::new(out)
 }
 
@@ -171,14 +168,17 @@ fn read_gwt(content: &str) -> TableIterator<'static, (name!(src, i64), name!(dst
     TableIterator::new(gal::parse_gwt(content, &mut interrupts()).or_raise("read_gwt"))
 }
 
-fn triples(w: &Weights) -> Vec<(i64, i64, f64)> {
+fn triples(w: &Weights, func: &str) -> Vec<(i64, i64, f64)> {
     let ids = w.ids();
-    (0..w.n())
-        .flat_map(|i| {
-            let (c, v) = w.row(i);
-            c.iter().zip(v).map(|(&j, &x)| (ids[i], ids[j], x)).collect::<Vec<_>>()
-        })
-        .collect()
+    let mut out = regecon_core::mem::vec_with_capacity(w.links(), "the links").or_raise(func);
+    for i in 0..w.n() {
+        if i % 16384 == 16383 {
+            check_for_interrupts!();
+        }
+        let (c, v) = w.row(i);
+        out.extend(c.iter().zip(v).map(|(&j, &x)| (ids[i], ids[j], x)));
+    }
+    out
 }
 
 /// A weights relation as GAL text (binary: weights are dropped).
@@ -188,7 +188,7 @@ fn to_gal(weights: Option<RegClass>, ids: default!(Option<Array<'_, i64>>, "NULL
     let weights = weights?; // NULL weights: NULL
     let ids = ids.map(|a| dense_i64(&a, "to_gal", "ids"));
     let w = load(weights, ids, "to_gal");
-    Some(gal::write_gal(w.ids(), &triples(&w), &mut interrupts()).or_raise("to_gal"))
+    Some(gal::write_gal(w.ids(), &triples(&w, "to_gal"), &mut interrupts()).or_raise("to_gal"))
 }
 
 /// A weights relation as GWT text with GeoDa's header.
@@ -196,7 +196,7 @@ fn to_gal(weights: Option<RegClass>, ids: default!(Option<Array<'_, i64>>, "NULL
 fn to_gwt(weights: RegClass, layer: default!(&str, "'regecon'"), id_variable: default!(&str, "'id'")) -> String {
     crate::pool::apply_limits();
     let w = load(weights, None, "to_gwt");
-    gal::write_gwt(w.n(), &triples(&w), layer, id_variable, &mut interrupts()).or_raise("to_gwt")
+    gal::write_gwt(w.n(), &triples(&w, "to_gwt"), layer, id_variable, &mut interrupts()).or_raise("to_gwt")
 }
 
 extension_sql!(
