@@ -4,6 +4,9 @@
 //!
 //! - [`Weights::from_triples`] validates and builds the matrix over a given
 //!   list of units (the units of the data: the statistic defines n).
+//! - [`Weights::subset_checked`] builds it over the units present, dropping
+//!   links to units without data (spdep `subset.listw`, libpysal
+//!   `w_subset`) and reporting them ([`Subset`], [`absent_units_error`]).
 //! - [`Weights::transform`] applies PySAL/spdep styles: binary ("B", "b"),
 //!   row-standardised ("W", "r"), or as given ("O").
 //! - [`Weights::summary`] reports n, links, islands, asymmetries and S0.
@@ -143,6 +146,50 @@ pub struct Summary {
     pub s0: f64,
 }
 
+/// What [`Weights::subset_checked`] left out: the units named by the
+/// weights relation that are not among the units of the data, and the
+/// links dropped with them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Subset {
+    /// Distinct units named in the relation (as src or dst) but not in `ids`.
+    pub absent_units: usize,
+    /// Triples dropped because they name such a unit (whatever their weight).
+    pub dropped_links: usize,
+    /// Those units' ids, ascending (`absent.len() == absent_units`).
+    pub absent: Vec<i64>,
+}
+
+/// At most this many absent units are named in [`absent_units_error`].
+pub const ABSENT_NAMED: usize = 10;
+
+impl Subset {
+    /// Ok when the relation names no unit outside the data; otherwise the
+    /// exact-match error of [`absent_units_error`].
+    pub fn require_exact(&self) -> Result<()> {
+        if self.absent.is_empty() {
+            Ok(())
+        } else {
+            Err(absent_units_error(&self.absent, self.absent_units))
+        }
+    }
+}
+
+/// The 22023 error of a caller that wants the weights relation and the
+/// group's units to match exactly: names the first [`ABSENT_NAMED`] of
+/// `absent` (the sorted absent ids) and, when there are more, how many in
+/// all (`total`), e.g. "weights relation names units absent from the group:
+/// 3, 17, 20, 21, 22, 23, 24, 25, 26, 27, ... (12 in all)". With ten or
+/// fewer the list is complete and has no count.
+pub fn absent_units_error(absent: &[i64], total: usize) -> Error {
+    let total = total.max(absent.len());
+    let named: Vec<String> = absent.iter().take(ABSENT_NAMED).map(|u| u.to_string()).collect();
+    let mut msg = format!("weights relation names units absent from the group: {}", named.join(", "));
+    if total > named.len() {
+        msg.push_str(&format!(", ... ({total} in all)"));
+    }
+    Error::invalid(msg)
+}
+
 /// Links between two calls of the check in the O(links) passes.
 const TICK_LINKS: u32 = 1 << 16;
 
@@ -166,27 +213,85 @@ impl Weights {
     /// pair may appear once; self-links are refused (w_ii must be 0 for
     /// Moran-type statistics). Zero weights are dropped. Buffers go through
     /// [`mem`]; `check` is called every ~64k links.
-    pub fn from_triples_checked(ids: &[i64], triples: &[(i64, i64, f64)], mut check: Check<'_>) -> Result<Weights> {
+    pub fn from_triples_checked(ids: &[i64], triples: &[(i64, i64, f64)], check: Check<'_>) -> Result<Weights> {
+        Self::build(ids, triples, false, check).map(|(w, _)| w)
+    }
+
+    /// [`Weights::subset_checked`] without a cancellation check.
+    pub fn subset(ids: &[i64], triples: &[(i64, i64, f64)]) -> Result<(Weights, Subset)> {
+        Self::subset_checked(ids, triples, &mut interrupt::none())
+    }
+
+    /// The weights restricted to the units present (spdep `subset.listw`,
+    /// libpysal `w_subset`): as [`Weights::from_triples_checked`], except
+    /// that a link naming a unit not in `ids` is dropped instead of refused,
+    /// and [`Subset`] says how many units and links that concerned.
+    ///
+    /// Every other check stays, also for the dropped links where it can be
+    /// made on the link alone: a weight must be finite and non-negative, a
+    /// unit may not link to itself (22023), `ids` must be distinct, a kept
+    /// pair may appear once, S0 must be finite (22003). (A pair repeated
+    /// with an absent unit is dropped with it, not reported.)
+    ///
+    /// The weights are as stored: apply the style afterwards
+    /// ([`Weights::transform_checked`]), so that row-standardisation uses the
+    /// links that remain. A unit whose neighbours are all absent is an
+    /// island (empty row), kept in n as esda keeps it. Buffers go through
+    /// [`mem`]; `check` is called every ~64k links.
+    pub fn subset_checked(ids: &[i64], triples: &[(i64, i64, f64)], check: Check<'_>) -> Result<(Weights, Subset)> {
+        Self::build(ids, triples, true, check)
+    }
+
+    /// The two builders: `drop_absent` false refuses a link naming a unit not
+    /// in `ids` (from_triples), true drops it and counts it (subset).
+    fn build(ids: &[i64], triples: &[(i64, i64, f64)], drop_absent: bool, mut check: Check<'_>) -> Result<(Weights, Subset)> {
         const WHAT: &str = "the links of the weights matrix";
         let index = index_ids(ids, "the unit index of the weights matrix", "the data", &mut *check)?;
         let mut ticker = Ticker::new(&mut check, TICK_LINKS);
         let n = ids.len();
+        let bad_weight = |s: i64, d: i64, w: f64| {
+            Error::invalid(format!(
+                "weights link ({s}, {d}) has weight {}: weights must be finite and non-negative",
+                crate::error::sql_float(w)
+            ))
+        };
         // resolve and check every link, then place them by a counting sort on src
         let mut resolved: Vec<(usize, usize, f64)> = mem::vec_with_capacity(triples.len(), WHAT)?;
+        let mut absent: Vec<i64> = Vec::new();
+        let mut dropped_links = 0usize;
         for &(s, d, w) in triples {
             ticker.tick();
-            let si = *index.get(&s).ok_or_else(|| {
-                Error::invalid(format!("weights link ({s}, {d}): unit {s} has no value in the data"))
-            })?;
-            let di = *index.get(&d).ok_or_else(|| {
-                Error::invalid(format!("weights link ({s}, {d}): unit {d} has no value in the data"))
-            })?;
-            if !w.is_finite() || w < 0.0 {
-                return Err(Error::invalid(format!(
-                    "weights link ({s}, {d}) has weight {}: weights must be finite and non-negative",
-                    crate::error::sql_float(w)
-                )));
-            }
+            let (si, di) = if drop_absent {
+                if !w.is_finite() || w < 0.0 {
+                    return Err(bad_weight(s, d, w));
+                }
+                if s == d && w > 0.0 {
+                    return Err(Error::invalid(format!("weights link ({s}, {s}) links a unit to itself")));
+                }
+                let (si, di) = (index.get(&s).copied(), index.get(&d).copied());
+                if si.is_none() || di.is_none() {
+                    dropped_links += 1;
+                    if si.is_none() {
+                        mem::push(&mut absent, s, "the units absent from the data")?;
+                    }
+                    if di.is_none() && d != s {
+                        mem::push(&mut absent, d, "the units absent from the data")?;
+                    }
+                    continue;
+                }
+                (si.unwrap_or_default(), di.unwrap_or_default())
+            } else {
+                let si = *index.get(&s).ok_or_else(|| {
+                    Error::invalid(format!("weights link ({s}, {d}): unit {s} has no value in the data"))
+                })?;
+                let di = *index.get(&d).ok_or_else(|| {
+                    Error::invalid(format!("weights link ({s}, {d}): unit {d} has no value in the data"))
+                })?;
+                if !w.is_finite() || w < 0.0 {
+                    return Err(bad_weight(s, d, w));
+                }
+                (si, di)
+            };
             if si == di {
                 if w == 0.0 {
                     continue;
@@ -197,6 +302,10 @@ impl Weights {
                 resolved.push((si, di, w));
             }
         }
+        ticker.tick_by(absent.len());
+        absent.sort_unstable();
+        absent.dedup();
+        let subset = Subset { absent_units: absent.len(), dropped_links, absent };
         drop(index);
         let mut row_ptr = mem::vec_filled(0usize, n + 1, "the row pointers of the weights matrix")?;
         for &(si, _, _) in &resolved {
@@ -238,7 +347,7 @@ impl Weights {
                 "the weights sum to more than double precision holds (S0 overflows): rescale the weights",
             ));
         }
-        Ok(w)
+        Ok((w, subset))
     }
 
     pub fn n(&self) -> usize {
@@ -653,6 +762,98 @@ mod tests {
             .contains("more than once"));
         assert_eq!(Style::parse("W").unwrap(), Style::Row);
         assert!(Style::parse("x").is_err());
+    }
+
+    /// A relation naming units without data: from_triples refuses it,
+    /// subset drops those links, counts them, and builds what from_triples
+    /// builds from the remaining links.
+    #[test]
+    fn subset_drops_links_to_absent_units() {
+        // 1 - 2 - 3 - 4 - 5 on a line plus 3 - 9; data only for 1, 2, 4, 5 (3 and 9 absent)
+        let t = [
+            (1, 2, 1.0), (2, 1, 1.0), (2, 3, 1.0), (3, 2, 1.0), (3, 4, 1.0), (4, 3, 1.0),
+            (4, 5, 1.0), (5, 4, 1.0), (3, 9, 2.0), (9, 3, 0.0),
+        ];
+        let ids = [5, 1, 2, 4];
+        assert!(Weights::from_triples(&ids, &t).unwrap_err().message.contains("unit 3 has no value"));
+        let (w, sub) = Weights::subset(&ids, &t).unwrap();
+        assert_eq!(sub, Subset { absent_units: 2, dropped_links: 6, absent: vec![3, 9] });
+        assert!(sub.require_exact().is_err());
+        let kept: Vec<_> = t.iter().copied().filter(|&(a, b, _)| ids.contains(&a) && ids.contains(&b)).collect();
+        assert_eq!(w, Weights::from_triples(&ids, &kept).unwrap());
+        assert_eq!((w.n(), w.links(), w.islands()), (4, 4, 0));
+        // the style afterwards: 2 has lost its neighbour 3, so its row is (1) alone
+        let r = w.transform(Style::Row);
+        assert_eq!(r.row(2), (&[1usize][..], &[1.0][..]));
+        // nothing absent: the same matrix as from_triples and an empty report
+        let (w, sub) = Weights::subset(&[1, 2, 3, 4, 5, 9], &t).unwrap();
+        assert_eq!(w, Weights::from_triples(&[1, 2, 3, 4, 5, 9], &t).unwrap());
+        assert_eq!(sub, Subset::default());
+        assert!(sub.require_exact().is_ok());
+        // every neighbour absent: an island, kept in n, empty after row-standardising
+        let (w, sub) = Weights::subset(&[1, 3, 5], &t).unwrap();
+        assert_eq!((w.n(), w.links(), w.islands()), (3, 0, 3));
+        assert_eq!(sub.absent, vec![2, 4, 9]);
+        assert_eq!(w.transform(Style::Row).s0(), 0.0);
+    }
+
+    #[test]
+    fn subset_keeps_every_other_check() {
+        let ids = [1, 2];
+        let inv = crate::ErrorKind::InvalidParameter;
+        // bad weights and self-links are refused even on a link that would be dropped
+        let e = Weights::subset(&ids, &[(1, 7, -1.0)]).unwrap_err();
+        assert!(e.kind == inv && e.message.contains("non-negative"), "{}", e.message);
+        assert!(Weights::subset(&ids, &[(7, 1, f64::INFINITY)]).unwrap_err().message.contains("Infinity"));
+        assert!(Weights::subset(&ids, &[(7, 7, 1.0)]).unwrap_err().message.contains("itself"));
+        assert!(Weights::subset(&ids, &[(1, 1, 1.0)]).unwrap_err().message.contains("itself"));
+        // a zero self-link is no link (as in from_triples), but still names an absent unit
+        let (w, sub) = Weights::subset(&ids, &[(7, 7, 0.0), (1, 2, 1.0)]).unwrap();
+        assert_eq!((w.links(), sub.absent_units, sub.dropped_links), (1, 1, 1));
+        assert!(Weights::subset(&[1, 1], &[]).unwrap_err().message.contains("more than once"));
+        assert!(Weights::subset(&ids, &[(1, 2, 1.0), (1, 2, 1.0), (1, 3, 1.0)])
+            .unwrap_err()
+            .message
+            .contains("appears more than once"));
+        let e = Weights::subset(&ids, &[(1, 2, 1e308), (2, 1, 1e308), (2, 5, 1e308)]).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::OutOfRange);
+    }
+
+    #[test]
+    fn absent_units_error_names_at_most_ten() {
+        let twelve: Vec<i64> = vec![3, 17, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29];
+        let e = absent_units_error(&twelve, twelve.len());
+        assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+        assert_eq!(e.kind.sqlstate(), "22023");
+        assert_eq!(
+            e.message,
+            "weights relation names units absent from the group: 3, 17, 20, 21, 22, 23, 24, 25, 26, 27, ... (12 in all)"
+        );
+        assert_eq!(absent_units_error(&[3, 17], 2).message, "weights relation names units absent from the group: 3, 17");
+        assert_eq!(absent_units_error(&twelve[..10], 10).message.matches(", ").count(), 9);
+        // through the report: the sorted ids of a relation whose absent units come unsorted
+        let t: Vec<(i64, i64, f64)> = (0..12).map(|k| (1, 100 - k, 1.0)).collect();
+        let (_, sub) = Weights::subset(&[1, 2], &t).unwrap();
+        let e = sub.require_exact().unwrap_err();
+        assert!(e.message.ends_with("89, 90, 91, 92, 93, 94, 95, 96, 97, 98, ... (12 in all)"), "{}", e.message);
+    }
+
+    #[test]
+    fn subset_checked_ticks_and_matches() {
+        let n = 100_000i64;
+        let ids: Vec<i64> = (0..n).filter(|i| i % 10 != 3).collect();
+        let mut t = Vec::new();
+        for i in 0..n {
+            t.push((i, (i + 1) % n, 1.0));
+            t.push(((i + 1) % n, i, 1.0));
+        }
+        let mut calls = 0;
+        let (w, sub) = Weights::subset_checked(&ids, &t, &mut || calls += 1).unwrap();
+        assert!(calls >= 3, "{calls}");
+        assert_eq!(sub.absent_units, 10_000);
+        assert_eq!(sub.dropped_links, 40_000);
+        assert_eq!(w.links(), 2 * n as usize - 40_000);
+        assert_eq!(w.islands(), 0);
     }
 
     /// The O(links) passes call the check (every ~64k links) and give what
