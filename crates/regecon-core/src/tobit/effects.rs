@@ -53,6 +53,13 @@ fn pdf(x: f64) -> f64 {
 /// length k, covariances p x p, sigma_e positive (a cheap subset of
 /// [`Fit::validate`], so that nothing here can index out of bounds).
 fn check_shape(fit: &Fit) -> Result<()> {
+    if !fit.has_vcov() {
+        return Err(Error::invalid(format!(
+            "the fit failed ({}): it has no {}",
+            fit.message.as_deref().unwrap_or("no estimates"),
+            if fit.has_estimates() { "covariance" } else { "estimates" }
+        )));
+    }
     let k = fit.beta.len();
     let p = fit.p();
     if fit.names.len() != k
@@ -98,7 +105,7 @@ pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robus
     theta.push(fit.sigma_e.ln());
     let mut out = Vec::new();
     for j in 0..k {
-        if fit.names[j] == "_cons" {
+        if fit.names[j] == "_cons" || fit.is_omitted(j) {
             continue;
         }
         for (kind, name) in KINDS.iter().enumerate() {
@@ -151,8 +158,8 @@ pub fn hausman(fe: &Fit, re: &Fit, sigmamore: bool) -> Result<Hausman> {
         .names
         .iter()
         .enumerate()
-        .filter(|(_, n)| *n != "_cons")
-        .filter_map(|(i, n)| re.names.iter().position(|m| m == n).map(|j| (i, j)))
+        .filter(|(i, n)| *n != "_cons" && !fe.is_omitted(*i))
+        .filter_map(|(i, n)| re.names.iter().position(|m| m == n).filter(|&j| !re.is_omitted(j)).map(|j| (i, j)))
         .collect();
     if common.is_empty() {
         return Err(Error::invalid("the two fits have no slope in common"));
@@ -375,6 +382,9 @@ mod tests {
             x_means: names.iter().map(|n| if *n == "_cons" { 1.0 } else { 0.5 }).collect(),
             offset_mean: 0.0,
             quadrature: None,
+            omitted: vec![false; k],
+            message: None,
+            obs_per_unit: (10, 10.0, 10),
         }
     }
 
