@@ -1139,6 +1139,37 @@ mod tests {
         assert!(g.validate().is_err());
     }
 
+    /// A fit whose information was singular keeps its estimates without
+    /// covariances: valid, predictable, refused by what needs a covariance.
+    #[test]
+    fn singular_information_fits_keep_estimates() {
+        let mut f = real_fit(Model::Pooled);
+        f.vcov.clear();
+        f.robust_vcov.clear();
+        f.converged = false;
+        f.message = Some(SINGULAR.into());
+        f.validate().unwrap();
+        assert!(f.has_estimates() && !f.has_vcov());
+        assert!(f.std_errors_opt(false).is_none() && f.se_sigma_e_opt().is_none() && f.se_sigma_u().is_none());
+        assert!(f.se_sigma_e().is_nan() && f.std_errors_checked(false).is_none());
+        assert!(f.wald(false).is_none());
+        let e = f.conf_int(95.0, false).unwrap_err();
+        assert!(e.message.contains("singular") && e.message.contains("no covariance"), "{}", e.message);
+        assert!(effects::marginal_effects(&f, Some(0.0), None, false).unwrap_err().message.contains("singular"));
+        f.predict(&[1.0], 0.0, Some(0.0), None).unwrap();
+        // without the message, missing covariances are inconsistent
+        f.message = None;
+        assert!(f.validate().is_err());
+        // fixed effects count observations per unit over the units kept
+        let y = [0.0, 0.0, 0.0, 1.0, 2.0, 0.5, 1.5, 0.0, 2.5, 0.3];
+        let x = [1.0, 2.0, 3.0, 0.5, 1.5, 0.1, 1.1, -0.4, 2.0, 0.7];
+        let unit = [1, 1, 1, 2, 2, 3, 3, 4, 4, 4];
+        let fe = fit(&rows_of(Model::FixedEffects, &y, &x, &["x"], &unit, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        assert_eq!((fe.dropped_units, fe.obs_per_unit), (1, (2, 7.0 / 3.0, 3)));
+        let re = fit(&rows_of(Model::RandomEffects, &y, &x, &["x"], &unit, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        assert_eq!(re.obs_per_unit, (2, 2.5, 3));
+    }
+
     #[test]
     fn hostile_state_bytes_are_refused_before_allocating() {
         use crate::codec::{tag, Writer};
