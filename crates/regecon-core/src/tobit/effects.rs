@@ -53,6 +53,13 @@ fn pdf(x: f64) -> f64 {
 /// length k, covariances p x p, sigma_e positive (a cheap subset of
 /// [`Fit::validate`], so that nothing here can index out of bounds).
 fn check_shape(fit: &Fit) -> Result<()> {
+    if !fit.has_vcov() {
+        return Err(Error::invalid(format!(
+            "the fit failed ({}): it has no {}",
+            fit.message.as_deref().unwrap_or("no estimates"),
+            if fit.has_estimates() { "covariance" } else { "estimates" }
+        )));
+    }
     let k = fit.beta.len();
     let p = fit.p();
     if fit.names.len() != k
@@ -98,7 +105,7 @@ pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robus
     theta.push(fit.sigma_e.ln());
     let mut out = Vec::new();
     for j in 0..k {
-        if fit.names[j] == "_cons" {
+        if fit.names[j] == "_cons" || fit.is_omitted(j) {
             continue;
         }
         for (kind, name) in KINDS.iter().enumerate() {
@@ -122,6 +129,158 @@ pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robus
         }
     }
     Ok(out)
+}
+
+/// Average marginal effects (Stata's `margins, dydx(*)` after `tobit`):
+/// the three effects of every regressor but `_cons` and the omitted terms,
+/// averaged over the rows of `x` (row-major, one column per `names`, the
+/// regressors without `_cons`; every term of the fit but `_cons` must be
+/// among `names`), each row at its own index mu_i = x_i' beta (+ the fit's
+/// `offset_mean` for fixed effects, whose unit effects a Fit does not keep;
+/// u_i = 0 for random effects), with a_i = (lower - mu_i)/sigma_e,
+/// b_i = (upper - mu_i)/sigma_e, P_i = Phi(b_i) - Phi(a_i),
+/// D_i = phi(a_i) - phi(b_i):
+///
+/// ```text
+/// latent                 mean_i beta_j
+/// censored               mean_i beta_j P_i
+/// uncensored_probability mean_i beta_j D_i / sigma_e
+/// ```
+///
+/// Delta-method standard errors from the average of the per-row analytic
+/// gradients over (beta, tau = ln sigma_e), with x_c the value of term c
+/// (1 for `_cons`) and delta the Kronecker delta:
+///
+/// ```text
+/// censored     d/d beta_c = delta_jc P_i + beta_j D_i x_c / sigma
+///              d/d tau    = beta_j (a_i phi(a_i) - b_i phi(b_i))
+/// uncensored   d/d beta_c = delta_jc D_i / sigma + beta_j (a_i phi(a_i) - b_i phi(b_i)) x_c / sigma^2
+///              d/d tau    = beta_j (a_i^2 phi(a_i) - b_i^2 phi(b_i) - D_i) / sigma
+/// ```
+///
+/// (z phi(z) = 0 at an infinite bound). `between` runs every few thousand
+/// rows. Errors (22023): a fit without covariance, `robust` without a
+/// robust covariance, no rows, a length mismatch, a missing term, values
+/// or bounds not finite; 22003 when an effect overflows.
+#[allow(clippy::too_many_arguments)]
+pub fn average_marginal_effects(
+    fit: &Fit,
+    x: &[f64],
+    names: &[String],
+    lower: Option<f64>,
+    upper: Option<f64>,
+    robust: bool,
+    mut between: crate::interrupt::Check<'_>,
+) -> Result<Vec<Effect>> {
+    use super::inference::{pdf, prob_between, zpdf};
+    check_shape(fit)?;
+    super::validate_bounds(lower, upper)?;
+    let k = fit.beta.len();
+    let p = fit.p();
+    let v = if robust { &fit.robust_vcov } else { &fit.vcov };
+    if v.is_empty() {
+        return Err(Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"));
+    }
+    let m = names.len();
+    if m == 0 && x.is_empty() && k > 0 {
+        return Err(Error::invalid("no rows to average over"));
+    }
+    if m == 0 || x.len() % m != 0 {
+        return Err(Error::invalid(format!("x has {} values, not a whole number of rows of {m} regressors", x.len())));
+    }
+    let n = x.len() / m;
+    if n == 0 {
+        return Err(Error::invalid("no rows to average over"));
+    }
+    if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+        crate::error::finite(x[i], &format!("x[{}] ({}) of row {}", i % m + 1, names[i % m], i / m + 1))?;
+    }
+    // column of each term in x (None for _cons)
+    let mut col = Vec::with_capacity(k);
+    for (j, t) in fit.names.iter().enumerate() {
+        if t == "_cons" {
+            col.push(None);
+        } else {
+            match names.iter().position(|n| n == t) {
+                Some(c) => col.push(Some(c)),
+                None if fit.is_omitted(j) => col.push(None),
+                None => return Err(Error::invalid(format!("the term {t} of the fit is not among the regressors given"))),
+            }
+        }
+    }
+    let slopes: Vec<usize> = (0..k).filter(|&j| fit.names[j] != "_cons" && !fit.is_omitted(j)).collect();
+    let s = fit.sigma_e;
+    let offset = if fit.model == super::Model::FixedEffects { fit.offset_mean } else { 0.0 };
+    // sums over rows: per slope, per kind (censored, uncensored), the
+    // estimate and the gradient over (beta, tau)
+    let q = k + 1;
+    let mut est = vec![[0.0; 2]; slopes.len()];
+    let mut grad = vec![0.0; slopes.len() * 2 * q];
+    let mut xi = vec![0.0; k];
+    let mut ticker = crate::interrupt::Ticker::new(&mut between, 4096);
+    for i in 0..n {
+        ticker.tick();
+        let row = &x[i * m..(i + 1) * m];
+        for j in 0..k {
+            xi[j] = col[j].map_or(if fit.names[j] == "_cons" { 1.0 } else { 0.0 }, |c| row[c]);
+        }
+        let mu = offset + xi.iter().zip(&fit.beta).map(|(a, b)| a * b).sum::<f64>();
+        let a = lower.map_or(f64::NEG_INFINITY, |l| (l - mu) / s);
+        let b = upper.map_or(f64::INFINITY, |u| (u - mu) / s);
+        let pr = prob_between(a, b);
+        let d = pdf(a) - pdf(b);
+        let e1 = zpdf(a, 1) - zpdf(b, 1);
+        let e2 = zpdf(a, 2) - zpdf(b, 2);
+        for (t, &j) in slopes.iter().enumerate() {
+            let bj = fit.beta[j];
+            est[t][0] += bj * pr;
+            est[t][1] += bj * d / s;
+            let gc = &mut grad[(t * 2) * q..(t * 2 + 1) * q];
+            for c in 0..k {
+                gc[c] += bj * d * xi[c] / s;
+            }
+            gc[j] += pr;
+            gc[k] += bj * e1;
+            let gu = &mut grad[(t * 2 + 1) * q..(t * 2 + 2) * q];
+            for c in 0..k {
+                gu[c] += bj * e1 * xi[c] / (s * s);
+            }
+            gu[j] += d / s;
+            gu[k] += bj * (e2 - d) / s;
+        }
+    }
+    let nf = n as f64;
+    let var_of = |g: &[f64]| -> f64 { (0..q).map(|a| (0..q).map(|b| g[a] * v[a * p + b] * g[b]).sum::<f64>()).sum::<f64>() / (nf * nf) };
+    let mut out = Vec::with_capacity(3 * slopes.len());
+    for (t, &j) in slopes.iter().enumerate() {
+        let term = &fit.names[j];
+        let latent_se = v[j * p + j].max(0.0).sqrt();
+        let rows = [
+            (KINDS[0], fit.beta[j], latent_se),
+            (KINDS[1], est[t][0] / nf, crate::error::finite_result(var_of(&grad[(t * 2) * q..(t * 2 + 1) * q]), "a variance")?.max(0.0).sqrt()),
+            (KINDS[2], est[t][1] / nf, crate::error::finite_result(var_of(&grad[(t * 2 + 1) * q..(t * 2 + 2) * q]), "a variance")?.max(0.0).sqrt()),
+        ];
+        for (kind, e, se) in rows {
+            let what = format!("the average {kind} marginal effect of {term}");
+            crate::error::finite_result(e, &what)?;
+            crate::error::finite_result(se, &format!("the standard error of {what}"))?;
+            out.push(Effect { term: term.clone(), kind, estimate: e, std_error: se });
+        }
+    }
+    Ok(out)
+}
+
+/// [`average_marginal_effects`] over the rows a fit was made from.
+pub fn average_marginal_effects_rows(
+    fit: &Fit,
+    rows: &super::Rows,
+    lower: Option<f64>,
+    upper: Option<f64>,
+    robust: bool,
+    between: crate::interrupt::Check<'_>,
+) -> Result<Vec<Effect>> {
+    let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows to average over"))?;
+    average_marginal_effects(fit, &rows.x, &spec.names, lower, upper, robust, between)
 }
 
 /// Result of a Hausman test.
@@ -151,8 +310,8 @@ pub fn hausman(fe: &Fit, re: &Fit, sigmamore: bool) -> Result<Hausman> {
         .names
         .iter()
         .enumerate()
-        .filter(|(_, n)| *n != "_cons")
-        .filter_map(|(i, n)| re.names.iter().position(|m| m == n).map(|j| (i, j)))
+        .filter(|(i, n)| *n != "_cons" && !fe.is_omitted(*i))
+        .filter_map(|(i, n)| re.names.iter().position(|m| m == n).filter(|&j| !re.is_omitted(j)).map(|j| (i, j)))
         .collect();
     if common.is_empty() {
         return Err(Error::invalid("the two fits have no slope in common"));
@@ -375,6 +534,9 @@ mod tests {
             x_means: names.iter().map(|n| if *n == "_cons" { 1.0 } else { 0.5 }).collect(),
             offset_mean: 0.0,
             quadrature: None,
+            omitted: vec![false; k],
+            message: None,
+            obs_per_unit: (10, 10.0, 10),
         }
     }
 
@@ -440,6 +602,39 @@ mod tests {
         let ok = fit(&["_cons", "x"], &[1.0, 2.0], &[0.04, 0.0, 0.0, 0.09], None);
         assert!(marginal_effects(&ok, Some(1.0), Some(0.0), false).unwrap_err().message.contains("below upper"));
         assert!(marginal_effects(&ok, Some(f64::NAN), None, false).is_err());
+    }
+
+    /// At a single row equal to the means, the average effects are the
+    /// effects at the means (their standard errors by central differences
+    /// there agree to 1e-7).
+    #[test]
+    fn average_effects_at_one_row_are_the_effects_at_the_means() {
+        let mut f = fit(&["_cons", "x", "z"], &[1.0, 2.0, -0.7], &[0.04, 0.01, 0.0, 0.01, 0.09, 0.002, 0.0, 0.002, 0.05], None);
+        f.x_means = vec![1.0, 0.5, 1.3];
+        f.model = Model::Pooled;
+        let names = vec!["z".to_string(), "x".to_string()];
+        for (lo, up) in [(Some(0.0), None), (Some(0.0), Some(3.0)), (None, Some(2.5)), (None, None)] {
+            let mem = marginal_effects(&f, lo, up, false).unwrap();
+            let ame = average_marginal_effects(&f, &[1.3, 0.5], &names, lo, up, false, &mut || {}).unwrap();
+            assert_eq!(mem.len(), ame.len());
+            for (a, b) in mem.iter().zip(&ame) {
+                assert_eq!((&a.term, a.kind), (&b.term, b.kind));
+                assert!((a.estimate - b.estimate).abs() < 1e-14 * (1.0 + a.estimate.abs()), "{a:?} {b:?}");
+                assert!((a.std_error - b.std_error).abs() < 1e-7 * a.std_error.max(1e-3), "{a:?} {b:?}");
+            }
+        }
+        // averaging two rows: the mean of the per-row effects
+        let two = average_marginal_effects(&f, &[1.0, 0.0, 2.0, 1.0], &names, Some(0.0), None, false, &mut || {}).unwrap();
+        let r1 = average_marginal_effects(&f, &[1.0, 0.0], &names, Some(0.0), None, false, &mut || {}).unwrap();
+        let r2 = average_marginal_effects(&f, &[2.0, 1.0], &names, Some(0.0), None, false, &mut || {}).unwrap();
+        for i in 0..two.len() {
+            assert!((two[i].estimate - (r1[i].estimate + r2[i].estimate) / 2.0).abs() < 1e-15);
+        }
+        // errors
+        assert!(average_marginal_effects(&f, &[1.0, 0.0, 2.0], &names, None, None, false, &mut || {}).is_err());
+        assert!(average_marginal_effects(&f, &[], &names, None, None, false, &mut || {}).is_err());
+        assert!(average_marginal_effects(&f, &[1.0], &names[..1], None, None, false, &mut || {}).unwrap_err().message.contains("term x"));
+        assert!(average_marginal_effects(&f, &[f64::NAN, 1.0], &names, None, None, false, &mut || {}).is_err());
     }
 
     /// Hand-worked marginal effects: beta = (_cons 1, x 2), xbar = 0.5,

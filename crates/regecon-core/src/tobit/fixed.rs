@@ -34,16 +34,21 @@ pub struct FixedEffects<'a> {
     alpha: Vec<f64>,
 }
 
+/// The units that have a finite alpha: not all rows censored at one bound.
+pub fn kept_units(panel: &Panel) -> Vec<usize> {
+    (0..panel.n_units())
+        .filter(|&g| {
+            let r = panel.rows(g);
+            let all = |c: Censoring| panel.cens[r.clone()].iter().all(|v| *v == c);
+            !(all(Censoring::Left) || all(Censoring::Right))
+        })
+        .collect()
+}
+
 impl<'a> FixedEffects<'a> {
     /// Keeps the units that have a finite alpha; returns the number dropped.
     pub fn new(panel: &'a Panel) -> (Self, usize) {
-        let units: Vec<usize> = (0..panel.n_units())
-            .filter(|&g| {
-                let r = panel.rows(g);
-                let all = |c: Censoring| panel.cens[r.clone()].iter().all(|v| *v == c);
-                !(all(Censoring::Left) || all(Censoring::Right))
-            })
-            .collect();
+        let units = kept_units(panel);
         let dropped = panel.n_units() - units.len();
         let alpha = vec![0.0; units.len()];
         (FixedEffects { panel, units, alpha }, dropped)
@@ -219,9 +224,14 @@ pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
     let mut theta = beta0;
     theta.push(s0.ln());
     let out = maximise(&mut obj, theta, opts, &mut *between)?;
-    let vcov = super::covariance(&out.information, k + 1, super::SINGULAR)?;
-    let (_, _, _, scores) = obj.profile(&out.theta, false, true, between);
-    let robust_vcov = sandwich(&vcov, &scores);
+    let (vcov, singular) = super::covariance_or_message(&out.information, k + 1, super::SINGULAR);
+    let robust_vcov = if vcov.is_empty() {
+        Vec::new()
+    } else {
+        let (_, _, _, scores) = obj.profile(&out.theta, false, true, between);
+        sandwich(&vcov, &scores)
+    };
+    let fitted = Fit::from_outcome(Model::FixedEffects, panel, &out, vcov, robust_vcov);
     // counts and means over the rows of the units kept
     let mut n_left = 0;
     let mut n_right = 0;
@@ -248,7 +258,10 @@ pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
         n_params: params,
         x_means,
         offset_mean: offset,
-        ..Fit::from_outcome(Model::FixedEffects, panel, &out, vcov, robust_vcov)
+        obs_per_unit: super::obs_per_unit(panel, Some(&used)),
+        converged: fitted.converged && singular.is_none(),
+        message: singular.or(fitted.message.clone()),
+        ..fitted
     })
 }
 

@@ -6,9 +6,11 @@
 //! (lower, upper), and the bound itself when y*_i falls at or beyond it. A
 //! missing bound means no censoring on that side.
 
+pub mod collinear;
 pub mod effects;
 pub mod fixed;
 pub mod hermite;
+pub mod inference;
 pub mod newton;
 pub mod normal;
 pub mod panel;
@@ -369,6 +371,19 @@ pub struct Fit {
     /// Fixed effects: the mean fitted unit effect over the rows used; 0 otherwise.
     pub offset_mean: f64,
     pub quadrature: Option<(random::Quadrature, usize)>,
+    /// Terms omitted because of collinearity (see [`collinear`]), aligned
+    /// with `names`: such a term's estimate is 0 and its rows and columns of
+    /// `vcov` and `robust_vcov` are 0 (so every shape stays k or p x p); its
+    /// standard error is undefined ([`Fit::std_errors_opt`] gives `None`).
+    /// Empty means no term is omitted (a fit rebuilt by hand).
+    pub omitted: Vec<bool>,
+    /// Why the fit is not usable as it stands, `None` for a converged fit
+    /// with its covariance. Set with `converged = false` for a numerical
+    /// failure: see [`fit`] for what a failed fit holds.
+    pub message: Option<String>,
+    /// Observations per unit over the units used: (min, mean, max);
+    /// (0, 0, 0) without units.
+    pub obs_per_unit: (usize, f64, usize),
 }
 
 impl Fit {
@@ -399,6 +414,9 @@ impl Fit {
             x_means: panel.x_means(),
             offset_mean: 0.0,
             quadrature: None,
+            omitted: vec![false; k],
+            message: (!out.converged).then(|| not_converged(out.iterations)),
+            obs_per_unit: obs_per_unit(panel, None),
         }
     }
 
@@ -417,9 +435,40 @@ impl Fit {
     ///   from fixed-effects fits;
     /// - n_left + n_uncensored + n_right = n.
     ///
+    /// - `omitted` is empty or has one flag per term; an omitted term has
+    ///   estimate 0 and variance 0;
+    /// - a fit whose information was singular (`message` set) may have
+    ///   empty covariances; a failed fit without estimates
+    ///   ([`Fit::has_estimates`] false: sigma_e 0) must have a message, no
+    ///   estimates, no covariances and no sigma_u, and is checked for its
+    ///   names, x_means and counts only.
+    ///
     /// The bounds are not part of a Fit: check them with [`validate_bounds`].
     pub fn validate(&self) -> Result<()> {
         let bad = |m: String| Err(Error::invalid(format!("fit is inconsistent: {m}")));
+        let omitted_len_ok = self.omitted.is_empty() || self.omitted.len() == self.names.len();
+        if !omitted_len_ok && !self.has_estimates() {
+            return bad(format!("{} omitted flags for {} terms", self.omitted.len(), self.names.len()));
+        }
+        if !self.has_estimates() {
+            if self.message.is_none() {
+                return bad("sigma_e is 0 but the fit has no message saying why it failed".into());
+            }
+            if !(self.beta.is_empty() && self.vcov.is_empty() && self.robust_vcov.is_empty() && self.sigma_u.is_none()) {
+                return bad("a failed fit (sigma_e 0) must have no estimates, covariances or sigma_u".into());
+            }
+            if self.x_means.len() != self.names.len() {
+                return bad(format!("{} terms and {} x_means (they must have the same length)", self.names.len(), self.x_means.len()));
+            }
+            if let Some(i) = self.x_means.iter().position(|x| !x.is_finite()) {
+                return bad(format!("x_means[{}] is {}", i + 1, crate::error::sql_float(self.x_means[i])));
+            }
+            check_names(&self.names.iter().filter(|n| n.as_str() != INTERCEPT).cloned().collect::<Vec<_>>(), "terms").or_else(|e| bad(e.message))?;
+            if self.n_left.checked_add(self.n_uncensored).and_then(|s| s.checked_add(self.n_right)) != Some(self.n) {
+                return bad(format!("n_left + n_uncensored + n_right must equal n_obs ({})", self.n));
+            }
+            return Ok(());
+        }
         let k = self.beta.len();
         if self.names.len() != k || self.x_means.len() != k {
             return bad(format!(
@@ -440,8 +489,8 @@ impl Fit {
         let p = self.p();
         let pp = p.checked_mul(p).unwrap_or(usize::MAX);
         for (name, v) in [("vcov", &self.vcov), ("robust_vcov", &self.robust_vcov)] {
-            if name == "robust_vcov" && v.is_empty() {
-                continue; // undefined (a single cluster): allowed, used by nothing
+            if (name == "robust_vcov" || self.message.is_some()) && v.is_empty() {
+                continue; // undefined (a single cluster, a singular information): allowed
             }
             if v.len() != pp {
                 return bad(format!("{name} has {} elements, expected {p} x {p} for {k} estimates", v.len()));
@@ -501,6 +550,16 @@ impl Fit {
             self.names.iter().filter(|n| n.as_str() != INTERCEPT).cloned().collect()
         };
         check_names(&slopes, "terms").or_else(|e| bad(e.message))?;
+        if !omitted_len_ok {
+            return bad(format!("{} omitted flags for {} terms", self.omitted.len(), self.names.len()));
+        }
+        for (j, _) in self.omitted.iter().enumerate().filter(|(_, o)| **o) {
+            let p = self.p();
+            let zero_var = |v: &Vec<f64>| v.is_empty() || v[j * p + j] == 0.0;
+            if self.beta[j] != 0.0 || !zero_var(&self.vcov) || !zero_var(&self.robust_vcov) {
+                return bad(format!("the omitted term {} must have estimate 0 and variance 0", self.names[j]));
+            }
+        }
         let total = self.n_left.checked_add(self.n_uncensored).and_then(|s| s.checked_add(self.n_right));
         if total != Some(self.n) {
             return bad(format!(
@@ -509,6 +568,32 @@ impl Fit {
             ));
         }
         Ok(())
+    }
+
+    /// Whether the fit has estimates (false for a fit that failed before
+    /// any, see [`fit`]: then sigma_e is 0 and beta empty).
+    pub fn has_estimates(&self) -> bool {
+        !self.beta.is_empty() || self.sigma_e > 0.0
+    }
+    /// Whether the fit has estimates and a covariance (false also when the
+    /// information matrix was singular at the estimate).
+    pub fn has_vcov(&self) -> bool {
+        self.has_estimates() && self.vcov.len() == self.p() * self.p()
+    }
+    /// Whether term j was omitted because of collinearity.
+    pub fn is_omitted(&self, j: usize) -> bool {
+        self.omitted.get(j).copied().unwrap_or(false)
+    }
+    /// Standard errors of the estimates, `None` for an omitted term; `None`
+    /// overall when the covariance asked for is undefined (no covariance, a
+    /// single cluster for the robust one). The one to show.
+    pub fn std_errors_opt(&self, robust: bool) -> Option<Vec<Option<f64>>> {
+        let se = self.std_errors_checked(robust)?;
+        Some(se.into_iter().enumerate().map(|(j, s)| (!self.is_omitted(j) && s.is_finite()).then_some(s)).collect())
+    }
+    /// Standard error of sigma_e, `None` without a covariance.
+    pub fn se_sigma_e_opt(&self) -> Option<f64> {
+        self.has_vcov().then(|| self.se_sigma_e())
     }
 
     /// Number of parameters in `vcov`.
@@ -525,20 +610,28 @@ impl Fit {
     /// Standard errors of the estimates: from the observed information, or
     /// cluster-robust; `None` when the cluster-robust covariance is
     /// undefined (a single cluster).
+    /// (An omitted term's is 0 here: see [`Fit::std_errors_opt`].)
     pub fn std_errors_checked(&self, robust: bool) -> Option<Vec<f64>> {
         let v = if robust { &self.robust_vcov } else { &self.vcov };
         let p = self.p();
-        (v.len() == p * p).then(|| (0..self.beta.len()).map(|j| v[j * p + j].sqrt()).collect())
+        (v.len() == p * p && self.has_estimates()).then(|| (0..self.beta.len()).map(|j| v[j * p + j].sqrt()).collect())
     }
     /// Standard error of sigma_e (delta method from ln sigma_e).
+    /// NaN without a covariance (see [`Fit::se_sigma_e_opt`]).
     pub fn se_sigma_e(&self) -> f64 {
         let p = self.p();
         let j = self.beta.len();
+        if self.vcov.len() != p * p {
+            return f64::NAN;
+        }
         self.sigma_e * self.vcov[j * p + j].sqrt()
     }
     /// Standard error of sigma_u (None at the boundary sigma_u = 0).
     pub fn se_sigma_u(&self) -> Option<f64> {
         let p = self.p();
+        if self.vcov.len() != p * p {
+            return None;
+        }
         self.sigma_u.filter(|s| *s > 0.0).map(|s| s * self.vcov[p * p - 1].sqrt())
     }
     /// rho = sigma_u^2 / (sigma_u^2 + sigma_e^2), the share of the error
@@ -591,21 +684,178 @@ impl Default for Settings {
     }
 }
 
+/// The message of a fit stopped by the iteration limit.
+fn not_converged(iterations: usize) -> String {
+    format!("the maximisation did not converge within {iterations} iterations")
+}
+
+/// Observations per unit over `units` (indices into the panel's units; all
+/// when `None`): (min, mean, max), (0, 0, 0) without units.
+pub fn obs_per_unit(panel: &panel::Panel, units: Option<&[usize]>) -> (usize, f64, usize) {
+    let lens: Vec<usize> = match units {
+        Some(u) => u.iter().map(|&g| panel.rows(g).len()).collect(),
+        None => (0..panel.n_units()).map(|g| panel.rows(g).len()).collect(),
+    };
+    match (lens.iter().min(), lens.iter().max()) {
+        (Some(&lo), Some(&hi)) => (lo, lens.iter().sum::<usize>() as f64 / lens.len() as f64, hi),
+        _ => (0, 0.0, 0),
+    }
+}
+
+/// The covariance, or when the information matrix is singular empty
+/// covariances and the message saying so.
+fn covariance_or_message(information: &[f64], p: usize, singular: &str) -> (Vec<f64>, Option<String>) {
+    match covariance(information, p, singular) {
+        Ok(v) => (v, None),
+        Err(e) => (Vec::new(), Some(e.message)),
+    }
+}
+
+/// A fit that failed numerically before any estimate existed (see [`fit`]).
+fn failed_fit(model: Model, panel: &panel::Panel, omitted: Vec<bool>, message: String, quadrature: Option<(random::Quadrature, usize)>) -> Fit {
+    let (n_left, n_uncensored, n_right) = panel.counts();
+    Fit {
+        model,
+        names: panel.names.clone(),
+        beta: Vec::new(),
+        sigma_e: 0.0,
+        sigma_u: None,
+        vcov: Vec::new(),
+        robust_vcov: Vec::new(),
+        log_likelihood: 0.0,
+        pooled_log_likelihood: None,
+        iterations: 0,
+        converged: false,
+        n: panel.n(),
+        n_left,
+        n_uncensored,
+        n_right,
+        n_units: panel.n_units(),
+        dropped_units: 0,
+        n_params: 0,
+        x_means: panel.x_means(),
+        offset_mean: 0.0,
+        quadrature,
+        omitted,
+        message: Some(message),
+        obs_per_unit: obs_per_unit(panel, None),
+    }
+}
+
+/// A fit on the design without the omitted columns, widened back to every
+/// term of `full`: omitted terms get estimate 0, x mean `means[j]` and zero
+/// rows and columns in both covariances (empty covariances stay empty).
+fn widen(f: Fit, full: &panel::Panel, omitted: &[bool], means: &[f64]) -> Fit {
+    let k = omitted.len();
+    let k_red = f.beta.len();
+    let mut index = Vec::with_capacity(k);
+    let mut r = 0;
+    for &o in omitted {
+        index.push((!o).then(|| {
+            r += 1;
+            r - 1
+        }));
+    }
+    let extra = f.vcov.len().max(f.robust_vcov.len()).isqrt().saturating_sub(k_red);
+    let p = k + extra;
+    let at = |a: usize| if a < k { index[a] } else { Some(a - k + k_red) };
+    let grow = |v: &[f64]| -> Vec<f64> {
+        if v.is_empty() {
+            return Vec::new();
+        }
+        let q = k_red + extra;
+        let mut w = vec![0.0; p * p];
+        for a in 0..p {
+            for b in 0..p {
+                if let (Some(i), Some(j)) = (at(a), at(b)) {
+                    w[a * p + b] = v[i * q + j];
+                }
+            }
+        }
+        w
+    };
+    Fit {
+        names: full.names.clone(),
+        beta: (0..k).map(|j| index[j].map_or(0.0, |i| f.beta[i])).collect(),
+        x_means: (0..k).map(|j| index[j].map_or(means[j], |i| f.x_means[i])).collect(),
+        vcov: grow(&f.vcov),
+        robust_vcov: grow(&f.robust_vcov),
+        omitted: omitted.to_vec(),
+        ..f
+    }
+}
+
 /// Fits the model the rows ask for; an intercept `_cons` is included except
 /// for fixed effects.
+///
+/// Collinear regressors (and, for fixed effects, regressors without
+/// within-unit variation) are omitted as described in [`collinear`] and
+/// flagged in [`Fit::omitted`].
+///
+/// Errors (`Err`) are input errors only: no rows, bounds not finite or not
+/// ordered, bad names, non-finite values, length mismatches, an unsupported
+/// number of quadrature points (22023), and out of memory (53200).
+///
+/// A numerical failure is `Ok` with `converged = false` and
+/// [`Fit::message`] saying why; what such a fit holds:
+///
+/// - stopped by the iteration limit: every estimate and covariance at the
+///   last iterate (as before), message "the maximisation did not converge
+///   within N iterations";
+/// - singular information matrix at the estimate: the estimates (beta,
+///   sigma_e, sigma_u, log-likelihood) but empty `vcov` and `robust_vcov`;
+/// - no estimate at all (every observation censored, fewer observations
+///   than parameters, sigma_u not identified, one unit for random effects,
+///   every fixed-effects unit censored at one bound, no usable curvature):
+///   `beta`, `vcov`, `robust_vcov` empty, `sigma_e` 0, `sigma_u` None,
+///   `log_likelihood` 0, `pooled_log_likelihood` None, `iterations` 0,
+///   `n_params` 0; `names`, `omitted`, `x_means` (over all rows), the
+///   counts, `n_units` and `obs_per_unit` describe the rows.
+///
+/// Use [`Fit::has_estimates`] and [`Fit::has_vcov`] before reading them; the
+/// accessors in [`effects`] refuse such fits with 22023.
 pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, between: crate::interrupt::Check<'_>) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
-    let intercept = spec.model != Model::FixedEffects;
-    let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, intercept, spec.lower, spec.upper)?;
-    let mut f = match spec.model {
-        Model::Pooled => pooled::fit(&panel, settings.newton, pool, between),
-        Model::RandomEffects => random::fit(&panel, settings.quadrature, settings.points, settings.newton, pool, between),
-        Model::FixedEffects => fixed::fit(&panel, settings.newton, between),
-    }?;
+    let fe = spec.model == Model::FixedEffects;
+    let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, !fe, spec.lower, spec.upper)?;
+    let quadrature = (spec.model == Model::RandomEffects).then_some((settings.quadrature, settings.points));
+    if quadrature.is_some() {
+        hermite::rule(settings.points)?; // an input error, not a failed fit
+    }
+    let kept_units = fe.then(|| fixed::kept_units(&panel));
+    let (omitted, means) = collinear::omitted_columns(&panel, kept_units.as_deref(), fe, &mut *between)?;
+    let any_omitted = omitted.iter().any(|o| *o);
+    let reduced;
+    let design = if any_omitted {
+        reduced = panel.keep_columns(&omitted.iter().map(|o| !o).collect::<Vec<_>>())?;
+        &reduced
+    } else {
+        &panel
+    };
+    let result = match spec.model {
+        Model::Pooled => pooled::fit(design, settings.newton, pool, &mut *between),
+        Model::RandomEffects => random::fit(design, settings.quadrature, settings.points, settings.newton, pool, &mut *between),
+        Model::FixedEffects => fixed::fit(design, settings.newton, &mut *between),
+    };
+    let mut f = match result {
+        Ok(f) if any_omitted => widen(f, &panel, &omitted, &means),
+        Ok(f) => Fit { omitted, ..f },
+        // the input was checked above: what is left is numerical
+        Err(e) if e.kind == crate::ErrorKind::InvalidParameter => {
+            return Ok(failed_fit(spec.model, &panel, omitted, e.message, quadrature));
+        }
+        Err(e) => return Err(e),
+    };
     // with one cluster (unit) the cluster-robust covariance is undefined
     // (G / (G - 1) divides by zero): empty, NULL in SQL, never NaN
     if f.robust_vcov.iter().any(|v| !v.is_finite()) {
         f.robust_vcov.clear();
+    }
+    if f.vcov.iter().any(|v| !v.is_finite()) {
+        f.vcov.clear();
+        f.robust_vcov.clear();
+        f.converged = false;
+        f.message = Some(SINGULAR.to_string());
     }
     Ok(f)
 }
@@ -758,6 +1008,166 @@ mod tests {
         assert!(dup.validate().unwrap_err().message.contains("twice"), "{:?}", dup.validate());
         assert!(validate_bounds(Some(1.0), Some(1.0)).is_err());
         assert!(validate_bounds(Some(0.0), None).is_ok());
+    }
+
+    fn rows_of(model: Model, y: &[f64], x: &[f64], names: &[&str], units: &[i64], lower: Option<f64>) -> Rows {
+        let spec = Spec { lower, upper: None, model, names: names.iter().map(|s| s.to_string()).collect() };
+        let k = names.len();
+        let mut r = Rows::default();
+        for i in 0..y.len() {
+            r.add(y[i], &x[i * k..(i + 1) * k], units[i], &spec).unwrap();
+        }
+        r
+    }
+
+    #[test]
+    fn collinear_and_constant_regressors_are_omitted_not_errors() {
+        let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0, 0.7, 2.9, 0.0, 1.1, 2.0];
+        let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0, 0.5, 1.9, -1.0, 0.2, 1.4];
+        let z = [1.0, 0.0, 2.0, 1.0, 3.0, 0.0, 1.0, 2.0, 2.0, 1.0, 0.0, 3.0];
+        let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
+        for model in [Model::Pooled, Model::RandomEffects] {
+            let plain: Vec<f64> = (0..12).flat_map(|i| [x[i], z[i]]).collect();
+            let base = fit(&rows_of(model, &y, &plain, &["x", "z"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+            // x2 = 2 x (collinear), c = 5 (constant, not _cons, is dropped)
+            let wide: Vec<f64> = (0..12).flat_map(|i| [x[i], 2.0 * x[i], 5.0, z[i]]).collect();
+            let f = fit(&rows_of(model, &y, &wide, &["x", "x2", "c", "z"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+            assert_eq!(f.omitted, vec![false, false, true, true, false], "{model:?}");
+            assert_eq!(f.names, ["_cons", "x", "x2", "c", "z"]);
+            assert!(f.converged && f.message.is_none());
+            f.validate().unwrap();
+            let p = f.p();
+            assert_eq!(f.vcov.len(), p * p);
+            for (a, b) in [(0, 0), (1, 1), (4, 2)] {
+                assert!((f.beta[a] - base.beta[b]).abs() < 1e-9 * (1.0 + base.beta[b].abs()), "{model:?} {a}");
+            }
+            assert_eq!((f.beta[2], f.beta[3]), (0.0, 0.0));
+            assert!((0..p).all(|c| f.vcov[2 * p + c] == 0.0 && f.vcov[c * p + 3] == 0.0));
+            assert!((f.vcov[p * p - 1] - base.vcov[base.p() * base.p() - 1]).abs() < 1e-8);
+            let se = f.std_errors_opt(false).unwrap();
+            assert!(se[2].is_none() && se[3].is_none() && se[1].is_some());
+            assert_eq!(f.x_means[3], 5.0);
+            assert_eq!(f.n_params, base.n_params);
+            // effects skip omitted terms; the Wald test has the 2 kept slopes
+            let me = effects::marginal_effects(&f, Some(0.0), None, false).unwrap();
+            assert!(me.iter().all(|e| e.term == "x" || e.term == "z"));
+            assert_eq!(f.wald(false).unwrap().1, 2);
+        }
+        // nothing omitted: bitwise the fit of before, all flags false
+        let plain: Vec<f64> = (0..12).flat_map(|i| [x[i], z[i]]).collect();
+        let f = fit(&rows_of(Model::Pooled, &y, &plain, &["x", "z"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let panel = panel::Panel::new(&y, &plain, &units, &["x".into(), "z".into()], true, Some(0.0), None).unwrap();
+        let direct = pooled::fit(&panel, newton::Options::default(), None, &mut || {}).unwrap();
+        assert_eq!(f.beta, direct.beta);
+        assert_eq!(f.vcov, direct.vcov);
+        assert_eq!(f.omitted, vec![false; 3]);
+        assert_eq!(f.obs_per_unit, (3, 3.0, 3));
+    }
+
+    /// A regressor constant within units up to rounding has no within
+    /// variation: omitted by fixed effects (it gave a standard error of
+    /// millions with converged = true), kept by the pooled model.
+    #[test]
+    fn fixed_effects_omit_regressors_without_within_variation() {
+        let y = [0.5, 1.0, 0.0, 1.0, 2.0, 0.5, 1.5, 0.0, 2.5, 0.7, 0.2, 1.9];
+        let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
+        let x: Vec<f64> = (0..12)
+            .flat_map(|i| {
+                let g = (i / 3) as f64;
+                let region = if i % 3 == 0 { (0.1 + 0.2) * (g + 1.0) } else { 0.3 * (g + 1.0) };
+                [((i * 7) % 5) as f64, region]
+            })
+            .collect();
+        let f = fit(&rows_of(Model::FixedEffects, &y, &x, &["x", "region"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        assert_eq!(f.omitted, vec![false, true]);
+        assert!(f.converged, "{:?}", f.message);
+        f.validate().unwrap();
+        let se = f.std_errors_opt(false).unwrap();
+        assert!(se[0].unwrap() < 10.0 && se[1].is_none(), "{se:?}");
+        let p = fit(&rows_of(Model::Pooled, &y, &x, &["x", "region"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        assert_eq!(p.omitted, vec![false, false, false]);
+    }
+
+    #[test]
+    fn numerical_failures_are_failed_fits_input_errors_stay_errors() {
+        let units: Vec<i64> = (0..6).collect();
+        let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7];
+        let check_failed = |f: &Fit, what: &str| {
+            assert!(!f.converged && f.message.as_deref().unwrap().contains(what), "{:?}", f.message);
+            assert!(f.beta.is_empty() && f.vcov.is_empty() && f.robust_vcov.is_empty() && !f.has_estimates());
+            assert!(f.sigma_e == 0.0 && f.log_likelihood == 0.0 && f.x_means.iter().all(|v| v.is_finite()));
+            f.validate().unwrap();
+            let e = effects::marginal_effects(f, Some(0.0), None, false).unwrap_err();
+            assert!(e.kind == crate::ErrorKind::InvalidParameter && e.message.contains("the fit failed"), "{}", e.message);
+            assert!(effects::hausman(f, f, false).is_err());
+            assert!(f.wald(false).is_none() && f.conf_int(95.0, false).is_err());
+            assert!(f.predict(&[1.0, 0.0], 0.0, Some(0.0), None).is_err());
+            assert!(f.std_errors_checked(false).is_none() && f.se_sigma_u().is_none());
+        };
+        for model in [Model::Pooled, Model::RandomEffects, Model::FixedEffects] {
+            // every observation censored
+            let f = fit(&rows_of(model, &[0.0; 6], &x, &["x"], &[1, 1, 2, 2, 3, 3], Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+            assert_eq!(f.n_left, 6);
+            check_failed(&f, if model == Model::FixedEffects { "no unit effect" } else { "every observation is censored" });
+            // fewer observations than parameters
+            let f = fit(&rows_of(model, &[0.5, 1.0], &x[..2], &["x"], &[1, 1], Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+            check_failed(&f, "observations");
+        }
+        // random effects with one row per unit: sigma_u not identified
+        let f = fit(&rows_of(Model::RandomEffects, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        check_failed(&f, "not separately identified");
+        // the iteration limit: estimates kept, message set
+        let mut s = Settings::default();
+        s.newton.max_iterations = 1;
+        let f = fit(&rows_of(Model::Pooled, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)), s, None, &mut || {}).unwrap();
+        assert!(!f.converged && f.message.as_deref().unwrap().contains("did not converge") && f.has_vcov());
+        f.validate().unwrap();
+        // input errors
+        let bad_points = Settings { points: 0, ..Settings::default() };
+        assert!(fit(&rows_of(Model::RandomEffects, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)), bad_points, None, &mut || {}).is_err());
+        assert!(fit(&Rows::default(), Settings::default(), None, &mut || {}).is_err());
+        let mut r = rows_of(Model::Pooled, &[0.5, 1.0, 0.0], &x[..3], &["x"], &units[..3], Some(0.0));
+        r.x.push(1.0);
+        assert!(fit(&r, Settings::default(), None, &mut || {}).is_err());
+        // a failed fit missing its message, or carrying estimates, is refused
+        let f = fit(&rows_of(Model::Pooled, &[0.0; 6], &x, &["x"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let mut g = f.clone();
+        g.message = None;
+        assert!(g.validate().is_err());
+        let mut g = f.clone();
+        g.vcov = vec![1.0];
+        assert!(g.validate().is_err());
+    }
+
+    /// A fit whose information was singular keeps its estimates without
+    /// covariances: valid, predictable, refused by what needs a covariance.
+    #[test]
+    fn singular_information_fits_keep_estimates() {
+        let mut f = real_fit(Model::Pooled);
+        f.vcov.clear();
+        f.robust_vcov.clear();
+        f.converged = false;
+        f.message = Some(SINGULAR.into());
+        f.validate().unwrap();
+        assert!(f.has_estimates() && !f.has_vcov());
+        assert!(f.std_errors_opt(false).is_none() && f.se_sigma_e_opt().is_none() && f.se_sigma_u().is_none());
+        assert!(f.se_sigma_e().is_nan() && f.std_errors_checked(false).is_none());
+        assert!(f.wald(false).is_none());
+        let e = f.conf_int(95.0, false).unwrap_err();
+        assert!(e.message.contains("singular") && e.message.contains("no covariance"), "{}", e.message);
+        assert!(effects::marginal_effects(&f, Some(0.0), None, false).unwrap_err().message.contains("singular"));
+        f.predict(&[1.0], 0.0, Some(0.0), None).unwrap();
+        // without the message, missing covariances are inconsistent
+        f.message = None;
+        assert!(f.validate().is_err());
+        // fixed effects count observations per unit over the units kept
+        let y = [0.0, 0.0, 0.0, 1.0, 2.0, 0.5, 1.5, 0.0, 2.5, 0.3];
+        let x = [1.0, 2.0, 3.0, 0.5, 1.5, 0.1, 1.1, -0.4, 2.0, 0.7];
+        let unit = [1, 1, 1, 2, 2, 3, 3, 4, 4, 4];
+        let fe = fit(&rows_of(Model::FixedEffects, &y, &x, &["x"], &unit, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        assert_eq!((fe.dropped_units, fe.obs_per_unit), (1, (2, 7.0 / 3.0, 3)));
+        let re = fit(&rows_of(Model::RandomEffects, &y, &x, &["x"], &unit, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        assert_eq!(re.obs_per_unit, (2, 2.5, 3));
     }
 
     #[test]

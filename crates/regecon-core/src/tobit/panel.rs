@@ -136,3 +136,28 @@ pub fn sandwich(v: &[f64], scores: &[Vec<f64>]) -> Vec<f64> {
     let vm: Vec<f64> = (0..p * p).map(|ij| (0..p).map(|c| v[(ij / p) * p + c] * m[c * p + ij % p]).sum()).collect();
     (0..p * p).map(|ij| factor * (0..p).map(|c| vm[(ij / p) * p + c] * v[c * p + ij % p]).sum::<f64>()).collect()
 }
+
+impl Panel {
+    /// The panel with only the columns where `keep` is true (the rows, units
+    /// and censoring unchanged); the design is copied through `mem`.
+    pub fn keep_columns(&self, keep: &[bool]) -> crate::error::Result<Panel> {
+        let k = keep.iter().filter(|b| **b).count();
+        let n = self.n();
+        let nk = n.checked_mul(k).ok_or_else(|| Error::out_of_memory("the design of panel_tobit is larger than the address space"))?;
+        let mut x = crate::mem::vec_with_capacity(nk, "the design of panel_tobit")?;
+        for i in 0..n {
+            x.extend(self.row(i).iter().zip(keep).filter(|(_, b)| **b).map(|(v, _)| *v));
+        }
+        Ok(Panel {
+            y: crate::mem::to_vec(&self.y, "the outcomes of panel_tobit")?,
+            x,
+            k,
+            names: self.names.iter().zip(keep).filter(|(_, b)| **b).map(|(s, _)| s.clone()).collect(),
+            cens: crate::mem::to_vec(&self.cens, "the censoring of panel_tobit")?,
+            starts: self.starts.clone(),
+            unit_ids: self.unit_ids.clone(),
+            lower: self.lower,
+            upper: self.upper,
+        })
+    }
+}

@@ -204,9 +204,14 @@ pub fn fit(panel: &Panel, opts: Options, pool: Option<&rayon::ThreadPool>, betwe
     theta.push(s0.ln());
     let mut obj = Pooled { panel, pool };
     let out = maximise(&mut obj, theta, opts, &mut *between)?;
-    let vcov = super::covariance(&out.information, k + 1, super::SINGULAR)?;
-    let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta, between));
-    Ok(Fit::from_outcome(Model::Pooled, panel, &out, vcov, robust_vcov))
+    // a singular information matrix keeps the estimates, without covariances
+    let (vcov, singular) = super::covariance_or_message(&out.information, k + 1, super::SINGULAR);
+    let robust_vcov = if vcov.is_empty() { Vec::new() } else { sandwich(&vcov, &obj.unit_scores(&out.theta, between)) };
+    let mut f = Fit::from_outcome(Model::Pooled, panel, &out, vcov, robust_vcov);
+    if singular.is_some() {
+        (f.converged, f.message) = (false, singular);
+    }
+    Ok(f)
 }
 
 #[cfg(test)]

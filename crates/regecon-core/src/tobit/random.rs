@@ -396,6 +396,9 @@ pub fn fit(
     if at_boundary && out.log_likelihood - pooled.log_likelihood <= 1e-6 * (1.0 + pooled.log_likelihood.abs()) {
         let q = k + 1;
         let widen = |v: &[f64]| -> Vec<f64> {
+            if v.is_empty() {
+                return Vec::new();
+            }
             let mut w = vec![0.0; p * p];
             for a in 0..q {
                 for b in 0..q {
@@ -411,23 +414,28 @@ pub fn fit(
             robust_vcov: widen(&pooled.robust_vcov),
             pooled_log_likelihood: Some(pooled.log_likelihood),
             iterations: out.iterations,
-            converged: true,
+            // the pooled fit's covariance is the boundary's: singular there, singular here
+            converged: !pooled.vcov.is_empty(),
+            message: if pooled.vcov.is_empty() { pooled.message.clone() } else { None },
             n_params: p,
             quadrature: Some((quadrature, points)),
             ..pooled
         });
     }
-    let vcov = super::covariance(
+    let (vcov, singular) = super::covariance_or_message(
         &out.information,
         p,
         "the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined",
-    )?;
-    let robust_vcov = sandwich(&vcov, &obj.unit_scores(&out.theta, between)?);
+    );
+    let robust_vcov = if vcov.is_empty() { Vec::new() } else { sandwich(&vcov, &obj.unit_scores(&out.theta, between)?) };
+    let fitted = Fit::from_outcome(Model::RandomEffects, panel, &out, vcov, robust_vcov);
     Ok(Fit {
         sigma_u: Some(out.theta[k + 1].exp()),
         pooled_log_likelihood: Some(pooled.log_likelihood),
         quadrature: Some((quadrature, points)),
-        ..Fit::from_outcome(Model::RandomEffects, panel, &out, vcov, robust_vcov)
+        converged: fitted.converged && singular.is_none(),
+        message: singular.or(fitted.message.clone()),
+        ..fitted
     })
 }
 
