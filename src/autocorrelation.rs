@@ -15,7 +15,7 @@ use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
 use regecon_core::moran::{permutation_inference, Context, Options, UnitValues};
-use regecon_core::weights::{Style, Weights};
+use regecon_core::weights::{Style, Subset, Weights};
 use regecon_core::Error;
 
 /// Largest accepted number of permutations.
@@ -122,18 +122,36 @@ pub fn canonical(r: &UnitValues, func: &str) -> UnitValues {
     }
 }
 
+/// The weights of the units `ids` from the relation's links: restricted to
+/// those units (links naming other units dropped) or, with
+/// `regecon.weights_match = exact`, an error naming the absent units; then
+/// transformed to `style` (so units left without neighbours are islands).
+pub fn subset_weights(ids: &[i64], links: &[(i64, i64, f64)], style: Style, func: &str) -> (Weights, Subset) {
+    let (w, subset) = Weights::subset_checked(ids, links, &mut interrupts()).or_raise(func);
+    if crate::pool::WEIGHTS_MATCH.get() == crate::pool::WeightsMatch::Exact {
+        subset.require_exact().or_raise(func);
+    }
+    (w.transform_checked(style, &mut interrupts()).or_raise(func), subset)
+}
+
+/// The subset counts of a result.
+pub fn subset_fields(s: &Subset) -> [(&'static str, Option<i32>); 2] {
+    [
+        ("absent_units", Some(s.absent_units.min(i32::MAX as usize) as i32)),
+        ("dropped_links", Some(s.dropped_links.min(i32::MAX as usize) as i32)),
+    ]
+}
+
 /// The group's rows in canonical order and its weights (read, matched to the
 /// ids, transformed). `None` for a group without rows.
-pub fn group_weights(state: Option<Internal>, func: &str) -> Option<(UnitValues, Options, Weights)> {
+pub fn group_weights(state: Option<Internal>, func: &str) -> Option<(UnitValues, Options, Weights, Subset)> {
     crate::pool::apply_limits();
     let r = aggregate::finish::<UnitValues, _>(state, func, |s| Ok(Some(canonical(s, func))))?;
     let Some(opts) = r.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
     let links = read_weights(RegClass(pg_sys::Oid::from(opts.weights)), func);
     let style = Style::from_code(opts.style).or_raise(func);
-    let w = Weights::from_triples_checked(&r.ids, &links, &mut interrupts()).or_raise(func);
-    drop(links);
-    let w = w.transform_checked(style, &mut interrupts()).or_raise(func);
-    Some((r, opts, w))
+    let (w, subset) = subset_weights(&r.ids, &links, style, func);
+    Some((r, opts, w, subset))
 }
 
 /// Sets the fields of a composite result by name. A float that is not
@@ -169,7 +187,7 @@ fn morans_i_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "moran_result")> {
-    let (r, opts, w) = group_weights(state, F)?;
+    let (r, opts, w, subset) = group_weights(state, F)?;
     let ctx = Context::new(&w, &r.values).or_raise(F);
     let m = ctx.analytic();
     let sim = (opts.permutations > 0).then(|| {
@@ -198,7 +216,7 @@ fn morans_i_final(
             ("p_rand", m.p_rand),
         ],
     );
-    set_fields(&mut t, F, &[], &sim_fields(sim.as_ref()));
+    set_fields(&mut t, F, &subset_fields(&subset), &sim_fields(sim.as_ref()));
     Some(t)
 }
 

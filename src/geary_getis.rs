@@ -3,7 +3,7 @@
 //! (autocorrelation.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
 
 use crate::aggregate;
-use crate::autocorrelation::{group_weights, options, set_fields, sim_fields, trans};
+use crate::autocorrelation::{group_weights, options, set_fields, sim_fields, subset_fields, trans};
 use crate::pool::permute;
 use crate::types::result_tuple;
 use crate::errors::OrRaise;
@@ -57,13 +57,13 @@ fn gearys_c_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "geary_result")> {
-    let (r, _, w) = group_weights(state, GEARY)?;
+    let (r, _, w, subset) = group_weights(state, GEARY)?;
     let g = geary(&w, &r.values).or_raise(GEARY);
     let mut t = result_tuple(fcinfo, GEARY);
     set_fields(
         &mut t,
         GEARY,
-        &[("n", Some(g.n as i32)), ("islands", Some(w.islands() as i32))],
+        &[("n", Some(g.n as i32)), ("islands", Some(w.islands() as i32)), subset_fields(&subset)[0], subset_fields(&subset)[1]],
         &[
             ("c", Some(g.c)),
             ("expected", Some(g.expected)),
@@ -83,13 +83,13 @@ fn getis_ord_g_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "getis_ord_result")> {
-    let (r, _, w) = group_weights(state, GETIS)?;
+    let (r, _, w, subset) = group_weights(state, GETIS)?;
     let g = global_g(&w, &r.values).or_raise(GETIS);
     let mut t = result_tuple(fcinfo, GETIS);
     set_fields(
         &mut t,
         GETIS,
-        &[("n", Some(g.n as i32)), ("islands", Some(w.islands() as i32))],
+        &[("n", Some(g.n as i32)), ("islands", Some(w.islands() as i32)), subset_fields(&subset)[0], subset_fields(&subset)[1]],
         &[
             ("g", Some(g.g)),
             ("expected", Some(g.expected)),
@@ -150,7 +150,7 @@ fn bivariate_morans_i_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "bivariate_moran_result")> {
-    let (r, opts, w) = group_weights(state, BV)?;
+    let (r, opts, w, subset) = group_weights(state, BV)?;
     let b = Bivariate::new(&w, &r.values, &r.values2).or_raise(BV);
     let i = b.statistic();
     let sim = (opts.permutations > 0).then(|| {
@@ -170,7 +170,7 @@ fn bivariate_morans_i_final(
         ],
         &[("i", Some(i))],
     );
-    set_fields(&mut t, BV, &[], &sim_fields(sim.as_ref()));
+    set_fields(&mut t, BV, &subset_fields(&subset), &sim_fields(sim.as_ref()));
     Some(t)
 }
 

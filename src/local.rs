@@ -3,12 +3,12 @@
 //! `local_moran` (LISA) and `local_g_star`. Numerics: core `local_moran`,
 //! `getis_ord`.
 
-use crate::pool::{interrupts, permute_units};
+use crate::pool::permute_units;
 use crate::errors::{dense, dense_i64, raise, OrRaise};
 use crate::regclass::{read_weights, RegClass};
 use pgrx::prelude::*;
 use regecon_core::getis_ord::local_g_star as core_g_star;
-use regecon_core::local_moran::LocalMoran;
+use regecon_core::local_moran::{cluster_labels, moran_scatter as core_moran_scatter, spatial_lag as core_spatial_lag, Correction, LocalMoran};
 use regecon_core::weights::{Style, Weights};
 use regecon_core::Error;
 
@@ -31,13 +31,20 @@ fn inputs(ids: &Array<'_, i64>, values: &Array<'_, f64>, func: &str) -> (Vec<i64
     (order.iter().map(|&i| ids[i]).collect(), order.iter().map(|&i| values[i]).collect(), rank)
 }
 
-/// The weights of the group's units (read, matched, transformed), with
-/// interrupt checks and memory-checked buffers.
+/// The weights of the group's units (read, restricted to them as
+/// `regecon.weights_match` says, transformed), with interrupt checks and
+/// memory-checked buffers; a NOTICE counts the absent units and dropped links.
 fn group_weights(ids: &[i64], weights: RegClass, style: Style, func: &str) -> Weights {
     let links = read_weights(weights, func);
-    let w = Weights::from_triples_checked(ids, &links, &mut interrupts()).or_raise(func);
-    drop(links);
-    w.transform_checked(style, &mut interrupts()).or_raise(func)
+    let (w, subset) = crate::autocorrelation::subset_weights(ids, &links, style, func);
+    if subset.absent_units > 0 {
+        notice!(
+            "{func}: {} units of the weights relation have no value here; {} of its links were dropped",
+            subset.absent_units,
+            subset.dropped_links
+        );
+    }
+    w
 }
 
 /// Largest number of conditional permutations per unit: GeoDa's largest
@@ -54,6 +61,8 @@ fn local_moran(
     permutations: default!(i32, 0),
     seed: default!(i64, 0),
     style: default!(&str, "'r'"),
+    significance: default!(f64, 0.05),
+    correction: default!(&str, "'none'"),
 ) -> TableIterator<
     'static,
     (
@@ -67,9 +76,11 @@ fn local_moran(
         name!(lag, f64),
         name!(p_sim, Option<f64>),
         name!(z_sim, Option<f64>),
+        name!(cluster, String),
     ),
 > {
     const F: &str = "local_moran";
+    let correction = Correction::parse(correction).or_raise(F);
     let (ids, values, rank) = inputs(&ids, &values, F);
     let style = Style::parse(style).or_raise(F);
     if !(0..=MAX_LOCAL_PERMUTATIONS).contains(&permutations) {
@@ -82,6 +93,13 @@ fn local_moran(
     let sims = (permutations > 0)
         .then(|| permute_units(F, ids.len(), permutations as u64 * (w.links() / w.n().max(1) + 1) as u64, |pool, first, count| lm.simulate(pool, &lisa, first, count, permutations as u64, seed as u64)));
     let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
+    // GeoDa's cluster map: the pseudo p of the permutations when there are
+    // some (as GeoDa), the analytic p otherwise
+    let p_used: Vec<Option<f64>> = match &sims {
+        Some(s) => s.iter().map(|s| finite(s.p_sim)).collect(),
+        None => shown.iter().map(|l| finite(l.p)).collect(),
+    };
+    let clusters = cluster_labels(&shown, &p_used, significance, correction).or_raise(F);
     let rows: Vec<_> = rank
         .iter()
         .map(|&i| {
@@ -90,10 +108,44 @@ fn local_moran(
             // an island has no quadrant: 'island' (never a made-up quadrant)
             let quadrant = if l.island { "island" } else { l.quadrant.unwrap_or("island") };
             (ids[i], l.ii, l.expected, finite(l.variance), finite(l.z), finite(l.p), quadrant.to_string(), l.lag,
-             s.and_then(|s| finite(s.p_sim)), s.and_then(|s| finite(s.z_sim)))
+             s.and_then(|s| finite(s.p_sim)), s.and_then(|s| finite(s.z_sim)), clusters[i].to_string())
         })
         .collect();
     TableIterator::new(rows)
+}
+
+/// The spatial lag (W x)_i of every unit, with the weights in `style`
+/// (row-standardised by default). STABLE.
+#[pg_extern(stable, parallel_safe, strict)]
+fn spatial_lag(
+    ids: Array<'_, i64>,
+    values: Array<'_, f64>,
+    weights: RegClass,
+    style: default!(&str, "'r'"),
+) -> TableIterator<'static, (name!(id, i64), name!(value, f64), name!(lag, f64))> {
+    const F: &str = "spatial_lag";
+    let (ids, values, rank) = inputs(&ids, &values, F);
+    let style = Style::parse(style).or_raise(F);
+    let w = group_weights(&ids, weights, style, F);
+    let lag = core_spatial_lag(&w, &values).or_raise(F);
+    TableIterator::new(rank.iter().map(|&i| (ids[i], values[i], lag[i])).collect::<Vec<_>>())
+}
+
+/// GeoDa's Moran scatter plot data: each unit's standardised value (z-score,
+/// sample standard deviation, as GeoDa) and the spatial lag of the
+/// standardised values, with row-standardised weights: the slope of lag on z
+/// is Moran's I. STABLE.
+#[pg_extern(stable, parallel_safe, strict)]
+fn moran_scatter(
+    ids: Array<'_, i64>,
+    values: Array<'_, f64>,
+    weights: RegClass,
+) -> TableIterator<'static, (name!(id, i64), name!(z, f64), name!(lag, f64))> {
+    const F: &str = "moran_scatter";
+    let (ids, values, rank) = inputs(&ids, &values, F);
+    let w = group_weights(&ids, weights, Style::Row, F);
+    let pts = core_moran_scatter(&w, &values).or_raise(F);
+    TableIterator::new(rank.iter().map(|&i| (ids[i], pts[i].0, pts[i].1)).collect::<Vec<_>>())
 }
 
 /// Getis-Ord G*_i of every unit (the unit itself included). STABLE.

@@ -26,7 +26,30 @@ pub static MAX_MEMORY_KB: GucSetting<i32> = GucSetting::<i32>::new(DEFAULT_MAX_M
 /// 1 GB.
 const DEFAULT_MAX_MEMORY_KB: i32 = 1024 * 1024;
 
+/// `regecon.weights_match`: how the units of a group meet those of a
+/// weights relation.
+#[derive(pgrx::PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum WeightsMatch {
+    /// Links naming a unit without a row in the group are dropped (spdep's
+    /// `subset.listw`, libpysal's `w_subset`); the style is applied after.
+    #[name = c"subset"]
+    Subset,
+    /// Every unit of the relation must have a row: an error names the missing ones.
+    #[name = c"exact"]
+    Exact,
+}
+
+pub static WEIGHTS_MATCH: GucSetting<WeightsMatch> = GucSetting::<WeightsMatch>::new(WeightsMatch::Subset);
+
 pub fn register_settings() {
+    GucRegistry::define_enum_guc(
+        c"regecon.weights_match",
+        c"How a group's units meet a weights relation: subset (drop links to units without a row) or exact (an error names them).",
+        c"With subset (the default), a group whose units are a subset of the relation's uses the weights restricted to them, as spdep's subset.listw, and the style is applied after; the result counts the absent units and dropped links.",
+        &WEIGHTS_MATCH,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
     GucRegistry::define_int_guc(
         c"regecon.max_threads",
         c"Maximum number of worker threads of one regecon call (0 = one per core; never more than the cores).",

@@ -13,6 +13,20 @@ fn martin_resilience(y_t: f64, y_base: f64, ref_t: f64, ref_base: f64) -> f64 {
     martin(y_t, y_base, ref_t, ref_base).or_raise("martin_resilience")
 }
 
+/// The same with a guard: NULL (and a NOTICE) when the reference region's
+/// growth |g_r| is below `min_ref_change`, where the ratio explodes. STRICT.
+#[pg_extern(immutable, parallel_safe, name = "martin_resilience")]
+fn martin_resilience_guarded(y_t: f64, y_base: f64, ref_t: f64, ref_base: f64, min_ref_change: f64) -> Option<f64> {
+    const F: &str = "martin_resilience";
+    regecon_core::error::non_negative(min_ref_change, "min_ref_change").or_raise(F);
+    let g_r = regecon_core::error::finite_result((ref_t - ref_base) / ref_base, "the reference growth").unwrap_or(f64::INFINITY);
+    if ref_base != 0.0 && g_r.abs() < min_ref_change {
+        notice!("{F}: the reference growth {g_r} is smaller in magnitude than min_ref_change = {min_ref_change}: NULL");
+        return None;
+    }
+    Some(martin(y_t, y_base, ref_t, ref_base).or_raise(F))
+}
+
 agg_state!(ShiftShare, infallible);
 
 #[pg_extern(immutable, parallel_safe)]
@@ -60,10 +74,13 @@ COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS
 'Martin et al. (2016) relative resilience of a region from its sectors: (sum(e_t - e_base) - sum(e_base * g_j)) / |sum(e_base * g_j)|, g_j = (ref_t - ref_base) / ref_base';
 COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8) IS
 'Martin et al. (2016) relative resilience (g_i - g_r) / |g_r|, g = (t - base) / base';
+COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience, NULL with a NOTICE when |g_r| < min_ref_change (where the ratio explodes)';
 "#,
     name = "martin_resilience_agg",
     requires = [
         martin_resilience,
+        martin_resilience_guarded,
         martin_resilience_trans,
         martin_resilience_final,
         martin_resilience_combine,

@@ -262,8 +262,17 @@ fn panel_tobit_final(
     };
     let pool = (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / 4096 + 1));
     let f = core_tobit::fit(&rows, settings, pool.as_ref(), &mut interrupts()).or_raise(F);
-    if !f.converged {
+    // a numerical failure does not abort the query (one group of a GROUPING
+    // SETS query may fail while the others fit): converged = false, the
+    // reason in `message`, and a WARNING saying which group failed
+    if let Some(message) = &f.message {
+        warning!("{F}: the {} Tobit of {} rows in {} units failed: {message}", spec.model.name(), f.n, f.n_units);
+    } else if !f.converged {
         warning!("{F}: the {} Tobit did not converge in {} iterations; the estimates are those of the last iteration", spec.model.name(), f.iterations);
+    }
+    let omitted: Vec<&str> = f.names.iter().enumerate().filter(|(j, _)| f.is_omitted(*j)).map(|(_, n)| n.as_str()).collect();
+    if !omitted.is_empty() {
+        notice!("{F}: {} omitted because of collinearity (estimate 0, no standard error)", omitted.join(", "));
     }
     if f.dropped_units > 0 {
         notice!("{F}: {} units with every row censored at the same bound were dropped (their unit effect is not finite)", f.dropped_units);
@@ -273,27 +282,43 @@ fn panel_tobit_final(
 
 /// Stata's order: the regressors, then _cons.
 fn display_order(f: &Fit) -> Vec<usize> {
-    let k = f.beta.len();
+    let k = f.names.len();
     let cons = f.names.iter().position(|n| n == "_cons");
     (0..k).filter(|&j| Some(j) != cons).chain(cons).collect()
 }
 
 fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
     let order = display_order(f);
+    let k = f.names.len();
     let p = f.p();
-    let full: Vec<usize> = order.iter().copied().chain(f.beta.len()..p).collect();
-    let permute = |v: &[f64]| -> Vec<f64> { full.iter().flat_map(|&a| full.iter().map(move |&b| v[a * p + b])).collect() };
-    let pick = |v: &[f64]| -> Vec<f64> { order.iter().map(|&j| v[j]).collect() };
+    let full: Vec<usize> = order.iter().copied().chain(k..p).collect();
+    let permute = |v: &[f64]| -> Option<Vec<f64>> {
+        (v.len() == p * p && f.beta.len() == k).then(|| full.iter().flat_map(|&a| full.iter().map(move |&b| v[a * p + b])).collect())
+    };
+    let pick = |v: &[f64]| -> Option<Vec<f64>> { (v.len() == k).then(|| order.iter().map(|&j| v[j]).collect()) };
+    let pick_opt = |v: Vec<Option<f64>>| -> Option<Vec<Option<f64>>> { (v.len() == k).then(|| order.iter().map(|&j| v[j]).collect()) };
     let mut t = result_tuple(fcinfo, F);
     put(&mut t, "model", f.model.name());
     put(&mut t, "terms", order.iter().map(|&j| f.names[j].clone()).collect::<Vec<_>>());
+    // a failed fit has no estimates, a singular one no covariance: NULL;
+    // an omitted term has estimate 0 and a NULL standard error
     put(&mut t, "estimates", pick(&f.beta));
-    put(&mut t, "std_errors", f.std_errors_checked(false).map(|v| pick(&v)));
+    put(&mut t, "std_errors", f.std_errors_opt(false).and_then(pick_opt));
     // undefined with a single cluster: NULL
-    put(&mut t, "robust_std_errors", f.std_errors_checked(true).map(|v| pick(&v)));
+    put(&mut t, "robust_std_errors", f.std_errors_opt(true).and_then(pick_opt));
     put(&mut t, "vcov", permute(&f.vcov));
-    put(&mut t, "robust_vcov", (!f.robust_vcov.is_empty()).then(|| permute(&f.robust_vcov)));
+    put(&mut t, "robust_vcov", permute(&f.robust_vcov));
     put(&mut t, "x_means", pick(&f.x_means));
+    put(&mut t, "omitted", order.iter().map(|&j| f.is_omitted(j)).collect::<Vec<_>>());
+    put(&mut t, "message", f.message.clone());
+    let wald = f.wald(false).filter(|w| w.0.is_finite() && w.2.is_finite());
+    put(&mut t, "wald_chi2", wald.map(|w| w.0));
+    put(&mut t, "wald_df", wald.map(|w| w.1 as i32));
+    put(&mut t, "wald_p", wald.map(|w| w.2));
+    let (lo, mean, hi) = f.obs_per_unit;
+    put(&mut t, "obs_min", (f.n_units > 0).then_some(lo as i32));
+    put(&mut t, "obs_mean", (f.n_units > 0 && mean.is_finite()).then_some(mean));
+    put(&mut t, "obs_max", (f.n_units > 0).then_some(hi as i32));
     for (name, v) in [
         ("n_obs", f.n),
         ("n_units", f.n_units),
@@ -308,16 +333,16 @@ fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHea
     }
     let lr = f.lr_test();
     for (name, v) in [
-        ("log_likelihood", Some(f.log_likelihood)),
-        ("sigma_e", Some(f.sigma_e)),
-        ("se_sigma_e", Some(f.se_sigma_e())),
+        ("log_likelihood", f.has_estimates().then_some(f.log_likelihood)),
+        ("sigma_e", f.has_estimates().then_some(f.sigma_e)),
+        ("se_sigma_e", f.se_sigma_e_opt()),
         ("sigma_u", f.sigma_u),
         ("se_sigma_u", f.se_sigma_u()),
         ("rho", f.rho()),
         ("lr_chibar2", lr.map(|v| v.0)),
         ("p_chibar2", lr.map(|v| v.1)),
-        ("aic", Some(f.aic())),
-        ("bic", Some(f.bic())),
+        ("aic", f.has_estimates().then(|| f.aic())),
+        ("bic", f.has_estimates().then(|| f.bic())),
         ("lower", spec.lower),
         ("upper", spec.upper),
         ("offset_mean", Some(f.offset_mean)),
@@ -348,26 +373,35 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
         Ok(Some(m)) => Model::parse(m).or_raise(func),
         _ => raise(func, Error::invalid("fit has no model")),
     };
-    let beta = floats("estimates");
+    // NULL when undefined (a failed fit, a singular one, a single cluster): empty
+    let floats_or_empty = |name: &str| -> Vec<f64> {
+        match fit.get_by_name::<Array<'_, f64>>(name) {
+            Ok(Some(a)) => dense(&a, func, name),
+            _ => Vec::new(),
+        }
+    };
+    let beta = floats_or_empty("estimates");
     let sigma_u = float("sigma_u");
-    let (vcov, x_means) = (floats("vcov"), floats("x_means"));
-    // NULL when undefined (a single cluster): empty
-    let robust_vcov = match fit.get_by_name::<Array<'_, f64>>("robust_vcov") {
-        Ok(Some(a)) => dense(&a, func, "robust_vcov"),
+    let (vcov, x_means) = (floats_or_empty("vcov"), floats("x_means"));
+    let robust_vcov = floats_or_empty("robust_vcov");
+    let omitted: Vec<bool> = match fit.get_by_name::<Array<'_, bool>>("omitted") {
+        Ok(Some(a)) => a.iter().map(|o| o.unwrap_or(false)).collect(),
         _ => Vec::new(),
     };
+    let message = fit.get_by_name::<String>("message").ok().flatten();
     let f = Fit {
         model,
         names,
         beta,
-        sigma_e: float("sigma_e").unwrap_or(f64::NAN),
+        sigma_e: float("sigma_e").unwrap_or(if message.is_some() { 0.0 } else { f64::NAN }),
         sigma_u,
         vcov,
         robust_vcov,
-        log_likelihood: float("log_likelihood").unwrap_or(f64::NAN),  // NULL: refused by validate
+        // NULL: refused by validate, unless the fit failed
+        log_likelihood: float("log_likelihood").unwrap_or(if message.is_some() { 0.0 } else { f64::NAN }),
         pooled_log_likelihood: None,
         iterations: int("iterations"),
-        converged: true,
+        converged: fit.get_by_name::<bool>("converged").ok().flatten().unwrap_or(true),
         n: int("n_obs"),
         n_left: int("n_left"),
         n_uncensored: int("n_uncensored"),
@@ -378,6 +412,9 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
         x_means,
         offset_mean: float("offset_mean").unwrap_or(0.0),
         quadrature: None,
+        omitted,
+        message,
+        obs_per_unit: (int("obs_min"), float("obs_mean").unwrap_or(0.0), int("obs_max")),
     };
     // a hand-made or edited value is checked before anything indexes it
     f.validate().or_raise(func);
@@ -429,8 +466,8 @@ fn tobit_coefficients(
     'static,
     (
         name!(term, String),
-        name!(estimate, f64),
-        name!(std_error, f64),
+        name!(estimate, Option<f64>),
+        name!(std_error, Option<f64>),
         name!(z, Option<f64>),
         name!(p_value, Option<f64>),
         name!(stars, String),
@@ -439,18 +476,20 @@ fn tobit_coefficients(
     const G: &str = "tobit_coefficients";
     let robust = robust_vce(vce, G);
     let (f, _, _) = from_composite(&fit, G);
-    let se = f.std_errors_checked(robust).unwrap_or_else(|| {
-        raise(G, Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"))
-    });
-    let rows: Vec<_> = f
-        .names
-        .iter()
-        .zip(f.beta.iter().zip(se))
-        .map(|(term, (&b, s))| {
+    if robust && f.has_vcov() && f.robust_vcov.is_empty() {
+        raise(G, Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"));
+    }
+    // a failed fit: its terms with NULLs; an omitted term: NULL estimate and
+    // standard error (see the fit's `omitted`)
+    let se = f.std_errors_opt(robust);
+    let rows: Vec<_> = (0..f.names.len())
+        .map(|j| {
+            let b = f.beta.get(j).copied().filter(|_| !f.is_omitted(j));
+            let s = se.as_ref().and_then(|v| v.get(j).copied().flatten());
             // a zero standard error leaves z and p undefined: NULL
-            let z = Some(b / s).filter(|z| z.is_finite());
+            let z = b.zip(s).map(|(b, s)| b / s).filter(|z| z.is_finite());
             let p = z.map(p_two_sided);
-            (term.clone(), b, s, z, p, p.map_or("", stars).to_string())
+            (f.names[j].clone(), b, s, z, p, p.map_or("", stars).to_string())
         })
         .collect();
     TableIterator::new(rows)
@@ -537,13 +576,15 @@ CREATE FUNCTION tobit_summary(fit tobit_fit)
 RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
               log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
               rho float8, lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool,
-              aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int)
+              aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int,
+              message text, wald_chi2 float8, wald_df int, wald_p float8, obs_min int, obs_mean float8, obs_max int)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT (f).model, (f).n_obs, (f).n_units, (f).n_left, (f).n_uncensored, (f).n_right, (f).log_likelihood,
              (f).sigma_e, (f).se_sigma_e, (f).sigma_u, (f).se_sigma_u, (f).rho, (f).lr_chibar2, (f).p_chibar2,
              (f).iterations, (f).converged, (f).aic, (f).bic, (f).quadrature, (f).quadrature_points,
-             (f).dropped_units
+             (f).dropped_units, (f).message, (f).wald_chi2, (f).wald_df, (f).wald_p, (f).obs_min, (f).obs_mean,
+             (f).obs_max
       FROM (SELECT @extschema@.tobit_check_fit(fit) AS f) checked $$;
 COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
 'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';

@@ -26,7 +26,9 @@ CREATE TYPE moran_result AS (
     sd_sim float8,          -- their standard deviation (population)
     z_sim float8,           -- (I - mean_sim) / sd_sim
     p_sim float8,           -- pseudo p: (larger + 1) / (permutations + 1), GeoDa and esda
-    p_z_sim float8          -- one-sided normal p of z_sim, as esda's p_z_sim
+    p_z_sim float8,         -- one-sided normal p of z_sim, as esda's p_z_sim
+    absent_units int,       -- units of the weights relation without a row in the group (their links dropped)
+    dropped_links int       -- links of the relation dropped because they name such a unit
 );
 
 CREATE TYPE geary_result AS (
@@ -34,20 +36,23 @@ CREATE TYPE geary_result AS (
     c float8,               -- Geary's C
     expected float8,        -- E[C] = 1
     variance_norm float8, z_norm float8, p_norm float8,   -- z = (C - 1) / sd, p two-sided
-    variance_rand float8, z_rand float8, p_rand float8
+    variance_rand float8, z_rand float8, p_rand float8,
+    absent_units int, dropped_links int   -- as moran_result
 );
 
 CREATE TYPE getis_ord_result AS (
     n int, islands int,
     g float8,               -- Getis-Ord G
     expected float8,        -- E[G] = S0 / (n (n - 1))
-    variance float8, z float8, p float8                  -- p two-sided
+    variance float8, z float8, p float8,                 -- p two-sided
+    absent_units int, dropped_links int   -- as moran_result
 );
 
 CREATE TYPE bivariate_moran_result AS (
     n int, islands int,
     i float8,               -- x against the spatial lag of y
-    permutations int, mean_sim float8, sd_sim float8, z_sim float8, p_sim float8, p_z_sim float8
+    permutations int, mean_sim float8, sd_sim float8, z_sim float8, p_sim float8, p_z_sim float8,
+    absent_units int, dropped_links int   -- as moran_result
 );
 
 CREATE TYPE tobit_fit AS (
@@ -69,7 +74,11 @@ CREATE TYPE tobit_fit AS (
     quadrature text, quadrature_points int, -- random effects only
     lower float8, upper float8,             -- the censoring bounds (NULL: none)
     x_means float8[],           -- means of the terms over the rows used (1 for _cons)
-    offset_mean float8          -- fe: mean fitted unit effect over the rows used; 0 otherwise
+    offset_mean float8,         -- fe: mean fitted unit effect over the rows used; 0 otherwise
+    omitted bool[],             -- terms omitted because of collinearity (estimate 0, NULL standard error)
+    message text,               -- why the fit failed (NULL unless converged is false for a reason)
+    wald_chi2 float8, wald_df int, wald_p float8,   -- Wald test that every slope is 0 (observed information)
+    obs_min int, obs_mean float8, obs_max int       -- observations per unit
 );
 "#,
     name = "result_types",
