@@ -739,11 +739,14 @@ def main():
     base.db = "postgres"
     if not wait_for_server(base, 30):
         sys.exit("fuzz: server not reachable")
-    exists = psql_once(base, f"SELECT 1 FROM pg_database WHERE datname = {q(args.db)}").stdout.strip()
-    if not exists:
-        r = psql_once(base, f'CREATE DATABASE "{args.db}"')
-        if r.returncode:
-            sys.exit(f"fuzz: {r.stderr.strip()}")
+    # a fresh database each run: the extension's SQL then matches the
+    # installed library (a database left by an older build would not)
+    r = psql_once(base, f'DROP DATABASE IF EXISTS "{args.db}"')
+    if r.returncode:
+        sys.exit(f"fuzz: {r.stderr.strip()}")
+    r = psql_once(base, f'CREATE DATABASE "{args.db}"')
+    if r.returncode:
+        sys.exit(f"fuzz: {r.stderr.strip()}")
     r = psql_once(args, "CREATE EXTENSION IF NOT EXISTS regecon")
     if r.returncode:
         sys.exit(f"fuzz: {r.stderr.strip()}")

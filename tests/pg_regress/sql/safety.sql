@@ -5,6 +5,9 @@
 
 -- 1. The extension in its own schema, every function called qualified with
 --    an empty search_path.
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS regecon_schema;  -- left by an interrupted run
+RESET client_min_messages;
 CREATE DATABASE regecon_schema;
 \c regecon_schema
 CREATE SCHEMA stats;
