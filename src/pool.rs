@@ -120,47 +120,48 @@ pub fn interrupts() -> impl FnMut() {
 /// interrupt checks: a few milliseconds.
 const SLICE_WORK: u64 = 4_000_000;
 
-/// Permuted statistics, computed on the pool in slices by `run(pool, first,
-/// count)`; the calling (main) thread checks for interrupts between slices.
-/// `cost` is the work of one permutation (units plus links): a slice holds
-/// about [`SLICE_WORK`] per thread, so a check comes every few milliseconds
-/// even for 10^6 units. The result does not depend on the slicing (each
-/// permutation draws from its own stream).
-pub fn permute(func: &str, permutations: u64, cost: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>) -> Vec<f64> {
-    let pool = thread_pool(func, permutations / 32 + 1);
-    let per_thread = (SLICE_WORK / cost.max(1)).clamp(1, 64);
-    let slice = per_thread * pool.current_num_threads() as u64;
-    let mut out = Vec::with_capacity(permutations as usize);
+/// Runs `run(pool, first, count)` over `0..items` in slices of
+/// `per_thread` items per pool thread, concatenating in order; the calling
+/// (main) thread checks for interrupts between slices.
+fn in_slices<T: Send>(
+    func: &str,
+    items: u64,
+    pool_items: u64,
+    per_thread: u64,
+    run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<T>,
+) -> Vec<T> {
+    let pool = thread_pool(func, pool_items);
+    let slice = per_thread.max(1) * pool.current_num_threads() as u64;
+    let mut out = Vec::with_capacity(items as usize);
     let mut done = 0;
-    while done < permutations {
+    while done < items {
         check_for_interrupts!();
-        let count = slice.min(permutations - done);
+        let count = slice.min(items - done);
         out.extend(run(&pool, done, count));
         done += count;
     }
     out
 }
 
-/// Per-unit simulations (local statistics) on the pool in slices of units,
-/// checking for interrupts between slices on the main thread. `cost` is the
-/// work of one unit (permutations times its neighbours): a slice holds about
-/// [`SLICE_WORK`] per thread.
+/// Permuted statistics, computed on the pool in slices by `run(pool, first,
+/// count)`. `cost` is the work of one permutation (units plus links): a
+/// slice holds about [`SLICE_WORK`] per thread, so a check comes every few
+/// milliseconds even for 10^6 units. The result does not depend on the
+/// slicing (each permutation draws from its own stream).
+pub fn permute(func: &str, permutations: u64, cost: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>) -> Vec<f64> {
+    in_slices(func, permutations, permutations / 32 + 1, (SLICE_WORK / cost.max(1)).clamp(1, 64), run)
+}
+
+/// Per-unit simulations (local statistics) on the pool in slices of units.
+/// `cost` is the work of one unit (permutations times its neighbours): a
+/// slice holds about [`SLICE_WORK`] per thread.
 pub fn permute_units<T: Send>(
     func: &str,
     n: usize,
     cost: u64,
     run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>,
 ) -> Vec<T> {
-    let pool = thread_pool(func, n as u64);
-    let per_thread = (SLICE_WORK / cost.max(1)).clamp(1, 8) as usize;
-    let slice = per_thread * pool.current_num_threads();
-    let mut out = Vec::with_capacity(n);
-    let mut done = 0;
-    while done < n {
-        check_for_interrupts!();
-        let count = slice.min(n - done);
-        out.extend(run(&pool, done, count));
-        done += count;
-    }
-    out
+    in_slices(func, n as u64, n as u64, (SLICE_WORK / cost.max(1)).clamp(1, 8), |pool, first, count| {
+        run(pool, first as usize, count as usize)
+    })
 }

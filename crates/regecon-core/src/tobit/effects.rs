@@ -75,6 +75,19 @@ fn check_shape(fit: &Fit) -> Result<()> {
     Ok(())
 }
 
+/// The checks every effect needs (shapes, bounds) and the covariance it uses:
+/// observed information, or cluster-robust when `robust` (undefined for a
+/// single unit: 22023).
+fn covariance_for(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robust: bool) -> Result<&[f64]> {
+    check_shape(fit)?;
+    super::validate_bounds(lower, upper)?;
+    let v = if robust { &fit.robust_vcov } else { &fit.vcov };
+    if v.is_empty() {
+        return Err(Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"));
+    }
+    Ok(v)
+}
+
 /// The three effects of every regressor but `_cons`, each with its
 /// delta-method standard error (from the robust covariance when `robust`).
 ///
@@ -82,14 +95,9 @@ fn check_shape(fit: &Fit) -> Result<()> {
 /// not ordered (22023); an effect or standard error that overflows (22003).
 /// Call [`Fit::validate`] first on a fit that comes from outside.
 pub fn marginal_effects(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robust: bool) -> Result<Vec<Effect>> {
-    check_shape(fit)?;
-    super::validate_bounds(lower, upper)?;
+    let v = covariance_for(fit, lower, upper, robust)?;
     let k = fit.beta.len();
     let p = fit.p();
-    let v = if robust { &fit.robust_vcov } else { &fit.vcov };
-    if v.is_empty() {
-        return Err(Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"));
-    }
     let value = |theta: &[f64], j: usize, kind: usize| -> f64 {
         let sigma = theta[k].exp();
         let mu = fit.offset_mean + fit.x_means.iter().zip(&theta[..k]).map(|(a, b)| a * b).sum::<f64>();
@@ -173,14 +181,9 @@ pub fn average_marginal_effects(
     mut between: crate::interrupt::Check<'_>,
 ) -> Result<Vec<Effect>> {
     use super::inference::{pdf, prob_between, zpdf};
-    check_shape(fit)?;
-    super::validate_bounds(lower, upper)?;
+    let v = covariance_for(fit, lower, upper, robust)?;
     let k = fit.beta.len();
     let p = fit.p();
-    let v = if robust { &fit.robust_vcov } else { &fit.vcov };
-    if v.is_empty() {
-        return Err(Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"));
-    }
     let m = names.len();
     if m == 0 && x.is_empty() && k > 0 {
         return Err(Error::invalid("no rows to average over"));
