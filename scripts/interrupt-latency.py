@@ -142,7 +142,15 @@ def main():
     base.db = "postgres"
     if not wait_for_server(base, 30):
         sys.exit("interrupt-latency: server not reachable")
-    if not psql_once(base, f"SELECT 1 FROM pg_database WHERE datname = {q(args.db)}").stdout.strip():
+    exists = psql_once(base, f"SELECT 1 FROM pg_database WHERE datname = {q(args.db)}").stdout.strip()
+    if exists and not args.skip_setup:
+        # a fresh database: the extension's SQL then matches the installed
+        # library (a database left by an older build would not)
+        r = psql_once(base, f'DROP DATABASE "{args.db}"')
+        if r.returncode:
+            sys.exit(r.stderr)
+        exists = False
+    if not exists:
         r = psql_once(base, f'CREATE DATABASE "{args.db}"')
         if r.returncode:
             sys.exit(r.stderr)
@@ -215,9 +223,10 @@ def main():
         if r["late"] is not None:
             worst = max(worst, r["late"])
     bad = [r for r in rows if r["late"] is not None and r["late"] > args.max_late_ms]
+    errors = [r for r in rows if r["what"].startswith(("error", "CRASH", "no answer"))]
     print(f"\ninterrupt latency: worst {worst:.0f} ms late (threshold {args.max_late_ms:.0f} ms, "
-          f"target 100 ms); {len(bad)} of {len(rows)} cases over the threshold")
-    sys.exit(1 if bad else 0)
+          f"target 100 ms); {len(bad)} of {len(rows)} cases over the threshold; {len(errors)} ended in an error")
+    sys.exit(1 if bad or errors else 0)
 
 
 def outcome(args, sess, func, case, res, cancel_at_s):

@@ -65,6 +65,24 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
         }
         std::ffi::CStr::from_ptr(pg_sys::quote_qualified_identifier(nsp, relname)).to_string_lossy().into_owned()
     };
+    // the columns, by name on the relation's oid: a clear message instead of
+    // PostgreSQL's bare 'column "src" does not exist'
+    let missing: Vec<&str> = [c"src", c"dst", c"weight"]
+        .iter()
+        // SAFETY: get_attnum reads the syscache by the relation's oid and a
+        // NUL-terminated name; it returns InvalidAttrNumber (0) when absent.
+        .filter(|c| unsafe { pg_sys::get_attnum(rel.0, c.as_ptr()) } == 0)
+        .map(|c| c.to_str().unwrap_or("?"))
+        .collect();
+    if !missing.is_empty() {
+        crate::errors::raise_code(
+            pgrx::PgSqlErrorCode::ERRCODE_UNDEFINED_COLUMN,
+            &format!(
+                "{func}: weights relation {name} has no column {}: a weights relation has columns src and dst (unit ids) and weight (a view renaming yours works: CREATE VIEW w AS SELECT a AS src, b AS dst, v AS weight FROM ...)",
+                missing.join(", ")
+            ),
+        );
+    }
     // every name qualified: the caller's search_path plays no part
     let query = std::ffi::CString::new(format!(
         "SELECT src::pg_catalog.int8, dst::pg_catalog.int8, weight::pg_catalog.float8 FROM {name}"

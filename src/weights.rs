@@ -181,6 +181,16 @@ fn triples(w: &Weights, func: &str) -> Vec<(i64, i64, f64)> {
     out
 }
 
+/// The file text without its final newline: `psql -A -t -c "SELECT
+/// to_gwt(...)" -o w.gwt` adds one, and a blank last line is more than
+/// libpysal's GWT reader accepts.
+fn without_final_newline(mut text: String) -> String {
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    text
+}
+
 /// A weights relation as GAL text (binary: weights are dropped).
 #[pg_extern(stable, parallel_safe)]
 fn to_gal(weights: Option<RegClass>, ids: default!(Option<Array<'_, i64>>, "NULL")) -> Option<String> {
@@ -188,7 +198,7 @@ fn to_gal(weights: Option<RegClass>, ids: default!(Option<Array<'_, i64>>, "NULL
     let weights = weights?; // NULL weights: NULL
     let ids = ids.map(|a| dense_i64(&a, "to_gal", "ids"));
     let w = load(weights, ids, "to_gal");
-    Some(gal::write_gal(w.ids(), &triples(&w, "to_gal"), &mut interrupts()).or_raise("to_gal"))
+    Some(without_final_newline(gal::write_gal(w.ids(), &triples(&w, "to_gal"), &mut interrupts()).or_raise("to_gal")))
 }
 
 /// A weights relation as GWT text with GeoDa's header.
@@ -196,7 +206,7 @@ fn to_gal(weights: Option<RegClass>, ids: default!(Option<Array<'_, i64>>, "NULL
 fn to_gwt(weights: RegClass, layer: default!(&str, "'regecon'"), id_variable: default!(&str, "'id'")) -> String {
     crate::pool::apply_limits();
     let w = load(weights, None, "to_gwt");
-    gal::write_gwt(w.n(), &triples(&w, "to_gwt"), layer, id_variable, &mut interrupts()).or_raise("to_gwt")
+    without_final_newline(gal::write_gwt(w.n(), &triples(&w, "to_gwt"), layer, id_variable, &mut interrupts()).or_raise("to_gwt"))
 }
 
 extension_sql!(
