@@ -462,6 +462,7 @@ fn stars(p: f64) -> &'static str {
 fn tobit_coefficients(
     fit: pgrx::composite_type!("tobit_fit"),
     vce: default!(&str, "'oim'"),
+    level: default!(f64, 95.0),
 ) -> TableIterator<
     'static,
     (
@@ -471,6 +472,8 @@ fn tobit_coefficients(
         name!(z, Option<f64>),
         name!(p_value, Option<f64>),
         name!(stars, String),
+        name!(ci_lower, Option<f64>),
+        name!(ci_upper, Option<f64>),
     ),
 > {
     const G: &str = "tobit_coefficients";
@@ -482,6 +485,16 @@ fn tobit_coefficients(
     // a failed fit: its terms with NULLs; an omitted term: NULL estimate and
     // standard error (see the fit's `omitted`)
     let se = f.std_errors_opt(robust);
+    let ci = if f.has_vcov() && !(robust && f.robust_vcov.is_empty()) {
+        f.conf_int(level, robust).or_raise(G)
+    } else {
+        // still refuse a bad level on a failed fit
+        regecon_core::error::finite(level, "level").or_raise(G);
+        if !(level > 0.0 && level < 100.0) {
+            raise(G, Error::invalid(format!("level must be a percentage strictly between 0 and 100, got {level}")));
+        }
+        vec![None; f.names.len()]
+    };
     let rows: Vec<_> = (0..f.names.len())
         .map(|j| {
             let b = f.beta.get(j).copied().filter(|_| !f.is_omitted(j));
@@ -489,10 +502,46 @@ fn tobit_coefficients(
             // a zero standard error leaves z and p undefined: NULL
             let z = b.zip(s).map(|(b, s)| b / s).filter(|z| z.is_finite());
             let p = z.map(p_two_sided);
-            (f.names[j].clone(), b, s, z, p, p.map_or("", stars).to_string())
+            let (lo, hi) = match ci.get(j).copied().flatten().filter(|_| b.is_some() && s.is_some()) {
+                Some((lo, hi)) if lo.is_finite() && hi.is_finite() => (Some(lo), Some(hi)),
+                _ => (None, None),
+            };
+            (f.names[j].clone(), b, s, z, p, p.map_or("", stars).to_string(), lo, hi)
         })
         .collect();
     TableIterator::new(rows)
+}
+
+/// Predictions of a fit for new regressor values `x` (in the order of the
+/// fit's regressors, without `_cons`): the linear prediction, E[y] censored
+/// at the fit's bounds, E[y | lower < y < upper], Pr(lower < y < upper) and
+/// the latent mean E[y*] (for fixed effects, at the mean unit effect; for
+/// random effects, at u = 0). STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn tobit_predict(
+    fit: pgrx::composite_type!("tobit_fit"),
+    x: Array<'_, f64>,
+) -> TableIterator<
+    'static,
+    (
+        name!(xb, f64),
+        name!(e_censored, f64),
+        name!(e_truncated, Option<f64>),
+        name!(pr_uncensored, f64),
+        name!(e_ystar, f64),
+    ),
+> {
+    const G: &str = "tobit_predict";
+    let (f, lower, upper) = from_composite(&fit, G);
+    let x = dense(&x, G, "x");
+    let slopes = f.names.iter().filter(|n| n.as_str() != "_cons").count();
+    if x.len() != slopes {
+        raise(G, Error::invalid(format!("x has {} values but the fit has {slopes} regressors (give one value per regressor, without _cons)", x.len())));
+    }
+    let offset = if f.model == Model::FixedEffects { f.offset_mean } else { 0.0 };
+    let p = f.predict(&x, offset, lower, upper).or_raise(G);
+    let finite = |v: f64| v.is_finite().then_some(v).unwrap_or_else(|| raise(G, Error::out_of_range("a prediction overflows double precision")));
+    TableIterator::once((finite(p.xb), finite(p.e_censored), p.e_truncated.filter(|v| v.is_finite()), finite(p.pr_uncensored), finite(p.e_ystar)))
 }
 
 /// Marginal effects at the means (McDonald-Moffitt): on the latent mean, on
@@ -595,6 +644,6 @@ COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text)
     requires = [
         panel_tobit_final, panel_tobit_combine,
         panel_tobit_serialize, panel_tobit_deserialize, tobit_coefficients, tobit_marginal_effects, tobit_hausman,
-        tobit_check_fit
+        tobit_check_fit, tobit_predict
     ],
 );

@@ -144,7 +144,7 @@ SELECT f.grp, g.ord AS grp_order, c.term, c.ord::int AS term_order, c.estimate, 
 FROM china.tobit_fits f
 JOIN (VALUES ('Total', 1), ('East', 2), ('West', 3), ('Centre', 4), ('Northeast', 5), ('Coast', 6), ('Inland', 7)) g(grp, ord)
   ON g.grp = f.grp
-CROSS JOIN LATERAL tobit_coefficients(f.fit) WITH ORDINALITY c(term, estimate, std_error, z, p_value, stars, ord)
+CROSS JOIN LATERAL tobit_coefficients(f.fit) WITH ORDINALITY c(term, estimate, std_error, z, p_value, stars, ci_lower, ci_upper, ord)
 LEFT JOIN china.planted pl ON pl.term = c.term;
 
 CREATE VIEW china.table2_summary AS

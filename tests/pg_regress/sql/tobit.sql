@@ -16,7 +16,7 @@ SELECT s.key, count(*) AS terms,
        max(rel_err(c.estimate, (want -> 'estimate' ->> pos)::float8)) < 1e-8 AS estimates_1e_8,
        max(rel_err(c.std_error, (want -> 'std_error' ->> pos)::float8)) < 1e-8 AS std_errors_1e_8,
        max(abs(c.z - (want -> 'z' ->> pos)::float8)) < 1e-7 AS z_1e_7
-FROM fits s, tobit_coefficients(s.fit) WITH ORDINALITY c(term, estimate, std_error, z, p_value, stars, ord),
+FROM fits s, tobit_coefficients(s.fit) WITH ORDINALITY c(term, estimate, std_error, z, p_value, stars, ci_lower, ci_upper, ord),
      LATERAL (SELECT :'fx'::jsonb -> 'fits' -> s.key AS want,
                      CASE WHEN c.term = '_cons' THEN 0 ELSE c.ord::int END AS pos) j
 GROUP BY s.key ORDER BY 1;

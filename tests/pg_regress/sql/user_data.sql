@@ -92,6 +92,24 @@ SELECT sqlstate_of($$SELECT panel_tobit(y, ARRAY[x], unit, 1, 0, 'pooled') FROM 
 SELECT wald_df, round(wald_chi2::numeric, 4) AS wald_chi2, wald_p < 0.05 AS significant, obs_min, obs_mean, obs_max
 FROM (SELECT panel_tobit(y, ARRAY[x], unit, 0, NULL, 'pooled') AS fit FROM ud_panel) s, tobit_summary(s.fit);
 
+-- confidence intervals (Stata's level, default 95) are estimate -/+ z se,
+-- and tobit_predict gives the linear prediction and the censored means
+SELECT t.term, abs(t.ci_lower - (t.estimate - 1.959963984540054 * t.std_error)) < 1e-12
+           AND abs(t.ci_upper - (t.estimate + 1.959963984540054 * t.std_error)) < 1e-12 AS ci_95,
+       abs(t90.ci_upper - (t90.estimate + 1.6448536269514722 * t90.std_error)) < 1e-12 AS ci_90
+FROM (SELECT panel_tobit(y, ARRAY[x], unit, 0, NULL, 'pooled', ARRAY['x']) AS fit FROM ud_panel) s,
+     tobit_coefficients(s.fit) t JOIN tobit_coefficients(s.fit, 'oim', 90) t90 USING (term)
+ORDER BY t.term;
+SELECT abs(p.xb - ((s.fit).estimates[1] * 0.5 + (s.fit).estimates[2])) < 1e-12 AS xb_is_linear,
+       p.e_ystar = p.xb AS e_ystar, p.pr_uncensored BETWEEN 0 AND 1 AS pr_in_0_1,
+       p.e_censored >= greatest(p.xb, 0) AS censored_mean_above, p.e_truncated > 0 AS truncated_mean_positive
+FROM (SELECT panel_tobit(y, ARRAY[x], unit, 0, NULL, 'pooled', ARRAY['x']) AS fit FROM ud_panel) s,
+     tobit_predict(s.fit, ARRAY[0.5]) p;
+SELECT sqlstate_of($$SELECT * FROM (SELECT panel_tobit(y, ARRAY[x], unit, 0, NULL, 'pooled') AS fit FROM ud_panel) s,
+                                   tobit_coefficients(s.fit, 'oim', 100)$$) AS bad_level,
+       sqlstate_of($$SELECT * FROM (SELECT panel_tobit(y, ARRAY[x], unit, 0, NULL, 'pooled') AS fit FROM ud_panel) s,
+                                   tobit_predict(s.fit, ARRAY[1, 2])$$) AS bad_x;
+
 -- 4. martin_resilience's guard: NULL (and a NOTICE) when the reference barely moves
 SELECT martin_resilience(110, 100, 1000.5, 1000) AS unguarded,
        martin_resilience(110, 100, 1000.5, 1000, 0.01) AS guarded,
