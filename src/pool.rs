@@ -41,7 +41,55 @@ pub enum WeightsMatch {
 
 pub static WEIGHTS_MATCH: GucSetting<WeightsMatch> = GucSetting::<WeightsMatch>::new(WeightsMatch::Subset);
 
+/// `regecon.progress`: NOTICEs on long calls.
+pub static PROGRESS: GucSetting<bool> = GucSetting::<bool>::new(false);
+
+/// Seconds between two progress NOTICEs.
+const PROGRESS_EVERY: f64 = 3.0;
+
+/// Progress of one long call: with `regecon.progress = on`, at most one
+/// NOTICE every few seconds with the share done and the time left (when the
+/// total is known), or the time spent so far. Main thread only.
+pub struct Progress<'a> {
+    func: &'a str,
+    on: bool,
+    start: std::time::Instant,
+    last: f64,
+}
+
+impl<'a> Progress<'a> {
+    pub fn new(func: &'a str) -> Self {
+        Progress { func, on: PROGRESS.get(), start: std::time::Instant::now(), last: 0.0 }
+    }
+
+    /// Reports `done` of `total` (0 when the total is not known).
+    pub fn report(&mut self, done: u64, total: u64) {
+        if !self.on {
+            return;
+        }
+        let t = self.start.elapsed().as_secs_f64();
+        if t - self.last < PROGRESS_EVERY {
+            return;
+        }
+        self.last = t;
+        if total > 0 && done > 0 {
+            let share = done as f64 / total as f64;
+            notice!("{}: {:.0} % done after {:.0} s, about {:.0} s left", self.func, 100.0 * share, t, t * (1.0 - share) / share);
+        } else {
+            notice!("{}: still working after {:.0} s", self.func, t);
+        }
+    }
+}
+
 pub fn register_settings() {
+    GucRegistry::define_bool_guc(
+        c"regecon.progress",
+        c"Report the progress of long regecon calls as NOTICEs (at most one every 3 seconds).",
+        c"Permutations and local statistics report the share done and the time left; weights builders and Tobit fits the time spent so far.",
+        &PROGRESS,
+        GucContext::Userset,
+        GucFlags::default(),
+    );
     GucRegistry::define_enum_guc(
         c"regecon.weights_match",
         c"How a group's units meet a weights relation: subset (drop links to units without a row) or exact (an error names them).",
@@ -116,6 +164,16 @@ pub fn interrupts() -> impl FnMut() {
     }
 }
 
+/// The cancellation callback of a long call that also reports its progress
+/// (time spent) with `regecon.progress = on`.
+pub fn interrupts_with_progress(func: &str) -> impl FnMut() + '_ {
+    let mut progress = Progress::new(func);
+    move || {
+        check_for_interrupts!();
+        progress.report(0, 0);
+    }
+}
+
 /// Work (values read and links followed) that one thread does between two
 /// interrupt checks: a few milliseconds.
 const SLICE_WORK: u64 = 4_000_000;
@@ -134,8 +192,10 @@ fn in_slices<T: Send>(
     let slice = per_thread.max(1) * pool.current_num_threads() as u64;
     let mut out = Vec::with_capacity(items as usize);
     let mut done = 0;
+    let mut progress = Progress::new(func);
     while done < items {
         check_for_interrupts!();
+        progress.report(done, items);
         let count = slice.min(items - done);
         out.extend(run(&pool, done, count));
         done += count;

@@ -6,7 +6,7 @@
 //! checks between Newton iterations on the main thread.
 
 use crate::aggregate::{self, agg_state, parallel_support};
-use crate::pool::{interrupts, thread_pool};
+use crate::pool::{interrupts_with_progress, thread_pool};
 use crate::types::result_tuple;
 use crate::errors::{dense, raise, OrRaise};
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
@@ -261,7 +261,7 @@ fn panel_tobit_final(
         ..Settings::default()
     };
     let pool = (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / 4096 + 1));
-    let f = core_tobit::fit(&rows, settings, pool.as_ref(), &mut interrupts()).or_raise(F);
+    let f = core_tobit::fit(&rows, settings, pool.as_ref(), &mut interrupts_with_progress(F)).or_raise(F);
     // a numerical failure does not abort the query (one group of a GROUPING
     // SETS query may fail while the others fit): converged = false, the
     // reason in `message`, and a WARNING saying which group failed

@@ -36,7 +36,7 @@ fn knn_weights(
     }
     let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
     let pool = crate::pool::thread_pool(F, ids.len() as u64 / 1024 + 1);
-    rows(knn_checked(&ids, &x, &y, k as usize, metric, kernel, Some(&pool), &mut interrupts()).or_raise(F))
+    rows(knn_checked(&ids, &x, &y, k as usize, metric, kernel, Some(&pool), &mut crate::pool::interrupts_with_progress(F)).or_raise(F))
 }
 
 /// The links of a distance band, streamed to PostgreSQL one unit at a time:
