@@ -209,7 +209,8 @@ fn in_slices<T: Send>(
 /// milliseconds even for 10^6 units. The result does not depend on the
 /// slicing (each permutation draws from its own stream).
 pub fn permute(func: &str, permutations: u64, cost: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>) -> Vec<f64> {
-    in_slices(func, permutations, permutations / 32 + 1, (SLICE_WORK / cost.max(1)).clamp(1, 64), run)
+    // at least 8 a thread: the permutation kernel computes eight at a time
+    in_slices(func, permutations, permutations / 32 + 1, (SLICE_WORK / cost.max(1)).clamp(8, 64), run)
 }
 
 /// Per-unit simulations (local statistics) on the pool in slices of units.

@@ -39,8 +39,12 @@ const WINDOW: i32 = 400;
 /// The unit's exponent stays within +-MAX_EXP, so 2^-exp is a normal double.
 const MAX_EXP: i32 = 1000;
 
+/// floor(log2 v) of a positive normal double, from its bits (a subnormal
+/// gives -1023: below every window, which is all the caller needs). Cheap:
+/// this runs once per row of `hhi_agg`.
+#[inline]
 fn exponent(v: f64) -> i32 {
-    v.log2().floor() as i32
+    ((v.to_bits() >> 52) & 0x7ff) as i32 - 1023
 }
 
 fn scale_sum(s: &NeumaierSum, f: f64) -> NeumaierSum {
@@ -61,9 +65,13 @@ impl Hhi {
         }
         if v > 0.0 {
             let e = exponent(v);
-            let empty = self.sum.value() == 0.0;
-            if (empty && e.abs() > WINDOW) || e - self.exp > WINDOW {
-                self.rescale(e.clamp(-MAX_EXP, MAX_EXP), empty);
+            // integer compares on the common path; the sums are read only
+            // for a value outside the window
+            if e - self.exp > WINDOW || e.abs() > WINDOW {
+                let empty = self.sum.value() == 0.0;
+                if empty || e - self.exp > WINDOW {
+                    self.rescale(e.clamp(-MAX_EXP, MAX_EXP), empty);
+                }
             }
         }
         let s = if self.exp == 0 { v } else { v * 2f64.powi(-self.exp) };
