@@ -627,15 +627,7 @@ mod tests {
         assert_eq!(cluster_labels(&rows, &p, 0.999, Correction::None).unwrap()[4], NEIGHBORLESS);
     }
 
-    fn line(n: i64) -> Weights {
-        let ids: Vec<i64> = (0..n).collect();
-        let mut t = Vec::new();
-        for i in 0..n - 1 {
-            t.push((i, i + 1, 1.0));
-            t.push((i + 1, i, 1.0));
-        }
-        Weights::from_triples(&ids, &t).unwrap()
-    }
+    use crate::weights::line;
 
     #[test]
     fn spatial_lag_by_hand_and_errors() {

@@ -560,15 +560,7 @@ mod tests {
         assert!(b.merge(&c).is_err());
     }
 
-    fn line(n: i64) -> Weights {
-        let ids: Vec<i64> = (0..n).collect();
-        let mut t = Vec::new();
-        for i in 0..n - 1 {
-            t.push((i, i + 1, 1.0));
-            t.push((i + 1, i, 1.0));
-        }
-        Weights::from_triples(&ids, &t).unwrap()
-    }
+    use crate::weights::line;
 
     #[test]
     fn hand_worked_line() {

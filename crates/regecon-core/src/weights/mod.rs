@@ -673,6 +673,18 @@ impl Weights {
     }
 }
 
+/// A path graph 0 - 1 - ... - (n - 1) with binary weights, for tests.
+#[cfg(test)]
+pub(crate) fn line(n: i64) -> Weights {
+    let ids: Vec<i64> = (0..n).collect();
+    let mut t = Vec::new();
+    for i in 0..n - 1 {
+        t.push((i, i + 1, 1.0));
+        t.push((i + 1, i, 1.0));
+    }
+    Weights::from_triples(&ids, &t).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
