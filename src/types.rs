@@ -106,3 +106,44 @@ pub fn result_tuple(fcinfo: pg_sys::FunctionCallInfo, func: &str) -> PgHeapTuple
     PgHeapTuple::new_composite_type_by_oid(typoid)
         .unwrap_or_else(|e| error!("{func}: the result type (oid {}) is not a composite type: {e}", typoid.to_u32()))
 }
+
+// Catalogue comments of the user-facing functions and types that their own
+// files do not comment, run last (every object exists by then), so that
+// \df+, \da+ and \dT+ read like the README's function table. A test
+// (sql_features.sql) fails when a user-facing object has no comment.
+extension_sql!(
+    r#"
+COMMENT ON TYPE coupling_result IS 'Coupling of m systems: C (coupling degree), T (coordination index), D = sqrt(C T) (coupling coordination degree)';
+COMMENT ON TYPE moran_result IS 'Global Moran''s I with analytic (normality, randomisation) and permutation inference, islands and subset counts';
+COMMENT ON TYPE geary_result IS 'Geary''s C with analytic inference (normality, randomisation)';
+COMMENT ON TYPE getis_ord_result IS 'Getis-Ord global G with analytic inference';
+COMMENT ON TYPE bivariate_moran_result IS 'Bivariate Moran''s I (x against the spatial lag of y) with permutation inference';
+COMMENT ON TYPE tobit_fit IS 'A fitted (panel) Tobit: estimates, covariances, counts, likelihood, random-effects and Wald statistics; read it with tobit_coefficients, tobit_summary, tobit_predict';
+COMMENT ON FUNCTION coupling_class(float8, float8[], text[]) IS 'The class of a coupling coordination degree under your own increasing thresholds and labels (one more label than thresholds)';
+COMMENT ON FUNCTION coupling_coordination(float8[], float8[]) IS 'Coupling degree C, coordination index T and coupling coordination degree D of m >= 2 systems (weights NULL: 1/m each)';
+COMMENT ON FUNCTION knn_weights(bigint[], float8[], float8[], int, text, bool, float8) IS 'k-nearest-neighbour weights (src, dst, weight, distance) from coordinates, euclidean or great-circle (libpysal KNN, spdep knearneigh)';
+COMMENT ON FUNCTION distance_band_weights(bigint[], float8[], float8[], float8, text, bool, float8) IS 'Distance-band weights (src, dst, weight, distance): units within the threshold, binary or inverse distance; streamed (libpysal DistanceBand, spdep dnearneigh)';
+COMMENT ON FUNCTION min_threshold_distance(float8[], float8[], text) IS 'The smallest distance band that leaves no island (largest nearest-neighbour distance)';
+COMMENT ON FUNCTION weights_transform(regclass, text) IS 'A weights relation transformed: r row-standardised, b binary, o as stored';
+COMMENT ON FUNCTION weights_summary(regclass, bigint[]) IS 'Units, links, islands, asymmetric pairs, neighbour counts and S0 of a weights relation';
+COMMENT ON FUNCTION read_gal(text) IS 'The links of a GeoDa GAL file''s text (weight 1)';
+COMMENT ON FUNCTION read_gwt(text) IS 'The links of a GeoDa GWT file''s text';
+COMMENT ON FUNCTION to_gal(regclass, bigint[]) IS 'A weights relation as GAL text (write it with psql -A -t -o FILE; libpysal and GeoDa read it)';
+COMMENT ON FUNCTION to_gwt(regclass, text, text) IS 'A weights relation as GWT text with GeoDa''s header (write it with psql -A -t -o FILE)';
+COMMENT ON FUNCTION local_moran(bigint[], float8[], regclass, int, bigint, text, float8, text) IS 'Local Moran''s I (LISA) of every unit: Ii, conditional moments, z, p, quadrant, lag, pseudo p and GeoDa''s cluster name';
+COMMENT ON FUNCTION local_g_star(bigint[], float8[], regclass, text) IS 'Getis-Ord G*i of every unit (the unit itself included) with z and p';
+COMMENT ON FUNCTION spatial_lag(bigint[], float8[], regclass, text) IS 'The spatial lag (W x)i of every unit';
+COMMENT ON FUNCTION moran_scatter(bigint[], float8[], regclass) IS 'GeoDa''s Moran scatter data: standardised value and the lag of the standardised values (the slope is Moran''s I)';
+COMMENT ON AGGREGATE gearys_c(bigint, float8, regclass, text) IS 'Geary''s C with a weights style (r, b or o)';
+COMMENT ON AGGREGATE getis_ord_g(bigint, float8, regclass, text) IS 'Getis-Ord global G with a weights style (b by default)';
+COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass, int, bigint) IS 'Bivariate Moran''s I with permutation inference (seeded, reproducible)';
+COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text, text[]) IS 'Tobit regression as panel_tobit(y, x, unit, lower, upper, model), with names for the regressors';
+COMMENT ON FUNCTION tobit_coefficients(tobit_fit, text, float8) IS 'One row per coefficient: estimate, standard error (oim or cluster), z, p, stars and a confidence interval at level percent';
+COMMENT ON FUNCTION tobit_hausman(tobit_fit, tobit_fit, bool) IS 'Hausman test of a fixed-effects fit against a random-effects fit (sigmamore: both covariances on the RE sigma_e)';
+COMMENT ON FUNCTION tobit_marginal_effects(tobit_fit, text) IS 'McDonald-Moffitt marginal effects at the means with delta-method standard errors';
+COMMENT ON FUNCTION tobit_predict(tobit_fit, float8[]) IS 'Predictions for new regressor values: xb, E[y] censored, E[y | uncensored], Pr(uncensored), E[y*]';
+COMMENT ON FUNCTION tobit_summary(tobit_fit) IS 'The fit''s header: counts, likelihood, sigmas, rho, LR and Wald tests, observations per unit, AIC, BIC';
+"#,
+    name = "catalogue_comments",
+    finalize,
+);
