@@ -25,7 +25,23 @@ start)
         opts+=" -c cron.use_background_workers=on -c max_worker_processes=16"
     fi
     if ! pgctl status >/dev/null 2>&1; then
-        pgctl -l "$dir/server.log" -w -o "$opts" start >/dev/null
+        # the port's socket lock names the postmaster that holds it: another
+        # checkout's cluster of the same name, typically
+        lock="$sock/.s.PGSQL.$port.lock"
+        if [ -f "$lock" ]; then
+            pid=$(sed -n 1p "$lock"); other=$(sed -n 2p "$lock")
+            if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$other" != "$dir/data" ]; then
+                echo "cluster $name: port $port (socket $sock) is held by another PostgreSQL (pid $pid, data $other)," >&2
+                echo "  probably the $name cluster of another checkout. Stop it (make stop in that checkout, or" >&2
+                echo "  runuser -u postgres -- $PGBIN/pg_ctl -D $other stop), or use another port: make $name ${name^^}_PORT=NNNNN" >&2
+                exit 1
+            fi
+        fi
+        if ! pgctl -l "$dir/server.log" -w -o "$opts" start >/dev/null; then
+            echo "cluster $name: the server did not start; the end of $dir/server.log:" >&2
+            tail -n 15 "$dir/server.log" >&2
+            exit 1
+        fi
     fi
     echo "cluster $name: port $port, socket $sock, data $dir/data"
     ;;
