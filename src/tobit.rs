@@ -308,7 +308,8 @@ fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHea
     put(&mut t, "robust_std_errors", f.std_errors_opt(true).and_then(pick_opt));
     put(&mut t, "vcov", permute(&f.vcov));
     put(&mut t, "robust_vcov", permute(&f.robust_vcov));
-    put(&mut t, "x_means", pick(&f.x_means));
+    // a mean that overflows (values near 1e308) is undefined: NULL
+    put(&mut t, "x_means", pick(&f.x_means).map(|v| v.into_iter().map(|x| x.is_finite().then_some(x)).collect::<Vec<_>>()));
     put(&mut t, "omitted", order.iter().map(|&j| f.is_omitted(j)).collect::<Vec<_>>());
     put(&mut t, "message", f.message.clone());
     let wald = f.wald(false).filter(|w| w.0.is_finite() && w.2.is_finite());
@@ -357,12 +358,6 @@ fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHea
 
 /// Reads a `tobit_fit` back into the core's Fit (terms in display order).
 fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (Fit, Option<f64>, Option<f64>) {
-    let floats = |name: &str| -> Vec<f64> {
-        match fit.get_by_name::<Array<'_, f64>>(name) {
-            Ok(Some(a)) => dense(&a, func, name),
-            _ => raise(func, Error::invalid(format!("fit has no {name}"))),
-        }
-    };
     let float = |name: &str| -> Option<f64> { fit.get_by_name::<f64>(name).unwrap_or_else(|e| error!("{func}: {name}: {e}")) };
     let int = |name: &str| -> usize { fit.get_by_name::<i32>(name).ok().flatten().unwrap_or(0).max(0) as usize };
     let names: Vec<String> = match fit.get_by_name::<Array<'_, &str>>("terms") {
@@ -382,7 +377,12 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
     };
     let beta = floats_or_empty("estimates");
     let sigma_u = float("sigma_u");
-    let (vcov, x_means) = (floats_or_empty("vcov"), floats("x_means"));
+    let vcov = floats_or_empty("vcov");
+    // a NULL mean (it overflowed) is NaN here, which validate refuses by name
+    let x_means: Vec<f64> = match fit.get_by_name::<Array<'_, f64>>("x_means") {
+        Ok(Some(a)) => a.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        _ => raise(func, Error::invalid("fit has no x_means")),
+    };
     let robust_vcov = floats_or_empty("robust_vcov");
     let omitted: Vec<bool> = match fit.get_by_name::<Array<'_, bool>>("omitted") {
         Ok(Some(a)) => a.iter().map(|o| o.unwrap_or(false)).collect(),
