@@ -26,7 +26,7 @@ BEGIN
                           WHERE j.jobname = 'regecon-test-refresh' AND d.status IN ('succeeded', 'failed'));
     END LOOP;
 END $$;
-SELECT d.status, d.return_message FROM cron.job_run_details d JOIN cron.job j USING (jobid)
+SELECT d.status, d.return_message IN ('SET', 'SELECT 1') AS ran_both_statements FROM cron.job_run_details d JOIN cron.job j USING (jobid)
 WHERE j.jobname = 'regecon-test-refresh' ORDER BY d.runid LIMIT 1;
 SELECT cron.unschedule('regecon-test-refresh');
 \c regecon_regress
