@@ -43,7 +43,7 @@ SELECT e.province_id, e.year, e.edi, w.weights, cedi(e.edi, w.weights) AS cedi
 FROM e JOIN w USING (year);
 CREATE UNIQUE INDEX ON china.cedi (province_id, year);
 
--- Stage 3. Coupling coordination of the two systems (NOTES.md section 4):
+-- Stage 3. Coupling coordination of the two systems (docs/methods.md section 4):
 -- both scores min-max normalised over the whole panel, then C, T and D, and
 -- the paper's classes (low < 0.3 <= moderate < 0.5 <= high).
 CREATE MATERIALIZED VIEW china.coupling AS
@@ -104,7 +104,7 @@ FROM y CROSS JOIN LATERAL local_moran(y.ids, y.ds, 'china.w_knn4', 999, 2022) l
 JOIN china.coupling c ON c.province_id = l.id AND c.year = y.year;
 CREATE UNIQUE INDEX ON china.lisa (year, weights, province_id);
 
--- Stage 5a. The influencing factors (NOTES.md section 6, Table 2's regressors).
+-- Stage 5a. The influencing factors (docs/methods.md section 6, Table 2's regressors).
 CREATE MATERIALIZED VIEW china.factors AS
 WITH nat AS (SELECT year, sum(retail_sales) AS retail FROM china.yearbook GROUP BY year)
 SELECT c.province_id, c.year, p.region, p.coastal, c.d,

@@ -1,4 +1,4 @@
-//! Coupling coordination of two or more systems (NOTES.md section 4).
+//! Coupling coordination of two or more systems (docs/methods.md section 4).
 //!
 //! With subsystem scores U_s in [0, 1] (min-max normalised first) and
 //! weights w_s >= 0 summing to 1:

@@ -1,6 +1,6 @@
 //! Environmental damage index (EDI), entropy weights and the comprehensive
 //! environmental damage index (CEDI), paper eqs. (6)-(9) as corrected in
-//! NOTES.md section 3.
+//! docs/methods.md section 3.
 //!
 //! ```text
 //! EDI_ik  = (P_ik / sum_i P_ik) / (Y_i / sum_i Y_i)

@@ -1,5 +1,5 @@
 //! Global Moran's I with the inference of esda, spdep and GeoDa
-//! (NOTES.md section 5).
+//! (docs/methods.md section 5).
 //!
 //! With z = x - mean(x), weights w_ij (w_ii = 0), S0 = sum_ij w_ij:
 //!

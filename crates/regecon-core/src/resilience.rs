@@ -11,7 +11,7 @@
 //! ```
 //!
 //! The paper's printed eq. (4) is garbled; the last line is the intended
-//! simplification (NOTES.md section 1). Martin et al. call the value
+//! simplification (docs/methods.md section 1). Martin et al. call the value
 //! *resistance* when the reference contracts and *recoverability* when it
 //! expands.
 //!

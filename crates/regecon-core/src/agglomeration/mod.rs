@@ -1,5 +1,5 @@
 //! Industrial agglomeration and specialisation measures (paper eq. 5 and the
-//! related measures of this literature, NOTES.md section 2).
+//! related measures of this literature, docs/methods.md section 2).
 //!
 //! - [`hhi`]: sum of squared shares within a group, its normalised form, and
 //!   the paper's eq. (5) with an externally given total.

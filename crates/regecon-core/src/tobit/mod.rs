@@ -1,5 +1,5 @@
 //! Tobit regression (censored normal regression): pooled, random effects
-//! and fixed effects (NOTES.md section 6), with marginal effects and the
+//! and fixed effects (docs/methods.md section 6), with marginal effects and the
 //! Hausman test in `effects`.
 //!
 //! y*_i = x_i' beta + e_i, e_i ~ N(0, sigma^2); observed y_i = y*_i inside
