@@ -159,6 +159,10 @@ SELECT sqlstate_of($$SELECT count(*) FROM knn_weights((SELECT array_agg(i::bigin
 SELECT count(*) AS band_links_streamed FROM distance_band_weights((SELECT array_agg(i::bigint) FROM generate_series(1, 1500) i),
     (SELECT array_agg((i % 10)::float8) FROM generate_series(1, 1500) i), (SELECT array_agg(0.0::float8) FROM generate_series(1, 1500) i), 100);
 RESET regecon.max_memory;
+-- a Tobit with 10^5 regressors would need p x p matrices of 80 GB: refused
+-- (53200) before anything is allocated (it once aborted the backend)
+SELECT left(sqlstate_of($$SELECT panel_tobit(y, x, 1, 0, 1, 'fe')
+    FROM (VALUES (0.5::float8, (SELECT array_agg(g::float8) FROM generate_series(1, 100000) g))) v(y, x)$$), 60) AS huge_k;
 CREATE ROLE regecon_safety_user;
 SET ROLE regecon_safety_user;
 SELECT sqlstate_of($$SET regecon.max_memory = '100GB'$$) AS ordinary_role_sets_memory;

@@ -785,6 +785,11 @@ fn widen(f: Fit, full: &panel::Panel, omitted: &[bool], means: &[f64]) -> Fit {
     }
 }
 
+/// How many p x p matrices a fit may hold at once (information, two
+/// covariances, factorisations, the collinearity check, scores): the memory
+/// check before a fit counts this many.
+const MATRICES: usize = 8;
+
 /// Fits the model the rows ask for; an intercept `_cons` is included except
 /// for fixed effects.
 ///
@@ -817,6 +822,12 @@ fn widen(f: Fit, full: &panel::Panel, omitted: &[bool], means: &[f64]) -> Fit {
 pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, between: crate::interrupt::Check<'_>) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
     let fe = spec.model == Model::FixedEffects;
+    // the fit holds a few p x p matrices (information, covariances, the
+    // collinearity check): sized from the number of regressors, so checked
+    // against the memory limit before any is allocated (53200, not an abort)
+    let p = spec.names.len().saturating_add(3);
+    const WHAT: &str = "the p x p matrices of panel_tobit (one per regressor squared)";
+    crate::mem::check(crate::mem::bytes_of::<f64>(p.saturating_mul(p).saturating_mul(MATRICES), WHAT)?, WHAT)?;
     let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, !fe, spec.lower, spec.upper)?;
     let quadrature = (spec.model == Model::RandomEffects).then_some((settings.quadrature, settings.points));
     if quadrature.is_some() {
@@ -883,6 +894,17 @@ mod tests {
         assert_eq!(censoring(1.0 - 1e-9, Some(0.0), Some(1.0)), Censoring::Uncensored);
         assert_eq!(censoring(-5.0, None, Some(1.0)), Censoring::Uncensored);
         assert!(Model::parse("probit").is_err());
+    }
+
+    #[test]
+    fn regressors_whose_matrices_pass_the_limit_are_refused_before_allocating() {
+        // 10^5 regressors: p x p matrices of 80 GB each. The check uses the
+        // process-wide limit, which tests leave unlimited, so the sizes
+        // overflow it only through bytes_of: check the arithmetic instead.
+        let p = 100_003usize;
+        let bytes = crate::mem::bytes_of::<f64>(p * p * MATRICES, "m").unwrap();
+        assert!(bytes > 500 << 30);
+        assert!(crate::mem::bytes_of::<f64>(usize::MAX / 4, "m").is_err());
     }
 
     #[test]
