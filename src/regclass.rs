@@ -135,6 +135,8 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
 unsafe impl<'fcx> pgrx::callconv::ArgAbi<'fcx> for RegClass {
     unsafe fn unbox_arg_unchecked(arg: pgrx::callconv::Arg<'_, 'fcx>) -> Self {
         let index = arg.index();
+        // SAFETY: the argument is declared regclass, whose datum FromDatum
+        // decodes by value (see above); its null flag is honoured.
         unsafe { arg.unbox_arg_using_from_datum() }.unwrap_or_else(|| {
             raise("regecon", Error::null_value(format!("argument {} (a weights relation) must not be NULL", index + 1)))
         })
