@@ -10,7 +10,8 @@
 use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::{raise, OrRaise};
 use crate::pool::{interrupts, permute};
-use crate::regclass::{read_weights, RegClass};
+use crate::ids::{match_links, Matched};
+use crate::regclass::{read_links, RegClass};
 use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
@@ -25,11 +26,51 @@ agg_state!(UnitValues);
 
 const F: &str = "morans_i";
 
+/// A unit id as an aggregate's transition function receives it.
+#[derive(Clone, Copy)]
+pub enum Id<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+impl From<i64> for Id<'_> {
+    fn from(v: i64) -> Self {
+        Id::Int(v)
+    }
+}
+
+impl<'a> From<&'a str> for Id<'a> {
+    fn from(v: &'a str) -> Self {
+        Id::Text(v)
+    }
+}
+
+impl UnitValuesExt for UnitValues {
+    fn add_id(&mut self, id: Id<'_>, value: f64, options: Options) -> regecon_core::Result<()> {
+        match id {
+            Id::Int(i) => self.add(i, value, options),
+            Id::Text(t) => self.add_text(t, value, options),
+        }
+    }
+    fn add2_id(&mut self, id: Id<'_>, x: f64, y: f64, options: Options) -> regecon_core::Result<()> {
+        match id {
+            Id::Int(i) => self.add2(i, x, y, options),
+            Id::Text(t) => self.add2_text(t, x, y, options),
+        }
+    }
+}
+
+/// Adding rows keyed by either id type.
+pub trait UnitValuesExt {
+    fn add_id(&mut self, id: Id<'_>, value: f64, options: Options) -> regecon_core::Result<()>;
+    fn add2_id(&mut self, id: Id<'_>, x: f64, y: f64, options: Options) -> regecon_core::Result<()>;
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn trans(
     func: &str,
     state: Option<Internal>,
-    id: Option<i64>,
+    id: Option<Id<'_>>,
     value: Option<f64>,
     weights: Option<RegClass>,
     permutations: Option<i32>,
@@ -39,7 +80,7 @@ pub fn trans(
 ) -> Option<Internal> {
     let options = options(func, weights, permutations, seed, style);
     let (Some(id), Some(value)) = (id, value) else { return aggregate::skip(state) }; // rows with NULL id or value are skipped
-    aggregate::trans::<UnitValues>(state, fcinfo, func, |s| s.add(id, value, options))
+    aggregate::trans::<UnitValues>(state, fcinfo, func, |s| s.add_id(id, value, options))
 }
 
 /// Checks and packs the per-call options of a spatial aggregate.
@@ -69,7 +110,7 @@ fn morans_i_trans(
     weights: Option<RegClass>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans(F, state, id, value, weights, Some(0), Some(0), Some("r"), fcinfo)
+    trans(F, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -82,7 +123,7 @@ fn morans_i_perm_trans(
     seed: Option<i64>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans(F, state, id, value, weights, permutations, seed, Some("r"), fcinfo)
+    trans(F, state, id.map(Id::Int), value, weights, permutations, seed, Some("r"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -97,7 +138,46 @@ fn morans_i_style_trans(
     style: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans(F, state, id, value, weights, permutations, seed, style, fcinfo)
+    trans(F, state, id.map(Id::Int), value, weights, permutations, seed, style, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn morans_i_text_trans(
+    state: Option<Internal>,
+    id: Option<&str>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans(F, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("r"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn morans_i_text_perm_trans(
+    state: Option<Internal>,
+    id: Option<&str>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    permutations: Option<i32>,
+    seed: Option<i64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans(F, state, id.map(Id::Text), value, weights, permutations, seed, Some("r"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn morans_i_text_style_trans(
+    state: Option<Internal>,
+    id: Option<&str>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    permutations: Option<i32>,
+    seed: Option<i64>,
+    style: Option<&str>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans(F, state, id.map(Id::Text), value, weights, permutations, seed, style, fcinfo)
 }
 
 parallel_support!(UnitValues, morans_i_combine, morans_i_serialize, morans_i_deserialize, "morans_i");
@@ -106,19 +186,22 @@ parallel_support!(UnitValues, morans_i_combine, morans_i_serialize, morans_i_des
 /// seeded permutations included, depends only on the set of rows: not on
 /// their order, the plan (parallel, hashed or sorted aggregation) or the
 /// node that combined the partial states.
-pub fn canonical(r: &UnitValues, func: &str) -> UnitValues {
+/// Text ids are first turned into their ranks (`m`).
+pub fn canonical(r: &UnitValues, m: &Matched, func: &str) -> UnitValues {
     let n = r.ids.len();
     if r.values.len() != n || !(r.values2.is_empty() || r.values2.len() == n) {
         raise(func, Error::corrupt("aggregate state has vectors of different lengths"));
     }
+    let ids: Vec<i64> = r.ids.iter().map(|&c| m.data_id(c, func)).collect();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by_key(|&i| r.ids[i]);
+    order.sort_unstable_by_key(|&i| ids[i]);
     let pick_f = |v: &[f64]| -> Vec<f64> { if v.is_empty() { Vec::new() } else { order.iter().map(|&i| v[i]).collect() } };
     UnitValues {
-        ids: order.iter().map(|&i| r.ids[i]).collect(),
+        ids: order.iter().map(|&i| ids[i]).collect(),
         values: pick_f(&r.values),
         values2: pick_f(&r.values2),
         options: r.options,
+        labels: Default::default(),
     }
 }
 
@@ -126,10 +209,21 @@ pub fn canonical(r: &UnitValues, func: &str) -> UnitValues {
 /// those units (links naming other units dropped) or, with
 /// `regecon.weights_match = exact`, an error naming the absent units; then
 /// transformed to `style` (so units left without neighbours are islands).
-pub fn subset_weights(ids: &[i64], links: &[(i64, i64, f64)], style: Style, func: &str) -> (Weights, Subset) {
-    let (w, subset) = Weights::subset_checked(ids, links, &mut interrupts()).or_raise(func);
-    if crate::pool::WEIGHTS_MATCH.get() == crate::pool::WeightsMatch::Exact {
-        subset.require_exact().or_raise(func);
+/// Text ids show by name in messages (`m`).
+pub fn subset_weights(ids: &[i64], m: &Matched, style: Style, func: &str) -> (Weights, Subset) {
+    let show = |c: i64| m.show(c);
+    let (w, subset) = Weights::subset_named(ids, &m.triples, &mut interrupts(), &show).or_raise(func);
+    if crate::pool::WEIGHTS_MATCH.get() == crate::pool::WeightsMatch::Exact && !subset.absent.is_empty() {
+        let named: Vec<String> = subset.absent.iter().take(regecon_core::weights::ABSENT_NAMED).map(|&c| m.show(c)).collect();
+        let mut e = regecon_core::weights::absent_units_error(&named, subset.absent_units);
+        // (an aggregate does not know its GROUP BY key: the group's size and
+        // first unit help find it)
+        e.message.push_str(&format!(
+            " (in the group of {} units{})",
+            ids.len(),
+            ids.first().map(|&c| format!(" starting with unit {}", m.show(c))).unwrap_or_default()
+        ));
+        raise(func, e);
     }
     (w.transform_checked(style, &mut interrupts()).or_raise(func), subset)
 }
@@ -146,11 +240,15 @@ pub fn subset_fields(s: &Subset) -> [(&'static str, Option<i32>); 2] {
 /// ids, transformed). `None` for a group without rows.
 pub fn group_weights(state: Option<Internal>, func: &str) -> Option<(UnitValues, Options, Weights, Subset)> {
     crate::pool::apply_limits();
-    let r = aggregate::finish::<UnitValues, _>(state, func, |s| Ok(Some(canonical(s, func))))?;
+    let (r, m) = aggregate::finish::<UnitValues, _>(state, func, |s| {
+        let Some(opts) = s.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
+        let links = read_links(RegClass(pg_sys::Oid::from(opts.weights)), func);
+        let m = match_links(func, (!s.labels.is_empty()).then_some(&s.labels), links);
+        Ok(Some((canonical(s, &m, func), m)))
+    })?;
     let Some(opts) = r.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
-    let links = read_weights(RegClass(pg_sys::Oid::from(opts.weights)), func);
     let style = Style::from_code(opts.style).or_raise(func);
-    let (w, subset) = subset_weights(&r.ids, &links, style, func);
+    let (w, subset) = subset_weights(&r.ids, &m, style, func);
     Some((r, opts, w, subset))
 }
 
@@ -237,6 +335,27 @@ CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutation
     COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
     PARALLEL = SAFE
 );
+CREATE AGGREGATE morans_i(id text, value float8, weights regclass) (
+    SFUNC = morans_i_text_trans, STYPE = internal, FINALFUNC = morans_i_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = morans_i_text_perm_trans, STYPE = internal, FINALFUNC = morans_i_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
+    SFUNC = morans_i_text_style_trans, STYPE = internal, FINALFUNC = morans_i_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
+'Global Moran''s I keyed by text unit ids (the weights relation''s src and dst must be text too)';
+COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint) IS
+'Global Moran''s I with permutation inference, text unit ids';
+COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint, text) IS
+'Global Moran''s I with a weights style, text unit ids';
 COMMENT ON AGGREGATE morans_i(bigint, float8, regclass) IS
 'Global Moran''s I of value over the units of the group, weights from a (src, dst, weight) relation, row-standardised; analytic inference';
 COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint) IS
@@ -246,7 +365,8 @@ COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
 "#,
     name = "morans_i_aggregates",
     requires = [
-        morans_i_trans, morans_i_perm_trans, morans_i_style_trans, morans_i_final,
+        morans_i_trans, morans_i_perm_trans, morans_i_style_trans, morans_i_text_trans,
+        morans_i_text_perm_trans, morans_i_text_style_trans, morans_i_final,
         morans_i_combine, morans_i_serialize, morans_i_deserialize
     ],
 );

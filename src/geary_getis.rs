@@ -3,7 +3,7 @@
 //! (autocorrelation.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
 
 use crate::aggregate;
-use crate::autocorrelation::{group_weights, options, set_fields, sim_fields, subset_fields, trans};
+use crate::autocorrelation::{group_weights, options, set_fields, sim_fields, subset_fields, trans, Id, UnitValuesExt};
 use crate::pool::permute;
 use crate::types::result_tuple;
 use crate::errors::OrRaise;
@@ -26,7 +26,18 @@ fn gearys_c_trans(
     weights: Option<RegClass>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans(GEARY, state, id, value, weights, Some(0), Some(0), Some("r"), fcinfo)
+    trans(GEARY, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("r"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn gearys_c_text_trans(
+    state: Option<Internal>,
+    id: Option<&str>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans(GEARY, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -37,7 +48,18 @@ fn getis_ord_g_trans(
     weights: Option<RegClass>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans(GETIS, state, id, value, weights, Some(0), Some(0), Some("b"), fcinfo)
+    trans(GETIS, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("b"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn getis_ord_g_text_trans(
+    state: Option<Internal>,
+    id: Option<&str>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans(GETIS, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("b"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -49,7 +71,19 @@ fn spatial_style_trans(
     style: Option<&str>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    trans("spatial aggregate", state, id, value, weights, Some(0), Some(0), style, fcinfo)
+    trans("spatial aggregate", state, id.map(Id::Int), value, weights, Some(0), Some(0), style, fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn spatial_style_text_trans(
+    state: Option<Internal>,
+    id: Option<&str>,
+    value: Option<f64>,
+    weights: Option<RegClass>,
+    style: Option<&str>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    trans("spatial aggregate", state, id.map(Id::Text), value, weights, Some(0), Some(0), style, fcinfo)
 }
 
 #[pg_extern(stable, parallel_safe)]
@@ -104,7 +138,7 @@ fn getis_ord_g_final(
 #[allow(clippy::too_many_arguments)]
 fn bv_trans(
     state: Option<Internal>,
-    id: Option<i64>,
+    id: Option<Id<'_>>,
     x: Option<f64>,
     y: Option<f64>,
     weights: Option<RegClass>,
@@ -115,7 +149,7 @@ fn bv_trans(
 ) -> Option<Internal> {
     let o = options(BV, weights, permutations, seed, style);
     let (Some(id), Some(x), Some(y)) = (id, x, y) else { return aggregate::skip(state) };
-    aggregate::trans::<UnitValues>(state, fcinfo, BV, |s| s.add2(id, x, y, o))
+    aggregate::trans::<UnitValues>(state, fcinfo, BV, |s| s.add2_id(id, x, y, o))
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -127,7 +161,19 @@ fn bivariate_morans_i_trans(
     weights: Option<RegClass>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    bv_trans(state, id, x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
+    bv_trans(state, id.map(Id::Int), x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+fn bivariate_morans_i_text_trans(
+    state: Option<Internal>,
+    id: Option<&str>,
+    x: Option<f64>,
+    y: Option<f64>,
+    weights: Option<RegClass>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    bv_trans(state, id.map(Id::Text), x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
 #[pg_extern(immutable, parallel_safe)]
@@ -142,7 +188,22 @@ fn bivariate_morans_i_perm_trans(
     seed: Option<i64>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
-    bv_trans(state, id, x, y, weights, permutations, seed, Some("r"), fcinfo)
+    bv_trans(state, id.map(Id::Int), x, y, weights, permutations, seed, Some("r"), fcinfo)
+}
+
+#[pg_extern(immutable, parallel_safe)]
+#[allow(clippy::too_many_arguments)]
+fn bivariate_morans_i_text_perm_trans(
+    state: Option<Internal>,
+    id: Option<&str>,
+    x: Option<f64>,
+    y: Option<f64>,
+    weights: Option<RegClass>,
+    permutations: Option<i32>,
+    seed: Option<i64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<Internal> {
+    bv_trans(state, id.map(Id::Text), x, y, weights, permutations, seed, Some("r"), fcinfo)
 }
 
 #[pg_extern(stable, parallel_safe)]
@@ -206,6 +267,39 @@ CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regcl
     COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
     PARALLEL = SAFE
 );
+CREATE AGGREGATE gearys_c(id text, value float8, weights regclass) (
+    SFUNC = gearys_c_text_trans, STYPE = internal, FINALFUNC = gearys_c_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE gearys_c(id text, value float8, weights regclass, style text) (
+    SFUNC = spatial_style_text_trans, STYPE = internal, FINALFUNC = gearys_c_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass) (
+    SFUNC = getis_ord_g_text_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass, style text) (
+    SFUNC = spatial_style_text_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass) (
+    SFUNC = bivariate_morans_i_text_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = bivariate_morans_i_text_perm_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
+    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE gearys_c(text, float8, regclass) IS 'Geary''s C keyed by text unit ids';
+COMMENT ON AGGREGATE getis_ord_g(text, float8, regclass) IS 'Getis-Ord global G keyed by text unit ids';
+COMMENT ON AGGREGATE bivariate_morans_i(text, float8, float8, regclass) IS 'Bivariate Moran''s I keyed by text unit ids';
 COMMENT ON AGGREGATE gearys_c(bigint, float8, regclass) IS 'Geary''s C with analytic inference (row-standardised weights)';
 COMMENT ON AGGREGATE getis_ord_g(bigint, float8, regclass) IS 'Getis-Ord global G with analytic inference (binary weights)';
 COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
@@ -214,6 +308,8 @@ COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
     name = "geary_getis_aggregates",
     requires = [
         "morans_i_aggregates", gearys_c_trans, getis_ord_g_trans, spatial_style_trans, gearys_c_final,
-        getis_ord_g_final, bivariate_morans_i_trans, bivariate_morans_i_perm_trans, bivariate_morans_i_final
+        getis_ord_g_final, bivariate_morans_i_trans, bivariate_morans_i_perm_trans, bivariate_morans_i_final,
+        gearys_c_text_trans, getis_ord_g_text_trans, spatial_style_text_trans, bivariate_morans_i_text_trans,
+        bivariate_morans_i_text_perm_trans
     ],
 );

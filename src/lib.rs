@@ -39,6 +39,7 @@ mod coupling;
 mod entropy;
 mod errors;
 mod geary_getis;
+mod ids;
 mod local;
 mod pool;
 mod regclass;

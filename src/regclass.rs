@@ -8,6 +8,8 @@ use pgrx::pgrx_sql_entity_graph::metadata::{
     ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable,
 };
 use pgrx::prelude::*;
+use crate::errors::OrRaise;
+use regecon_core::labels::Labels;
 use regecon_core::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,14 +47,58 @@ unsafe impl SqlTranslatable for RegClass {
         Ok(ReturnsRef::One(SqlMappingRef::literal("regclass")));
 }
 
+/// The links of a weights relation: (src, dst, weight) with integer ids, or
+/// with the codes of `labels` when the relation's ids are text.
+pub struct Links {
+    /// The relation's qualified name, for messages.
+    pub name: String,
+    pub triples: Vec<(i64, i64, f64)>,
+    /// `Some` when src and dst are not of an integer type: the dictionary of
+    /// their text (see `regecon_core::labels`).
+    pub labels: Option<Labels>,
+}
+
+/// The key type of a weights relation's src and dst: integer types
+/// (smallint, integer, bigint, numeric) are read as bigint, every other type
+/// (text, varchar, char, uuid, ...) as its text.
+fn text_keyed(rel: pg_sys::Oid, name: &str, func: &str) -> bool {
+    let kind = |col: &std::ffi::CStr| {
+        // SAFETY: syscache lookups by the relation's oid and a NUL-terminated
+        // column name (its presence was checked by the caller).
+        let ty = unsafe { pg_sys::get_atttype(rel, pg_sys::get_attnum(rel, col.as_ptr())) };
+        let int = [pg_sys::INT2OID, pg_sys::INT4OID, pg_sys::INT8OID, pg_sys::NUMERICOID].contains(&ty);
+        (!int, ty)
+    };
+    let ((s, st), (d, dt)) = (kind(c"src"), kind(c"dst"));
+    if s != d {
+        crate::errors::raise_code(
+            pgrx::PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
+            &format!(
+                "{func}: weights relation {name} has src of type {} but dst of type {}: both must be integers or both text",
+                type_name(st),
+                type_name(dt)
+            ),
+        );
+    }
+    s
+}
+
+/// A type's name, for messages.
+pub fn type_name(ty: pg_sys::Oid) -> String {
+    // SAFETY: format_type_be returns a palloc'd NUL-terminated string for
+    // any oid (an unknown one prints as '???').
+    unsafe { std::ffi::CStr::from_ptr(pg_sys::format_type_be(ty)).to_string_lossy().into_owned() }
+}
+
 /// Reads `SELECT src, dst, weight FROM rel` with the caller's privileges (a
 /// relation the caller may not read fails with 42501 from Postgres itself).
-/// Ids are cast to bigint and weights to float8, so integer and numeric
-/// columns work; a relation without these columns fails with 42703. The
-/// tuples are read straight from SPI's tuple table (binary datums, no
-/// per-row conversion layer): reading is a small part of a statistic's cost
-/// even for 10^6 links.
-pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
+/// Integer ids are cast to bigint and weights to float8, so integer and
+/// numeric columns work; ids of any other type are read as text and coded
+/// in a dictionary. A relation without these columns fails with 42703
+/// naming them. The tuples are read straight from SPI's tuple table (binary
+/// datums, no per-row conversion layer): reading is a small part of a
+/// statistic's cost even for 10^6 links.
+pub fn read_links(rel: RegClass, func: &str) -> Links {
     // SAFETY: catalog lookups by oid; NULL (no such relation) is checked.
     let name = unsafe {
         let relname = pg_sys::get_rel_name(rel.0);
@@ -83,14 +129,18 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
             ),
         );
     }
+    let text = text_keyed(rel.0, &name, func);
     // every name qualified: the caller's search_path plays no part
+    let id_type = if text { "pg_catalog.text" } else { "pg_catalog.int8" };
     let query = std::ffi::CString::new(format!(
-        "SELECT src::pg_catalog.int8, dst::pg_catalog.int8, weight::pg_catalog.float8 FROM {name}"
+        "SELECT src::{id_type}, dst::{id_type}, weight::pg_catalog.float8 FROM {name}"
     ))
-        .unwrap_or_else(|_| raise(func, Error::invalid("weights relation name contains a NUL byte")));
-    Spi::connect(|_client| {
+    .unwrap_or_else(|_| raise(func, Error::invalid("weights relation name contains a NUL byte")));
+    let mut labels = text.then(Labels::default);
+    let triples = Spi::connect(|_client| {
         // SAFETY: connected to SPI; the tuple table is read before SPI_finish
-        // (at the end of this closure) and copied into Rust values.
+        // (at the end of this closure) and copied into Rust values (text ids
+        // are copied into the dictionary before the next tuple is read).
         unsafe {
             let rc = pg_sys::SPI_execute(query.as_ptr(), true, 0);
             if rc != pg_sys::SPI_OK_SELECT as i32 {
@@ -102,7 +152,7 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
                 return Vec::new();
             }
             let desc = (*table).tupdesc;
-            let mut out = Vec::with_capacity(n);
+            let mut out = regecon_core::mem::vec_with_capacity(n, "the links of the weights relation").or_raise(func);
             for i in 0..n {
                 if i % 65536 == 65535 {
                     check_for_interrupts!();
@@ -121,11 +171,35 @@ pub fn read_weights(rel: RegClass, func: &str) -> Vec<(i64, i64, f64)> {
                         )),
                     );
                 }
-                out.push((s.value() as i64, d.value() as i64, f64::from_bits(w.value() as u64)));
+                let (s, d) = match labels.as_mut() {
+                    None => (s.value() as i64, d.value() as i64),
+                    Some(l) => {
+                        // SAFETY: non-NULL datums of the text columns of
+                        // the query (cast to pg_catalog.text above)
+                        let code = |l: &mut Labels, v: pg_sys::Datum| {
+                            let t = <&str>::from_polymorphic_datum(v, false, pg_sys::TEXTOID).unwrap_or_default();
+                            l.code(t).or_raise(func).0
+                        };
+                        (code(l, s), code(l, d))
+                    }
+                };
+                out.push((s, d, f64::from_bits(w.value() as u64)));
             }
             out
         }
-    })
+    });
+    Links { name, triples, labels }
+}
+
+/// The 42804 error of data and weights keyed by different types.
+pub fn key_mismatch(func: &str, relation: &str, data_text: bool) -> ! {
+    let (data, rel) = if data_text { ("text", "integer") } else { ("bigint", "text") };
+    crate::errors::raise_code(
+        pgrx::PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
+        &format!(
+            "{func}: the unit ids are {data} but weights relation {relation} has {rel} ids: key the data and the weights by the same type (cast the ids, e.g. id::text, or build the weights from ids of the data's type)"
+        ),
+    )
 }
 
 // SAFETY: a regclass datum is a plain oid passed by value; decoding it

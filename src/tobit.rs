@@ -10,6 +10,7 @@ use crate::pool::{interrupts_with_progress, thread_pool};
 use crate::types::result_tuple;
 use crate::errors::{dense, raise, OrRaise};
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
+use crate::autocorrelation::Id;
 use pgrx::prelude::*;
 use pgrx::{Internal, PostgresGucEnum};
 use regecon_core::moran::p_two_sided;
@@ -60,7 +61,7 @@ fn trans(
     state: Option<Internal>,
     y: Option<f64>,
     x: Option<Array<'_, f64>>,
-    unit: Option<i64>,
+    unit: Option<Id<'_>>,
     lower: Option<f64>,
     upper: Option<f64>,
     model: Option<&str>,
@@ -90,7 +91,7 @@ fn trans(
                 Some(a) => a.len() == spec.names.len() && a.iter().zip(&spec.names).all(|(n, m)| n == Some(m.as_str())),
             };
             if spec.lower == lower && spec.upper == upper && spec.model == model && same_names {
-                return s.push(y, x, unit);
+                return push(s, y, x, unit);
             }
         }
         let names: Vec<String> = match &names {
@@ -112,8 +113,20 @@ fn trans(
                 regecon_core::error::finite(v, name)?;
             }
         }
-        s.add(y, x, unit, &Spec { lower, upper, model, names })
+        let spec = Spec { lower, upper, model, names };
+        match unit {
+            Id::Int(u) => s.add(y, x, u, &spec),
+            Id::Text(u) => s.add_text(y, x, u, &spec),
+        }
     })
+}
+
+/// Appends a row to a state whose options are set.
+fn push(s: &mut Rows, y: f64, x: &[f64], unit: Id<'_>) -> regecon_core::Result<()> {
+    match unit {
+        Id::Int(u) => s.push(y, x, u),
+        Id::Text(u) => s.push_text(y, x, u),
+    }
 }
 
 // The transition function runs once per row (10^6 rows and more for the
@@ -137,6 +150,34 @@ pub extern "C" fn pg_finfo_panel_tobit_trans() -> &'static pg_sys::Pg_finfo_reco
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn panel_tobit_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: the caller's contract, passed on; the unit is declared bigint.
+    unsafe { trans_v1(fcinfo, false) }
+}
+
+#[no_mangle]
+#[doc(hidden)]
+pub extern "C" fn pg_finfo_panel_tobit_text_trans() -> &'static pg_sys::Pg_finfo_record {
+    const V1_API: pg_sys::Pg_finfo_record = pg_sys::Pg_finfo_record { api_version: 1 };
+    &V1_API
+}
+
+/// `panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text [, text[]]) RETURNS internal`.
+///
+/// # Safety
+/// As [`panel_tobit_trans`], with the unit declared text.
+#[no_mangle]
+#[pg_guard]
+pub unsafe extern "C-unwind" fn panel_tobit_text_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: the caller's contract, passed on; the unit is declared text.
+    unsafe { trans_v1(fcinfo, true) }
+}
+
+/// Both transition functions; `text` says how the unit (argument 4) is declared.
+///
+/// # Safety
+/// A valid fcinfo of one of the declared signatures, the unit of type text
+/// when `text`, bigint otherwise.
+unsafe fn trans_v1(fcinfo: pg_sys::FunctionCallInfo, text: bool) -> pg_sys::Datum {
     // SAFETY: fcinfo is non-null for any fmgr call; nargs is checked against
     // the declared signatures before the argument array is sliced.
     let nargs = if fcinfo.is_null() { 0 } else { (*fcinfo).nargs as usize };
@@ -144,7 +185,7 @@ pub unsafe extern "C-unwind" fn panel_tobit_trans(fcinfo: pg_sys::FunctionCallIn
         raise(F, Error::invalid("panel_tobit_trans needs 7 or 8 arguments"));
     }
     let args = (*fcinfo).args.as_slice(nargs);
-    if let Some(d) = fast_trans(args) {
+    if let Some(d) = fast_trans(args, text) {
         (*fcinfo).isnull = false;
         return d;
     }
@@ -153,7 +194,13 @@ pub unsafe extern "C-unwind" fn panel_tobit_trans(fcinfo: pg_sys::FunctionCallIn
     let state = Internal::from_polymorphic_datum(args[0].value, args[0].isnull, pg_sys::INTERNALOID);
     let float = |i: usize| f64::from_polymorphic_datum(args[i].value, args[i].isnull, pg_sys::FLOAT8OID);
     let x = Array::<f64>::from_polymorphic_datum(args[2].value, args[2].isnull, pg_sys::FLOAT8ARRAYOID);
-    let unit = i64::from_polymorphic_datum(args[3].value, args[3].isnull, pg_sys::INT8OID);
+    let unit_text;
+    let unit = if text {
+        unit_text = <&str>::from_polymorphic_datum(args[3].value, args[3].isnull, pg_sys::TEXTOID);
+        unit_text.map(Id::Text)
+    } else {
+        i64::from_polymorphic_datum(args[3].value, args[3].isnull, pg_sys::INT8OID).map(Id::Int)
+    };
     let model = <&str>::from_polymorphic_datum(args[6].value, args[6].isnull, pg_sys::TEXTOID);
     let names = if nargs > 7 {
         Array::<&str>::from_polymorphic_datum(args[7].value, args[7].isnull, pg_sys::TEXTARRAYOID)
@@ -202,8 +249,9 @@ unsafe fn datum_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
 /// The common case: a row with the options of the rows before it.
 ///
 /// # Safety
-/// `args` are the 7 or 8 arguments of a panel_tobit_trans call.
-unsafe fn fast_trans(args: &[pg_sys::NullableDatum]) -> Option<pg_sys::Datum> {
+/// `args` are the 7 or 8 arguments of a panel_tobit_trans call (the unit
+/// text when `text`).
+unsafe fn fast_trans(args: &[pg_sys::NullableDatum], text: bool) -> Option<pg_sys::Datum> {
     // NULL state (first row), NULL y, x, unit or model: the general path
     if args[..4].iter().any(|a| a.isnull) || args[6].isnull || args[0].value.value() == 0 {
         return None;
@@ -234,8 +282,13 @@ unsafe fn fast_trans(args: &[pg_sys::NullableDatum]) -> Option<pg_sys::Datum> {
     }
     let x: &[f64] = arr.data::<f64>().as_ref();
     let y = f64::from_bits(args[1].value.value() as u64);
-    let unit = args[3].value.value() as i64;
-    rows.push(y, x, unit).or_raise(F);
+    if text {
+        // a unit that is not UTF-8 takes the general path (which reports it)
+        let unit = std::str::from_utf8(datum_bytes(args[3].value)).ok()?;
+        rows.push_text(y, x, unit).or_raise(F);
+    } else {
+        rows.push(y, x, args[3].value.value() as i64).or_raise(F);
+    }
     Some(args[0].value)
 }
 
@@ -576,6 +629,52 @@ fn tobit_marginal_effects(
     TableIterator::new(rows)
 }
 
+/// Average marginal effects (Stata's `margins, dydx(*)` after `tobit`, as
+/// against the effects at the means of [`tobit_marginal_effects`]): each
+/// effect averaged over the rows of `x`, a two-dimensional array with one
+/// row per observation and one column per regressor in the fit's order
+/// (what `array_agg(x)` of the fitted rows gives), with delta-method
+/// standard errors. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn tobit_average_marginal_effects(
+    fit: pgrx::composite_type!("tobit_fit"),
+    x: Array<'_, f64>,
+    vce: default!(&str, "'oim'"),
+) -> TableIterator<
+    'static,
+    (
+        name!(term, String),
+        name!(effect, String),
+        name!(estimate, f64),
+        name!(std_error, f64),
+        name!(z, Option<f64>),
+        name!(p_value, Option<f64>),
+    ),
+> {
+    const G: &str = "tobit_average_marginal_effects";
+    let robust = robust_vce(vce, G);
+    let (f, lower, upper) = from_composite(&fit, G);
+    let x = dense(&x, G, "x");
+    let names: Vec<String> = f.names.iter().filter(|n| n.as_str() != "_cons").cloned().collect();
+    if names.is_empty() || x.len() % names.len() != 0 {
+        raise(G, Error::invalid(format!(
+            "x has {} values, not a whole number of rows of the fit's {} regressors (give array_agg(x) of the rows, without _cons)",
+            x.len(),
+            names.len()
+        )));
+    }
+    let effects = regecon_core::tobit::effects::average_marginal_effects(&f, &x, &names, lower, upper, robust, &mut crate::pool::interrupts())
+        .or_raise(G);
+    let rows: Vec<_> = effects
+        .into_iter()
+        .map(|e| {
+            let z = Some(e.estimate / e.std_error).filter(|z| z.is_finite());
+            (e.term, e.kind.to_string(), e.estimate, e.std_error, z, z.map(p_two_sided))
+        })
+        .collect();
+    TableIterator::new(rows)
+}
+
 /// Hausman test of a fixed-effects fit against a random-effects fit over
 /// their common slopes; `sigmamore` (default) bases both covariances on the
 /// random-effects sigma_e. chi2 and p are NULL when V_fe - V_re has no
@@ -611,6 +710,20 @@ CREATE FUNCTION panel_tobit_trans(internal, float8, float8[], bigint, float8, fl
     AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text, text[]) RETURNS internal
     AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text, text[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text) (
+    SFUNC = panel_tobit_text_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
+    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text, names text[]) (
+    SFUNC = panel_tobit_text_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
+    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
+    PARALLEL = SAFE
+);
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text) (
     SFUNC = panel_tobit_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
     COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,

@@ -5,7 +5,10 @@
 //! Numerics: core `weights`.
 
 use crate::errors::{dense, dense_i64, OrRaise};
-use crate::regclass::{read_weights, RegClass};
+use crate::ids::{dense_text, match_links, ArrayIds, Matched, OutId};
+use crate::regclass::{read_links, RegClass};
+use regecon_core::labels::{sorted_union, Labels};
+use std::sync::Arc;
 use pgrx::prelude::*;
 use crate::pool::interrupts;
 use regecon_core::weights::band::{min_threshold, Band};
@@ -15,6 +18,22 @@ use regecon_core::weights::{gal, Style, Weights};
 
 fn rows(links: Vec<Link>) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
     TableIterator::new(links)
+}
+
+/// Text ids of a builder: the dictionary of the array (a repeated id is
+/// 22023), and each element's rank in the byte order of the names, which the
+/// numerics use as its id (so ties between equidistant neighbours break as
+/// for bigint ids that sort the same way).
+fn text_builder_ids(ids: &Array<'_, &str>, func: &str) -> (Vec<i64>, Arc<Vec<Arc<str>>>) {
+    let labels = dense_text(ids, func, "ids");
+    let (names, mut maps) = sorted_union(&[&labels]).or_raise(func);
+    (maps.swap_remove(0), Arc::new(names))
+}
+
+type TextLink = (String, String, f64, f64);
+
+fn named(names: &[Arc<str>], (s, d, w, dist): Link) -> TextLink {
+    (names[s as usize].to_string(), names[d as usize].to_string(), w, dist)
 }
 
 /// k nearest neighbours of each unit. STRICT.
@@ -28,15 +47,36 @@ fn knn_weights(
     binary: default!(bool, true),
     power: default!(f64, 1.0),
 ) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+    let ids = dense_i64(&ids, "knn_weights", "ids");
+    rows(knn_links(ids, x, y, k, metric, binary, power))
+}
+
+/// [`knn_weights`] of units keyed by text ids. STRICT.
+#[pg_extern(immutable, parallel_safe, strict, name = "knn_weights")]
+fn knn_weights_text(
+    ids: Array<'_, &str>,
+    x: Array<'_, f64>,
+    y: Array<'_, f64>,
+    k: i32,
+    metric: default!(&str, "'euclidean'"),
+    binary: default!(bool, true),
+    power: default!(f64, 1.0),
+) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64), name!(distance, f64))> {
+    let (ranks, names) = text_builder_ids(&ids, "knn_weights");
+    let links = knn_links(ranks, x, y, k, metric, binary, power);
+    TableIterator::new(links.into_iter().map(move |l| named(&names, l)))
+}
+
+fn knn_links(ids: Vec<i64>, x: Array<'_, f64>, y: Array<'_, f64>, k: i32, metric: &str, binary: bool, power: f64) -> Vec<Link> {
     const F: &str = "knn_weights";
     let metric = Metric::parse(metric).or_raise(F);
     let kernel = Kernel::new(binary, power).or_raise(F);
     if k < 1 {
         crate::errors::raise(F, regecon_core::Error::invalid(format!("k must be at least 1, got {k}")));
     }
-    let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
+    let (x, y) = (dense(&x, F, "x"), dense(&y, F, "y"));
     let pool = crate::pool::thread_pool(F, ids.len() as u64 / 1024 + 1);
-    rows(knn_checked(&ids, &x, &y, k as usize, metric, kernel, Some(&pool), &mut crate::pool::interrupts_with_progress(F)).or_raise(F))
+    knn_checked(&ids, &x, &y, k as usize, metric, kernel, Some(&pool), &mut crate::pool::interrupts_with_progress(F)).or_raise(F)
 }
 
 /// The links of a distance band, streamed to PostgreSQL one unit at a time:
@@ -71,12 +111,33 @@ fn distance_band_weights(
     binary: default!(bool, true),
     power: default!(f64, 1.0),
 ) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+    let ids = dense_i64(&ids, "distance_band_weights", "ids");
+    TableIterator::new(band_rows(ids, x, y, threshold, metric, binary, power))
+}
+
+/// [`distance_band_weights`] of units keyed by text ids. STRICT.
+#[pg_extern(immutable, parallel_safe, strict, name = "distance_band_weights")]
+fn distance_band_weights_text(
+    ids: Array<'_, &str>,
+    x: Array<'_, f64>,
+    y: Array<'_, f64>,
+    threshold: f64,
+    metric: default!(&str, "'euclidean'"),
+    binary: default!(bool, true),
+    power: default!(f64, 1.0),
+) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64), name!(distance, f64))> {
+    let (ranks, names) = text_builder_ids(&ids, "distance_band_weights");
+    let rows = band_rows(ranks, x, y, threshold, metric, binary, power);
+    TableIterator::new(rows.map(move |l| named(&names, l)))
+}
+
+fn band_rows(ids: Vec<i64>, x: Array<'_, f64>, y: Array<'_, f64>, threshold: f64, metric: &str, binary: bool, power: f64) -> BandRows {
     const F: &str = "distance_band_weights";
     let metric = Metric::parse(metric).or_raise(F);
     let kernel = Kernel::new(binary, power).or_raise(F);
-    let (ids, x, y) = (dense_i64(&ids, F, "ids"), dense(&x, F, "x"), dense(&y, F, "y"));
+    let (x, y) = (dense(&x, F, "x"), dense(&y, F, "y"));
     let band = Band::new(&ids, &x, &y, threshold, metric, kernel, &mut interrupts()).or_raise(F);
-    TableIterator::new(BandRows { band, unit: Vec::new().into_iter() })
+    BandRows { band, unit: Vec::new().into_iter() }
 }
 
 /// The smallest distance band that leaves no unit without a neighbour. STRICT.
@@ -89,12 +150,27 @@ fn min_threshold_distance(x: Array<'_, f64>, y: Array<'_, f64>, metric: default!
     min_threshold(&x, &y, metric, Some(&pool), &mut interrupts()).or_raise(F)
 }
 
-/// The units of a weights relation (src and dst), plus `ids` if given.
-fn load(weights: RegClass, ids: Option<Vec<i64>>, func: &str) -> Weights {
-    let links = read_weights(weights, func);
-    let mut units = ids.unwrap_or_default();
+/// The units of a weights relation (src and dst), plus `ids` if given (of
+/// the relation's key type: 42804 otherwise), with the match that names
+/// text ids.
+fn load(weights: RegClass, ids: Option<ArrayIds>, func: &str) -> (Weights, Matched) {
+    load_links(read_links(weights, func), ids, func)
+}
+
+/// [`load`] of links already read.
+fn load_links(links: crate::regclass::Links, ids: Option<ArrayIds>, func: &str) -> (Weights, Matched) {
+    let none = Labels::default();
+    let data = match &ids {
+        Some(a) => a.labels(),
+        None => links.labels.as_ref().map(|_| &none),
+    };
+    let m = match_links(func, data, links);
+    let mut units: Vec<i64> = match &ids {
+        Some(a) => (0..a.len()).map(|i| a.key(i, &m, func)).collect(),
+        None => Vec::new(),
+    };
     let mut seen: std::collections::HashSet<i64> = units.iter().copied().collect();
-    for (i, &(s, d, _)) in links.iter().enumerate() {
+    for (i, &(s, d, _)) in m.triples.iter().enumerate() {
         if i % 65536 == 65535 {
             check_for_interrupts!();
         }
@@ -104,19 +180,44 @@ fn load(weights: RegClass, ids: Option<Vec<i64>>, func: &str) -> Weights {
             }
         }
     }
-    Weights::from_triples_checked(&units, &links, &mut interrupts()).or_raise(func)
+    let show = |c: i64| m.show(c);
+    let w = Weights::from_triples_named(&units, &m.triples, &mut interrupts(), &show).or_raise(func);
+    (w, m)
 }
 
 /// The weights relation transformed: 'r' row-standardised, 'b' binary, 'o' as stored.
 #[pg_extern(stable, parallel_safe, strict)]
 fn weights_transform(weights: RegClass, style: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
-    const F: &str = "weights_transform";
-    let style = Style::parse(style).or_raise(F);
-    crate::pool::apply_limits();
-    let w = load(weights, None, F).transform_checked(style, &mut interrupts()).or_raise(F);
-    let out = triples(&w, F);
-    TableIterator::new(out)
+    TableIterator::new(transformed::<i64>(weights, style, "weights_transform"))
 }
+
+/// [`weights_transform`] of a relation keyed by text ids (the name says the
+/// key type, since no argument does). STRICT.
+#[pg_extern(stable, parallel_safe, strict)]
+fn weights_transform_text(
+    weights: RegClass,
+    style: &str,
+) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64))> {
+    TableIterator::new(transformed::<String>(weights, style, "weights_transform_text"))
+}
+
+fn transformed<I: OutId>(weights: RegClass, style: &str, func: &str) -> Vec<(I, I, f64)> {
+    let style = Style::parse(style).or_raise(func);
+    crate::pool::apply_limits();
+    let links = read_links(weights, func);
+    let want_text = std::any::TypeId::of::<I>() == std::any::TypeId::of::<String>();
+    if links.labels.is_some() != want_text {
+        let (has, other) = if want_text { ("integer", "weights_transform") } else { ("text", "weights_transform_text") };
+        crate::errors::raise_code(
+            pgrx::PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
+            &format!("{func}: weights relation {} has {has} ids: use {other}", links.name),
+        );
+    }
+    let (w, m) = load_links(links, None, func);
+    let w = w.transform_checked(style, &mut interrupts()).or_raise(func);
+    triples(&w, func).into_iter().map(|(s, d, x)| (I::from_key(s, &m), I::from_key(d, &m), x)).collect()
+}
+
 
 /// n, links, islands, asymmetric pairs, neighbour counts and S0 of a weights
 /// relation; `ids` (optional) lists units that may have no link (islands).
@@ -140,9 +241,40 @@ fn weights_summary(
     const F: &str = "weights_summary";
     crate::pool::apply_limits();
     let Some(weights) = weights else { return TableIterator::new(Vec::new()) }; // NULL weights: no row
-    let ids = ids.map(|a| dense_i64(&a, F, "ids"));
-    let s = load(weights, ids, F).summary_checked(&mut interrupts());
-    TableIterator::new(vec![(
+    let ids = ids.map(|a| ArrayIds::Int(dense_i64(&a, F, "ids")));
+    TableIterator::new(summary(weights, ids, F))
+}
+
+/// [`weights_summary`] with text `ids` (units that may have no link).
+#[pg_extern(stable, parallel_safe, name = "weights_summary")]
+fn weights_summary_text(
+    weights: Option<RegClass>,
+    ids: Option<Array<'_, &str>>,
+) -> TableIterator<
+    'static,
+    (
+        name!(n, i64),
+        name!(links, i64),
+        name!(islands, i64),
+        name!(asymmetric_pairs, i64),
+        name!(min_neighbours, i32),
+        name!(mean_neighbours, f64),
+        name!(max_neighbours, i32),
+        name!(s0, f64),
+    ),
+> {
+    const F: &str = "weights_summary";
+    crate::pool::apply_limits();
+    let Some(weights) = weights else { return TableIterator::new(Vec::new()) }; // NULL weights: no row
+    let ids = ids.map(|a| ArrayIds::Text(dense_text(&a, F, "ids")));
+    TableIterator::new(summary(weights, ids, F))
+}
+
+type SummaryRow = (i64, i64, i64, i64, i32, f64, i32, f64);
+
+fn summary(weights: RegClass, ids: Option<ArrayIds>, func: &str) -> Vec<SummaryRow> {
+    let s = load(weights, ids, func).0.summary_checked(&mut interrupts());
+    vec![(
         s.n as i64,
         s.links as i64,
         s.islands as i64,
@@ -151,7 +283,7 @@ fn weights_summary(
         s.mean_neighbours,
         s.max_neighbours as i32,
         s.s0,
-    )])
+    )]
 }
 
 /// Links of a GAL file's text (weight 1). STRICT.
@@ -159,6 +291,32 @@ fn weights_summary(
 fn read_gal(content: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
     crate::pool::apply_limits();
     TableIterator::new(gal::parse_gal(content, &mut interrupts()).or_raise("read_gal").0)
+}
+
+/// Links of a GAL file whose ids are text (names, or codes with leading
+/// zeros kept), weight 1. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn read_gal_text(content: &str) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64))> {
+    const F: &str = "read_gal_text";
+    crate::pool::apply_limits();
+    let mut labels = Labels::default();
+    let (links, _) = gal::parse_gal_with(content, &mut |tok, _| labels.code(tok).map(|c| c.0), &mut interrupts()).or_raise(F);
+    TableIterator::new(text_triples(links, &labels))
+}
+
+/// Links of a GWT file whose ids are text. STRICT.
+#[pg_extern(immutable, parallel_safe, strict)]
+fn read_gwt_text(content: &str) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64))> {
+    const F: &str = "read_gwt_text";
+    crate::pool::apply_limits();
+    let mut labels = Labels::default();
+    let links = gal::parse_gwt_with(content, &mut |tok, _| labels.code(tok).map(|c| c.0), &mut interrupts()).or_raise(F);
+    TableIterator::new(text_triples(links, &labels))
+}
+
+fn text_triples(links: Vec<(i64, i64, f64)>, labels: &Labels) -> Vec<(String, String, f64)> {
+    let name = |c: i64| labels.name(c).unwrap_or_default().to_string();
+    links.into_iter().map(|(s, d, w)| (name(s), name(d), w)).collect()
 }
 
 /// Links of a GWT file's text. STRICT.
@@ -196,23 +354,52 @@ fn without_final_newline(mut text: String) -> String {
 fn to_gal(weights: Option<RegClass>, ids: default!(Option<Array<'_, i64>>, "NULL")) -> Option<String> {
     crate::pool::apply_limits();
     let weights = weights?; // NULL weights: NULL
-    let ids = ids.map(|a| dense_i64(&a, "to_gal", "ids"));
-    let w = load(weights, ids, "to_gal");
-    Some(without_final_newline(gal::write_gal(w.ids(), &triples(&w, "to_gal"), &mut interrupts()).or_raise("to_gal")))
+    let ids = ids.map(|a| ArrayIds::Int(dense_i64(&a, "to_gal", "ids")));
+    Some(gal_text(weights, ids))
+}
+
+/// [`to_gal`] listing text `ids` (units that may have no link).
+#[pg_extern(stable, parallel_safe, name = "to_gal")]
+fn to_gal_text(weights: Option<RegClass>, ids: Option<Array<'_, &str>>) -> Option<String> {
+    crate::pool::apply_limits();
+    let weights = weights?; // NULL weights: NULL
+    let ids = ids.map(|a| ArrayIds::Text(dense_text(&a, "to_gal", "ids")));
+    Some(gal_text(weights, ids))
+}
+
+/// How a writer shows the ids of `m`: numbers, or names checked to be
+/// writable fields.
+fn show_ids<'a>(m: &'a Matched) -> impl Fn(i64) -> regecon_core::Result<std::borrow::Cow<'a, str>> + 'a {
+    move |c| match &m.names {
+        None => Ok(c.to_string().into()),
+        Some(n) => {
+            let s: &str = n.get(c as usize).map(|s| &**s).unwrap_or_default();
+            gal::text_field(s)?;
+            Ok(s.into())
+        }
+    }
+}
+
+fn gal_text(weights: RegClass, ids: Option<ArrayIds>) -> String {
+    const F: &str = "to_gal";
+    let (w, m) = load(weights, ids, F);
+    let text = gal::write_gal_with(w.ids(), &triples(&w, F), &show_ids(&m), &mut interrupts()).or_raise(F);
+    without_final_newline(text)
 }
 
 /// A weights relation as GWT text with GeoDa's header.
 #[pg_extern(stable, parallel_safe, strict)]
 fn to_gwt(weights: RegClass, layer: default!(&str, "'regecon'"), id_variable: default!(&str, "'id'")) -> String {
     crate::pool::apply_limits();
-    let w = load(weights, None, "to_gwt");
-    without_final_newline(gal::write_gwt(w.n(), &triples(&w, "to_gwt"), layer, id_variable, &mut interrupts()).or_raise("to_gwt"))
+    let (w, m) = load(weights, None, "to_gwt");
+    let text = gal::write_gwt_with(w.n(), &triples(&w, "to_gwt"), layer, id_variable, &show_ids(&m), &mut interrupts());
+    without_final_newline(text.or_raise("to_gwt"))
 }
 
 extension_sql!(
     r#"
-CREATE FUNCTION contiguity_weights(source regclass, id_column name, geom_column name, rule text DEFAULT 'queen')
-RETURNS TABLE(src bigint, dst bigint, weight float8)
+CREATE FUNCTION contiguity_weights_text(source regclass, id_column name, geom_column name, rule text DEFAULT 'queen')
+RETURNS TABLE(src text, dst text, weight float8)
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -252,13 +439,24 @@ BEGIN
             USING ERRCODE = '22023';
     END IF;
     RETURN QUERY EXECUTE pg_catalog.format(
-        'WITH u AS (SELECT %1$I::pg_catalog.int8 AS id, %2$I AS g FROM %3$s WHERE %1$I IS NOT NULL AND %2$I IS NOT NULL)
+        'WITH u AS (SELECT %1$I::pg_catalog.text AS id, %2$I AS g FROM %3$s WHERE %1$I IS NOT NULL AND %2$I IS NOT NULL)
          SELECT a.id, b.id, 1.0::pg_catalog.float8 FROM u a JOIN u b
              ON a.id OPERATOR(pg_catalog.<>) b.id AND a.g OPERATOR(%4$I.&&) b.g AND ' || pred ||
         ' ORDER BY 1, 2',
         id_column, geom_column, source, postgis);
 END
 $fn$;
+CREATE FUNCTION contiguity_weights(source regclass, id_column name, geom_column name, rule text DEFAULT 'queen')
+RETURNS TABLE(src bigint, dst bigint, weight float8)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+    SELECT c.src::pg_catalog.int8, c.dst::pg_catalog.int8, c.weight
+    FROM @extschema@.contiguity_weights_text(source, id_column, geom_column, rule) AS c
+    ORDER BY 1, 2
+$fn$;
+COMMENT ON FUNCTION contiguity_weights_text(regclass, name, name, text) IS
+'Queen or rook contiguity of PostGIS polygons keyed by text ids (any id column type, read as text)';
 COMMENT ON FUNCTION contiguity_weights(regclass, name, name, text) IS
 'Queen (shared point) or rook (shared edge) contiguity of PostGIS polygons, as (src, dst, weight = 1) links';
 "#,

@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 
 /// Bumped whenever any state layout changes.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// Writes a state.
 pub struct Writer {

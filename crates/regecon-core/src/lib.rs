@@ -17,6 +17,7 @@
 //! - [`codec`]: the versioned byte format of aggregate states (parallel query).
 //! - [`mem`]: input-sized buffers, allocated fallibly under `regecon.max_memory`.
 //! - [`interrupt`]: how long loops let the caller cancel them.
+//! - [`labels`]: text unit ids, coded to integers in the byte order of their names.
 
 pub mod agglomeration;
 pub mod codec;
@@ -25,6 +26,7 @@ pub mod entropy;
 pub mod error;
 pub mod geary;
 pub mod interrupt;
+pub mod labels;
 pub mod linalg;
 pub mod getis_ord;
 pub mod local_moran;

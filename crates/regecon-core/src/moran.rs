@@ -404,6 +404,8 @@ pub struct UnitValues {
     /// Options as first seen: weights relation oid, permutations, seed, style
     /// code (see [`crate::weights::Style`]).
     pub options: Option<Options>,
+    /// Text ids: their dictionary, `ids` holding the codes (empty for bigint ids).
+    pub labels: crate::labels::Labels,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -426,6 +428,32 @@ impl UnitValues {
         crate::mem::push(&mut self.ids, id, "the units of the group")?;
         crate::mem::push(&mut self.values, value, "the values of the group")?;
         Ok(())
+    }
+
+    /// Adds a row keyed by a text id (see [`crate::labels`]); a text id seen
+    /// before in the group is a 22023 error naming it.
+    pub fn add_text(&mut self, id: &str, value: f64, options: Options) -> Result<()> {
+        let code = self.text_code(id)?;
+        self.add(code, value, options)
+    }
+
+    /// [`UnitValues::add2`] keyed by a text id.
+    pub fn add2_text(&mut self, id: &str, x: f64, y: f64, options: Options) -> Result<()> {
+        let code = self.text_code(id)?;
+        self.add2(code, x, y, options)
+    }
+
+    fn text_code(&mut self, id: &str) -> Result<i64> {
+        if !self.ids.is_empty() && self.labels.is_empty() {
+            return Err(Error::invalid("a group must not mix bigint and text ids"));
+        }
+        match self.labels.code(id)? {
+            (c, true) => Ok(c),
+            (_, false) => Err(Error::invalid(format!(
+                "unit id {} appears more than once in the group",
+                crate::labels::quoted(id)
+            ))),
+        }
     }
 
     /// Adds a row with two values (bivariate statistics).
@@ -462,10 +490,28 @@ impl UnitValues {
         if !self.ids.is_empty() && !other.ids.is_empty() && !((paired(self) && paired(other)) || (single(self) && single(other))) {
             return Err(Error::invalid("a group must not mix rows with one and with two values"));
         }
+        if !self.ids.is_empty() && !other.ids.is_empty() && self.labels.is_empty() != other.labels.is_empty() {
+            return Err(Error::invalid("a group must not mix bigint and text ids"));
+        }
         crate::mem::reserve(&mut self.ids, other.ids.len(), "the units of the group")?;
         crate::mem::reserve(&mut self.values, other.values.len(), "the values of the group")?;
         crate::mem::reserve(&mut self.values2, other.values2.len(), "the values of the group")?;
-        self.ids.extend_from_slice(&other.ids);
+        if other.labels.is_empty() {
+            self.ids.extend_from_slice(&other.ids);
+        } else {
+            // text ids: other's codes into this dictionary; a name both
+            // states hold is a unit given twice
+            let before = self.labels.len();
+            let map = self.labels.merge(&other.labels)?;
+            if self.labels.len() != before + other.labels.len() {
+                let dup = (0..map.len()).find(|&c| map[c] < before as i64);
+                let name = dup.and_then(|c| other.labels.name(c as i64)).map(crate::labels::quoted).unwrap_or_default();
+                return Err(Error::invalid(format!("unit id {name} appears more than once in the group")));
+            }
+            for &c in &other.ids {
+                self.ids.push(crate::labels::remap(&map, c)?);
+            }
+        }
         self.values.extend_from_slice(&other.values);
         self.values2.extend_from_slice(&other.values2);
         Ok(())
@@ -484,6 +530,7 @@ impl UnitValues {
             w.u64(i as u64);
         });
         w.f64s(&self.values).f64s(&self.values2);
+        self.labels.write(&mut w);
         w.finish()
     }
 
@@ -501,11 +548,15 @@ impl UnitValues {
         let ids = r.i64s_exact(n)?;
         let values = r.f64s()?;
         let values2 = r.f64s()?;
+        let labels = crate::labels::Labels::read(&mut r)?;
         r.end()?;
         if values.len() != ids.len() || !(values2.is_empty() || values2.len() == ids.len()) {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
-        Ok(UnitValues { ids, values, values2, options: has.then_some(o) })
+        if !labels.is_empty() && (labels.len() != ids.len() || ids.iter().any(|&c| labels.name(c).is_none())) {
+            return Err(Error::corrupt("aggregate state has text ids that do not match its dictionary"));
+        }
+        Ok(UnitValues { ids, values, values2, options: has.then_some(o), labels })
     }
 }
 
@@ -529,6 +580,40 @@ mod tests {
         let mut c = UnitValues::default();
         c.add2(4, 1.0, 2.0, o).unwrap();
         assert_eq!(UnitValues::from_bytes(&c.to_bytes()).unwrap().values2, vec![2.0]);
+    }
+
+    #[test]
+    fn unit_values_with_text_ids() {
+        let o = Options { weights: 1, permutations: 0, seed: 0, style: 1 };
+        let mut a = UnitValues::default();
+        a.add_text("b", 1.0, o).unwrap();
+        a.add_text("a", 2.0, o).unwrap();
+        assert_eq!(a.ids, vec![0, 1]);
+        // a repeated id names it; mixing key types is refused
+        assert!(a.add_text("b", 3.0, o).unwrap_err().message.contains("'b' appears more than once"));
+        let mut int = UnitValues::default();
+        int.add(1, 1.0, o).unwrap();
+        assert!(int.add_text("x", 1.0, o).unwrap_err().message.contains("mix bigint and text"));
+        // merge: other's codes into this dictionary, through the byte format
+        let mut a = UnitValues::default();
+        a.add_text("b", 1.0, o).unwrap();
+        let mut b = UnitValues::default();
+        b.add_text("c", 2.0, o).unwrap();
+        b.add_text("a", 3.0, o).unwrap();
+        a.merge(&UnitValues::from_bytes(&b.to_bytes()).unwrap()).unwrap();
+        assert_eq!(a.ids, vec![0, 1, 2]);
+        assert_eq!((a.labels.name(1), a.labels.name(2)), (Some("c"), Some("a")));
+        assert_eq!(UnitValues::from_bytes(&a.to_bytes()).unwrap(), a);
+        // the same name in two partial states is one unit given twice
+        let mut c = UnitValues::default();
+        c.add_text("a", 4.0, o).unwrap();
+        assert!(a.merge(&c).unwrap_err().message.contains("'a' appears more than once"));
+        assert!(int.merge(&c).unwrap_err().message.contains("mix bigint and text"));
+        // a dictionary that does not cover the ids is corrupt
+        let mut bad = UnitValues::default();
+        bad.add_text("x", 1.0, o).unwrap();
+        bad.ids[0] = 5;
+        assert_eq!(UnitValues::from_bytes(&bad.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
     }
 
     #[test]

@@ -357,7 +357,7 @@ SELECT coupling_class(1e308, ARRAY[0.4], ARRAY['a', 'b']);
 --
 -- ===================== knn_weights(ids, x, y, k, metric, binary, power)
 -- NULL in each argument position (STRICT: no rows)
-SELECT count(*) FROM knn_weights(NULL, ARRAY[0, 1, 2]::float8[], ARRAY[0, 0, 0]::float8[], 1);
+SELECT count(*) FROM knn_weights(NULL::bigint[], ARRAY[0, 1, 2]::float8[], ARRAY[0, 0, 0]::float8[], 1);
 SELECT count(*) FROM knn_weights(ARRAY[1, 2, 3]::bigint[], NULL, ARRAY[0, 0, 0]::float8[], 1);
 SELECT count(*) FROM knn_weights(ARRAY[1, 2, 3]::bigint[], ARRAY[0, 1, 2]::float8[], NULL, 1);
 SELECT count(*) FROM knn_weights(ARRAY[1, 2, 3]::bigint[], ARRAY[0, 1, 2]::float8[], ARRAY[0, 0, 0]::float8[], NULL);
@@ -412,7 +412,7 @@ SELECT count(*) FROM knn_weights('{{1,2},{3,4}}'::bigint[], ARRAY[0, 1, 2, 3]::f
 --
 -- ===================== distance_band_weights(ids, x, y, threshold, metric, binary, power)
 -- NULL in each argument position
-SELECT count(*) FROM distance_band_weights(NULL, ARRAY[0, 1, 2]::float8[], ARRAY[0, 0, 0]::float8[], 1.5);
+SELECT count(*) FROM distance_band_weights(NULL::bigint[], ARRAY[0, 1, 2]::float8[], ARRAY[0, 0, 0]::float8[], 1.5);
 SELECT count(*) FROM distance_band_weights(ARRAY[1, 2, 3]::bigint[], NULL, ARRAY[0, 0, 0]::float8[], 1.5);
 SELECT count(*) FROM distance_band_weights(ARRAY[1, 2, 3]::bigint[], ARRAY[0, 1, 2]::float8[], NULL, 1.5);
 SELECT count(*) FROM distance_band_weights(ARRAY[1, 2, 3]::bigint[], ARRAY[0, 1, 2]::float8[], ARRAY[0, 0, 0]::float8[], NULL);
@@ -516,9 +516,9 @@ SELECT count(*) FROM weights_transform('bi_w_bigtext', 'r');
 -- ===================== weights_summary(weights, ids)
 -- NULL relation, NULL ids (default), ids with a NULL element, empty ids
 SELECT * FROM weights_summary(NULL);
-SELECT n, links, islands FROM weights_summary('bi_w', NULL);
+SELECT n, links, islands FROM weights_summary('bi_w', NULL::bigint[]);
 SELECT n, links, islands FROM weights_summary('bi_w', ARRAY[1, NULL]::bigint[]);
-SELECT n, links, islands FROM weights_summary('bi_w', '{}');
+SELECT n, links, islands FROM weights_summary('bi_w', '{}'::bigint[]);
 -- duplicate ids, ids beyond the relation (islands)
 SELECT n, links, islands FROM weights_summary('bi_w', ARRAY[1, 1, 2]::bigint[]);
 SELECT n, links, islands FROM weights_summary('bi_w', ARRAY[7, 8, 9223372036854775807]::bigint[]);
@@ -605,7 +605,7 @@ SELECT * FROM read_gwt(E'0 2 layer id\n1 2 1\n1 2 1\n');
 -- ===================== to_gal(weights, ids), to_gwt(weights, layer, id_variable)
 -- NULL relation, NULL ids, ids with a NULL element
 SELECT to_gal(NULL);
-SELECT length(to_gal('bi_w', NULL));
+SELECT length(to_gal('bi_w', NULL::bigint[]));
 SELECT to_gal('bi_w', ARRAY[1, NULL]::bigint[]);
 -- NaN weights, NULL rows, wrong columns, empty relation, dropped relation
 SELECT to_gal('bi_w_nan');
@@ -747,14 +747,14 @@ SELECT bivariate_morans_i(id, value, y, 'bi_w', -5, 1) FROM bi_v;
 --
 -- ===================== local_moran(ids, values, weights, permutations, seed, style)
 -- NULL in each position
-SELECT count(*) FROM local_moran(NULL, ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w');
+SELECT count(*) FROM local_moran(NULL::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w');
 SELECT count(*) FROM local_moran(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], NULL, 'bi_w');
 SELECT count(*) FROM local_moran(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], NULL);
 SELECT count(*) FROM local_moran(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w', NULL);
 SELECT count(*) FROM local_moran(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w', 9, NULL);
 SELECT count(*) FROM local_moran(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w', 9, 1, NULL);
 -- empty arrays, mismatched lengths, NULL elements, duplicate ids
-SELECT count(*) FROM local_moran('{}', '{}', 'bi_w');
+SELECT count(*) FROM local_moran('{}'::bigint[], '{}', 'bi_w');
 SELECT count(*) FROM local_moran(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], ARRAY[1, 2, 4]::float8[], 'bi_w');
 SELECT count(*) FROM local_moran(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], ARRAY[1, 2, NULL, 3, 6, 5]::float8[], 'bi_w');
 SELECT count(*) FROM local_moran(ARRAY[1, 2, 3, 4, 5, 5]::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w');
@@ -777,7 +777,7 @@ SELECT count(*) FROM local_moran(ARRAY[1, 2]::bigint[], ARRAY[1, 2]::float8[], '
 --
 -- ===================== local_g_star(ids, values, weights, style)
 -- NULL in each position
-SELECT count(*) FROM local_g_star(NULL, ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w');
+SELECT count(*) FROM local_g_star(NULL::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w');
 SELECT count(*) FROM local_g_star(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], NULL, 'bi_w');
 SELECT count(*) FROM local_g_star(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], NULL);
 SELECT count(*) FROM local_g_star(ARRAY[1, 2, 3, 4, 5, 6]::bigint[], ARRAY[1, 2, 4, 3, 6, 5]::float8[], 'bi_w', NULL);

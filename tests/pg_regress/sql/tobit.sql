@@ -27,6 +27,24 @@ FROM fits s, tobit_summary(s.fit) m ORDER BY 1;
 SELECT term, round(estimate::numeric, 4) AS estimate, round(std_error::numeric, 4) AS std_error, stars
 FROM fits, tobit_coefficients(fit) WHERE key = 'left0';
 
+-- average marginal effects over the fitted rows against R (AER::tobit with
+-- the formulas written out, tests/fixtures/make/tobit_predict_reference.R)
+\set px `cat tests/fixtures/tobit/predict.json`
+SELECT s.key, count(*) AS effects,
+       max(rel_err(e.estimate, (w ->> 'estimate')::float8)) < 1e-7 AS ame_1e_7,
+       max(rel_err(e.std_error, (w ->> 'std_error')::float8)) < 1e-6 AS se_1e_6
+FROM fits s,
+     tobit_average_marginal_effects(s.fit, (SELECT array_agg(ARRAY[age, yearsmarried, religiousness, occupation, rating] ORDER BY id) FROM affairs)) e,
+     jsonb_array_elements(:'px'::jsonb -> 'fits' -> s.key -> 'ame') w
+WHERE w ->> 'term' = e.term AND w ->> 'kind' = e.effect
+GROUP BY s.key ORDER BY 1;
+SELECT term, effect, round(estimate::numeric, 4) AS ame, round(std_error::numeric, 4) AS se
+FROM fits, tobit_average_marginal_effects(fit, (SELECT array_agg(ARRAY[age, yearsmarried, religiousness, occupation, rating]) FROM affairs))
+WHERE key = 'left0' AND term = 'rating';
+-- a one-row x is the effect at that row; a ragged x is an error
+SELECT count(*) FROM fits, tobit_average_marginal_effects(fit, ARRAY[30, 10, 3, 5, 4]::float8[]) WHERE key = 'left0';
+SELECT sqlstate_of($$SELECT tobit_average_marginal_effects(fit, ARRAY[1, 2, 3]::float8[]) FROM fits$$);
+
 -- one regression per group from GROUPING SETS (Table 2's layout)
 SELECT CASE WHEN grouping(male) = 1 THEN 'Total' WHEN male = 1 THEN 'Men' ELSE 'Women' END AS sample,
        (tobit_summary(panel_tobit(affairs, ARRAY[age, yearsmarried, religiousness, occupation, rating], id, 0, NULL, 'pooled'))).n_obs

@@ -151,6 +151,9 @@ pub struct Rows {
     /// built from, so later rows compare bytes instead of rebuilding names.
     /// Not serialized.
     pub names_key: Vec<u8>,
+    /// Text unit ids: their dictionary, `unit` holding the codes (empty for
+    /// bigint units). See [`crate::labels`].
+    pub labels: crate::labels::Labels,
 }
 
 /// A float's bits as an unsigned integer ordered as `f64::total_cmp`.
@@ -166,17 +169,38 @@ impl Rows {
 
     /// Adds a row; `spec.names` fixes k, and every row must agree with it.
     pub fn add(&mut self, y: f64, x: &[f64], unit: i64, spec: &Spec) -> Result<()> {
+        self.set_spec(spec, x.len())?;
+        self.push(y, x, unit)
+    }
+
+    /// [`Rows::add`] with a text unit id.
+    pub fn add_text(&mut self, y: f64, x: &[f64], unit: &str, spec: &Spec) -> Result<()> {
+        self.set_spec(spec, x.len())?;
+        self.push_text(y, x, unit)
+    }
+
+    /// Sets the options from the first row, or checks that a row's equal them.
+    fn set_spec(&mut self, spec: &Spec, k: usize) -> Result<()> {
         match &self.spec {
             None => {
                 spec.validate()?;
                 self.spec = Some(spec.clone())
             }
-            Some(s) if s == spec || s.names.len() != x.len() => {} // push names the length mismatch
+            Some(s) if s == spec || s.names.len() != k => {} // push names the length mismatch
             Some(_) => {
                 return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
             }
         }
-        self.push(y, x, unit)
+        Ok(())
+    }
+
+    /// [`Rows::push`] with a text unit id (see [`crate::labels`]).
+    pub fn push_text(&mut self, y: f64, x: &[f64], unit: &str) -> Result<()> {
+        if !self.unit.is_empty() && self.labels.is_empty() {
+            return Err(Error::invalid("a group must not mix bigint and text unit ids"));
+        }
+        let code = self.labels.code(unit)?.0;
+        self.push(y, x, code)
     }
 
     /// Adds a row to a state whose spec is set, with the same options (the
@@ -215,9 +239,23 @@ impl Rows {
         if self.unit.len() != n || self.x.len() != n.checked_mul(k).unwrap_or(usize::MAX) {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
+        // text units: codes to ranks in the byte order of the names, so the
+        // order (and the fit) is that of the names, not of first appearance
+        let ranked: Vec<i64>;
+        let unit: &[i64] = if self.labels.is_empty() {
+            &self.unit
+        } else {
+            let (_, maps) = crate::labels::sorted_union(&[&self.labels])?;
+            let mut r = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
+            for &c in &self.unit {
+                r.push(crate::labels::remap(&maps[0], c)?);
+            }
+            ranked = r;
+            &ranked
+        };
         let key = |i: usize, j: usize| {
-            self.unit[i]
-                .cmp(&self.unit[j])
+            unit[i]
+                .cmp(&unit[j])
                 .then(self.y[i].total_cmp(&self.y[j]))
                 .then_with(|| {
                     let (a, b) = (&self.x[i * k..(i + 1) * k], &self.x[j * k..(j + 1) * k]);
@@ -229,13 +267,13 @@ impl Rows {
         if sorted {
             out.y = crate::mem::to_vec(&self.y, "the outcomes of panel_tobit")?;
             out.x = crate::mem::to_vec(&self.x, "the regressors of panel_tobit")?;
-            out.unit = crate::mem::to_vec(&self.unit, "the units of panel_tobit")?;
+            out.unit = crate::mem::to_vec(unit, "the units of panel_tobit")?;
             return Ok(out);
         }
         // sort keys of plain integers (y by its total-order bits), x compared
         // only on ties: about 0.1 s for 10^6 rows
         let mut keys: Vec<(i64, u64, usize)> = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
-        keys.extend((0..n).map(|i| (self.unit[i], total_order_bits(self.y[i]), i)));
+        keys.extend((0..n).map(|i| (unit[i], total_order_bits(self.y[i]), i)));
         keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| key(a.2, b.2)));
         let order = keys.into_iter().map(|t| t.2);
         out.y = crate::mem::vec_with_capacity(n, "the outcomes of panel_tobit")?;
@@ -243,7 +281,7 @@ impl Rows {
         out.x = crate::mem::vec_with_capacity(n * k, "the regressors of panel_tobit")?;
         for i in order {
             out.y.push(self.y[i]);
-            out.unit.push(self.unit[i]);
+            out.unit.push(unit[i]);
             out.x.extend_from_slice(&self.x[i * k..(i + 1) * k]);
         }
         Ok(out)
@@ -268,9 +306,19 @@ impl Rows {
         crate::mem::reserve(&mut self.y, other.y.len(), "the outcomes of panel_tobit")?;
         crate::mem::reserve(&mut self.x, other.x.len(), "the regressors of panel_tobit")?;
         crate::mem::reserve(&mut self.unit, other.unit.len(), "the units of panel_tobit")?;
+        if !self.unit.is_empty() && !other.unit.is_empty() && self.labels.is_empty() != other.labels.is_empty() {
+            return Err(Error::invalid("a group must not mix bigint and text unit ids"));
+        }
+        if other.labels.is_empty() {
+            self.unit.extend_from_slice(&other.unit);
+        } else {
+            let map = self.labels.merge(&other.labels)?;
+            for &c in &other.unit {
+                self.unit.push(crate::labels::remap(&map, c)?);
+            }
+        }
         self.y.extend_from_slice(&other.y);
         self.x.extend_from_slice(&other.x);
-        self.unit.extend_from_slice(&other.unit);
         Ok(())
     }
 
@@ -297,6 +345,7 @@ impl Rows {
         self.unit.iter().for_each(|&u| {
             w.u64(u as u64);
         });
+        self.labels.write(&mut w);
         w.finish()
     }
 
@@ -329,8 +378,12 @@ impl Rows {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
         let unit = r.i64s_exact(n)?;
+        let labels = crate::labels::Labels::read(&mut r)?;
         r.end()?;
-        Ok(Rows { y, x, unit, spec, names_key: Vec::new() })
+        if !labels.is_empty() && unit.iter().any(|&c| labels.name(c).is_none()) {
+            return Err(Error::corrupt("aggregate state has text unit ids that do not match its dictionary"));
+        }
+        Ok(Rows { y, x, unit, spec, names_key: Vec::new(), labels })
     }
 }
 
@@ -1040,6 +1093,34 @@ mod tests {
             r.add(y[i], &x[i * k..(i + 1) * k], units[i], &spec).unwrap();
         }
         r
+    }
+
+    #[test]
+    fn text_units_rank_by_bytes_and_merge() {
+        let spec = Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: vec!["x1".into()] };
+        let mut a = Rows::default();
+        a.add_text(1.0, &[1.0], "b", &spec).unwrap();
+        a.add_text(2.0, &[2.0], "a", &spec).unwrap();
+        a.add_text(3.0, &[3.0], "b", &spec).unwrap();
+        assert_eq!(a.unit, vec![0, 1, 0]);
+        let mut b = Rows::default();
+        b.add_text(4.0, &[4.0], "c", &spec).unwrap();
+        b.add_text(5.0, &[5.0], "a", &spec).unwrap();
+        a.merge(&Rows::from_bytes(&b.to_bytes()).unwrap()).unwrap();
+        assert_eq!(a.unit, vec![0, 1, 0, 2, 1]);
+        // canonical: units ranked by the bytes of their names (a, b, c)
+        let c = a.canonical().unwrap();
+        assert_eq!(c.unit, vec![0, 0, 1, 1, 2]);
+        assert_eq!(c.y, vec![2.0, 5.0, 1.0, 3.0, 4.0]);
+        assert!(c.labels.is_empty());
+        // mixing key types is refused, a bad dictionary is corrupt
+        let mut int = Rows::default();
+        int.add(1.0, &[1.0], 7, &spec).unwrap();
+        assert!(int.push_text(1.0, &[1.0], "x").unwrap_err().message.contains("mix bigint and text"));
+        assert!(int.merge(&b).unwrap_err().message.contains("mix bigint and text"));
+        let mut bad = b.clone();
+        bad.unit[0] = 9;
+        assert_eq!(Rows::from_bytes(&bad.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
     }
 
     #[test]

@@ -22,6 +22,28 @@ const TICK_LINES: u32 = 4096;
 /// A link as read or written: (src, dst, weight).
 pub type Triple = (i64, i64, f64);
 
+/// The id of a token of a weights file (token, 1-based line number).
+pub type IdOf<'a> = dyn FnMut(&str, usize) -> Result<i64> + 'a;
+
+/// How a writer shows an id: plain integers, or the names of codes.
+pub type Show<'a> = dyn Fn(i64) -> Result<std::borrow::Cow<'a, str>> + 'a;
+
+/// A text id as a field of GAL or GWT: non-empty, without whitespace or
+/// control characters (GeoDa and libpysal split lines on whitespace), so
+/// that what is written reads back as the same id.
+pub fn text_field(id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::invalid("an empty unit id cannot be written to a GAL or GWT file"));
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid(format!(
+            "unit id '{}' contains whitespace or a control character, which GAL and GWT files cannot hold (they separate fields by whitespace)",
+            id.escape_debug()
+        )));
+    }
+    Ok(())
+}
+
 /// The header's unit count (as written, not trusted for any allocation).
 fn header(line: Option<&str>) -> Result<u64> {
     let line = line.ok_or_else(|| Error::invalid("weights file is empty"))?;
@@ -55,7 +77,13 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Parses GAL text into binary links (src, dst, 1.0). Units listed with no
 /// neighbours are returned in the second vector (islands). `check` is called
 /// every 4096 lines.
-pub fn parse_gal(text: &str, mut check: Check<'_>) -> Result<(Vec<Triple>, Vec<i64>)> {
+pub fn parse_gal(text: &str, check: Check<'_>) -> Result<(Vec<Triple>, Vec<i64>)> {
+    parse_gal_with(text, &mut |tok, no| int(tok, no), check)
+}
+
+/// [`parse_gal`] with the ids given by `id` (token, line number): text ids
+/// pass a [`crate::labels::Labels`] coder.
+pub fn parse_gal_with(text: &str, id_of: &mut IdOf<'_>, mut check: Check<'_>) -> Result<(Vec<Triple>, Vec<i64>)> {
     const LINKS: &str = "the links of read_gal";
     const UNITS: &str = "the units of read_gal";
     let mut ticker = Ticker::new(&mut check, TICK_LINES);
@@ -83,7 +111,8 @@ pub fn parse_gal(text: &str, mut check: Check<'_>) -> Result<(Vec<Triple>, Vec<i
         if f.len() != 2 {
             return Err(Error::invalid(format!("line {no}: expected 'id k', got '{l}'")));
         }
-        let id = int(f[0], no)?;
+        let id = id_of(f[0], no)?;
+        let tok = f[0];
         let k: usize = f[1]
             .parse()
             .map_err(|_| Error::invalid(format!("line {no}: '{}' is not a neighbour count", f[1])))?;
@@ -93,7 +122,7 @@ pub fn parse_gal(text: &str, mut check: Check<'_>) -> Result<(Vec<Triple>, Vec<i
         }
         let (no2, l2) = it
             .next()
-            .ok_or_else(|| Error::invalid(format!("line {no}: unit {id} lists {k} neighbours but the file ends")))?;
+            .ok_or_else(|| Error::invalid(format!("line {no}: unit {tok} lists {k} neighbours but the file ends")))?;
         ticker.tick();
         let mut found = 0usize;
         for t in l2.split_whitespace() {
@@ -101,11 +130,11 @@ pub fn parse_gal(text: &str, mut check: Check<'_>) -> Result<(Vec<Triple>, Vec<i
             if found > k {
                 break;
             }
-            mem::push(&mut links, (id, int(t, no2)?, 1.0), LINKS)?;
+            mem::push(&mut links, (id, id_of(t, no2)?, 1.0), LINKS)?;
         }
         if found != k {
             return Err(Error::invalid(format!(
-                "line {no2}: unit {id} should list {k} neighbours, found {}",
+                "line {no2}: unit {tok} should list {k} neighbours, found {}",
                 l2.split_whitespace().count()
             )));
         }
@@ -129,7 +158,12 @@ pub fn parse_gal(text: &str, mut check: Check<'_>) -> Result<(Vec<Triple>, Vec<i
 
 /// Parses GWT text into weighted links. Weights must be finite numbers
 /// (22023 naming the line otherwise). `check` is called every 4096 lines.
-pub fn parse_gwt(text: &str, mut check: Check<'_>) -> Result<Vec<Triple>> {
+pub fn parse_gwt(text: &str, check: Check<'_>) -> Result<Vec<Triple>> {
+    parse_gwt_with(text, &mut |tok, no| int(tok, no), check)
+}
+
+/// [`parse_gwt`] with the ids given by `id` (token, line number).
+pub fn parse_gwt_with(text: &str, id_of: &mut IdOf<'_>, mut check: Check<'_>) -> Result<Vec<Triple>> {
     let mut ticker = Ticker::new(&mut check, TICK_LINES);
     let mut it = lines(text);
     header(it.next().map(|(_, l)| l))?;
@@ -146,7 +180,8 @@ pub fn parse_gwt(text: &str, mut check: Check<'_>) -> Result<Vec<Triple>> {
         if !w.is_finite() {
             return Err(Error::invalid(format!("line {no}: weight '{}' is not a finite number", f[2])));
         }
-        mem::push(&mut links, (int(f[0], no)?, int(f[1], no)?, w), "the links of read_gwt")?;
+        let (s, d) = (id_of(f[0], no)?, id_of(f[1], no)?);
+        mem::push(&mut links, (s, d, w), "the links of read_gwt")?;
     }
     Ok(links)
 }
@@ -174,7 +209,13 @@ fn put(out: &mut Vec<u8>, line: std::fmt::Arguments<'_>, what: &str) -> Result<(
 /// neighbours in the order of `links`. The output always reads back with
 /// [`parse_gal`] (ids are integers, so no field can break the format).
 /// `check` is called every ~64k links.
-pub fn write_gal(ids: &[i64], links: &[Triple], mut check: Check<'_>) -> Result<String> {
+pub fn write_gal(ids: &[i64], links: &[Triple], check: Check<'_>) -> Result<String> {
+    write_gal_with(ids, links, &|u| Ok(u.to_string().into()), check)
+}
+
+/// [`write_gal`] with ids shown by `show` (text ids: the names of codes,
+/// checked with [`text_field`]). Blocks are in the order of the codes.
+pub fn write_gal_with(ids: &[i64], links: &[Triple], show: &Show<'_>, mut check: Check<'_>) -> Result<String> {
     const WHAT: &str = "the text of to_gal";
     let mut ticker = Ticker::new(&mut check, 1 << 16);
     // a slot per distinct unit (ids, then sources not among them)
@@ -219,15 +260,15 @@ pub fn write_gal(ids: &[i64], links: &[Triple], mut check: Check<'_>) -> Result<
     for &s in &order {
         let list = &nb[start[s]..start[s + 1]];
         ticker.tick_by(list.len() + 1);
-        put(&mut out, format_args!("{} {}\n", units[s], list.len()), WHAT)?;
-        for (k, d) in list.iter().enumerate() {
-            put(&mut out, format_args!("{}{d}", if k == 0 { "" } else { " " }), WHAT)?;
+        put(&mut out, format_args!("{} {}\n", show(units[s])?, list.len()), WHAT)?;
+        for (k, &d) in list.iter().enumerate() {
+            put(&mut out, format_args!("{}{}", if k == 0 { "" } else { " " }, show(d)?), WHAT)?;
         }
         if !list.is_empty() {
             put(&mut out, format_args!("\n"), WHAT)?;
         }
     }
-    Ok(String::from_utf8(out).expect("GAL text is ASCII"))
+    String::from_utf8(out).map_err(|_| Error::corrupt("GAL text is not UTF-8"))
 }
 
 /// Checks a GWT header field: GeoDa and libpysal split the header
@@ -255,7 +296,19 @@ fn header_field(value: &str, name: &str) -> Result<()> {
 /// with [`parse_gwt`] and with GeoDa's and libpysal's readers, giving the same
 /// links (weights are written in Rust's shortest round-trip notation).
 /// `check` is called every ~64k links.
-pub fn write_gwt(n: usize, links: &[Triple], layer: &str, id_variable: &str, mut check: Check<'_>) -> Result<String> {
+pub fn write_gwt(n: usize, links: &[Triple], layer: &str, id_variable: &str, check: Check<'_>) -> Result<String> {
+    write_gwt_with(n, links, layer, id_variable, &|u| Ok(u.to_string().into()), check)
+}
+
+/// [`write_gwt`] with ids shown by `show`.
+pub fn write_gwt_with(
+    n: usize,
+    links: &[Triple],
+    layer: &str,
+    id_variable: &str,
+    show: &Show<'_>,
+    mut check: Check<'_>,
+) -> Result<String> {
     const WHAT: &str = "the text of to_gwt";
     header_field(layer, "layer")?;
     header_field(id_variable, "id_variable")?;
@@ -265,11 +318,16 @@ pub fn write_gwt(n: usize, links: &[Triple], layer: &str, id_variable: &str, mut
     for &(s, d, w) in links {
         ticker.tick();
         if !w.is_finite() {
-            return Err(Error::invalid(format!("weights link ({s}, {d}) has weight {}: GWT weights must be finite", sql_float(w))));
+            return Err(Error::invalid(format!(
+                "weights link ({}, {}) has weight {}: GWT weights must be finite",
+                show(s)?,
+                show(d)?,
+                sql_float(w)
+            )));
         }
-        put(&mut out, format_args!("{s} {d} {w}\n"), WHAT)?;
+        put(&mut out, format_args!("{} {} {w}\n", show(s)?, show(d)?), WHAT)?;
     }
-    Ok(String::from_utf8(out).expect("GWT text is UTF-8"))
+    String::from_utf8(out).map_err(|_| Error::corrupt("GWT text is not UTF-8"))
 }
 
 #[cfg(test)]

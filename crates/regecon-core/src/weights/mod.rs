@@ -180,7 +180,7 @@ impl Subset {
 /// all (`total`), e.g. "weights relation names units absent from the group:
 /// 3, 17, 20, 21, 22, 23, 24, 25, 26, 27, ... (12 in all)". With ten or
 /// fewer the list is complete and has no count.
-pub fn absent_units_error(absent: &[i64], total: usize) -> Error {
+pub fn absent_units_error<T: std::fmt::Display>(absent: &[T], total: usize) -> Error {
     let total = total.max(absent.len());
     let named: Vec<String> = absent.iter().take(ABSENT_NAMED).map(|u| u.to_string()).collect();
     let mut msg = format!("weights relation names units absent from the group: {}", named.join(", "));
@@ -214,7 +214,7 @@ impl Weights {
     /// Moran-type statistics). Zero weights are dropped. Buffers go through
     /// [`mem`]; `check` is called every ~64k links.
     pub fn from_triples_checked(ids: &[i64], triples: &[(i64, i64, f64)], check: Check<'_>) -> Result<Weights> {
-        Self::build(ids, triples, false, check).map(|(w, _)| w)
+        Self::build(ids, triples, false, check, &|u| u.to_string()).map(|(w, _)| w)
     }
 
     /// [`Weights::subset_checked`] without a cancellation check.
@@ -239,19 +239,48 @@ impl Weights {
     /// island (empty row), kept in n as esda keeps it. Buffers go through
     /// [`mem`]; `check` is called every ~64k links.
     pub fn subset_checked(ids: &[i64], triples: &[(i64, i64, f64)], check: Check<'_>) -> Result<(Weights, Subset)> {
-        Self::build(ids, triples, true, check)
+        Self::build(ids, triples, true, check, &|u| u.to_string())
+    }
+
+    /// [`Weights::subset_checked`] for ids that are codes of other names
+    /// (text ids, [`crate::labels`]): `name` shows a code in messages.
+    pub fn subset_named(
+        ids: &[i64],
+        triples: &[(i64, i64, f64)],
+        check: Check<'_>,
+        name: &dyn Fn(i64) -> String,
+    ) -> Result<(Weights, Subset)> {
+        Self::build(ids, triples, true, check, name)
+    }
+
+    /// [`Weights::from_triples_checked`] with `name` showing ids in messages.
+    pub fn from_triples_named(
+        ids: &[i64],
+        triples: &[(i64, i64, f64)],
+        check: Check<'_>,
+        name: &dyn Fn(i64) -> String,
+    ) -> Result<Weights> {
+        Self::build(ids, triples, false, check, name).map(|(w, _)| w)
     }
 
     /// The two builders: `drop_absent` false refuses a link naming a unit not
     /// in `ids` (from_triples), true drops it and counts it (subset).
-    fn build(ids: &[i64], triples: &[(i64, i64, f64)], drop_absent: bool, mut check: Check<'_>) -> Result<(Weights, Subset)> {
+    fn build(
+        ids: &[i64],
+        triples: &[(i64, i64, f64)],
+        drop_absent: bool,
+        mut check: Check<'_>,
+        name: &dyn Fn(i64) -> String,
+    ) -> Result<(Weights, Subset)> {
         const WHAT: &str = "the links of the weights matrix";
         let index = index_ids(ids, "the unit index of the weights matrix", "the data", &mut *check)?;
         let mut ticker = Ticker::new(&mut check, TICK_LINKS);
         let n = ids.len();
         let bad_weight = |s: i64, d: i64, w: f64| {
             Error::invalid(format!(
-                "weights link ({s}, {d}) has weight {}: weights must be finite and non-negative",
+                "weights link ({}, {}) has weight {}: weights must be finite and non-negative",
+                name(s),
+                name(d),
                 crate::error::sql_float(w)
             ))
         };
@@ -266,7 +295,7 @@ impl Weights {
                     return Err(bad_weight(s, d, w));
                 }
                 if s == d && w > 0.0 {
-                    return Err(Error::invalid(format!("weights link ({s}, {s}) links a unit to itself")));
+                    return Err(Error::invalid(format!("weights link ({0}, {0}) links a unit to itself", name(s))));
                 }
                 let (si, di) = (index.get(&s).copied(), index.get(&d).copied());
                 if si.is_none() || di.is_none() {
@@ -282,10 +311,10 @@ impl Weights {
                 (si.unwrap_or_default(), di.unwrap_or_default())
             } else {
                 let si = *index.get(&s).ok_or_else(|| {
-                    Error::invalid(format!("weights link ({s}, {d}): unit {s} has no value in the data"))
+                    Error::invalid(format!("weights link ({}, {}): unit {} has no value in the data", name(s), name(d), name(s)))
                 })?;
                 let di = *index.get(&d).ok_or_else(|| {
-                    Error::invalid(format!("weights link ({s}, {d}): unit {d} has no value in the data"))
+                    Error::invalid(format!("weights link ({}, {}): unit {} has no value in the data", name(s), name(d), name(d)))
                 })?;
                 if !w.is_finite() || w < 0.0 {
                     return Err(bad_weight(s, d, w));
@@ -296,7 +325,7 @@ impl Weights {
                 if w == 0.0 {
                     continue;
                 }
-                return Err(Error::invalid(format!("weights link ({s}, {s}) links a unit to itself")));
+                return Err(Error::invalid(format!("weights link ({0}, {0}) links a unit to itself", name(s))));
             }
             if w > 0.0 {
                 resolved.push((si, di, w));
@@ -330,7 +359,8 @@ impl Weights {
             if let Some(k) = row.windows(2).position(|p| p[0].0 == p[1].0) {
                 return Err(Error::invalid(format!(
                     "weights link ({}, {}) appears more than once",
-                    ids[i], ids[row[k].0]
+                    name(ids[i]),
+                    name(ids[row[k].0])
                 )));
             }
         }
