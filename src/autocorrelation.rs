@@ -11,7 +11,7 @@ use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::{raise, OrRaise};
 use crate::pool::{interrupts, permute};
 use crate::ids::{match_links, Matched};
-use crate::regclass::{read_links, RegClass};
+use crate::regclass::{read_links, Links, RegClass};
 use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
@@ -213,6 +213,13 @@ pub fn canonical(r: &UnitValues, m: &Matched, func: &str) -> UnitValues {
 pub fn subset_weights(ids: &[i64], m: &Matched, style: Style, func: &str) -> (Weights, Subset) {
     let show = |c: i64| m.show(c);
     let (w, subset) = Weights::subset_named(ids, &m.triples, &mut interrupts(), &show).or_raise(func);
+    require_match(ids, m, &subset, func);
+    (w.transform_checked(style, &mut interrupts()).or_raise(func), subset)
+}
+
+/// With `regecon.weights_match = exact`, the error naming the units of the
+/// relation absent from the group.
+fn require_match(ids: &[i64], m: &Matched, subset: &Subset, func: &str) {
     if crate::pool::WEIGHTS_MATCH.get() == crate::pool::WeightsMatch::Exact && !subset.absent.is_empty() {
         let named: Vec<String> = subset.absent.iter().take(regecon_core::weights::ABSENT_NAMED).map(|&c| m.show(c)).collect();
         let mut e = regecon_core::weights::absent_units_error(&named, subset.absent_units);
@@ -225,7 +232,6 @@ pub fn subset_weights(ids: &[i64], m: &Matched, style: Style, func: &str) -> (We
         ));
         raise(func, e);
     }
-    (w.transform_checked(style, &mut interrupts()).or_raise(func), subset)
 }
 
 /// The subset counts of a result.
@@ -236,19 +242,128 @@ pub fn subset_fields(s: &Subset) -> [(&'static str, Option<i32>); 2] {
     ]
 }
 
+/// What a final function keeps between the groups of one statement (in
+/// `fn_extra`, freed with the query's memory): the weights relation's links
+/// as last read, and the weights last built from them. A panel's `GROUP BY
+/// year` reads the relation once and builds its matrix once when every
+/// year has the same units, instead of once per group.
+///
+/// Never stale: the links are keyed by the relation's oid and by the
+/// snapshot the read ran under (its xmin, xmax and command id), so a read
+/// under another snapshot (a later command of a function, say) reads again;
+/// within one snapshot a read returns the same rows, so serving them again
+/// is exactly what reading again would give. The built weights are keyed by
+/// those links (the same allocation), the group's ids (and names, for text
+/// ids) and the style.
+#[derive(Default)]
+struct StatementCache {
+    links: Option<((u32, u32, u32, u32), Links)>,
+    built: Option<Built>,
+}
+
+struct Built {
+    triples: std::rc::Rc<Vec<(i64, i64, f64)>>,
+    ids: Vec<i64>,
+    names: Option<Vec<std::sync::Arc<str>>>,
+    style: u8,
+    weights: std::rc::Rc<Weights>,
+    subset: Subset,
+}
+
+/// The statement cache of this final function call.
+///
+/// # Safety
+/// `fcinfo` is the call's fcinfo; the function is not a set-returning one
+/// (whose fn_extra would hold the SRF context).
+unsafe fn statement_cache<'a>(fcinfo: pg_sys::FunctionCallInfo, func: &str) -> &'a mut StatementCache {
+    // SAFETY: flinfo is valid for the call and lives as long as fn_mcxt; the
+    // cache is allocated in fn_mcxt and dropped when that context is reset
+    // or deleted (leak_and_drop_on_delete registers the callback), so the
+    // pointer stays valid for every call that sees it in fn_extra.
+    unsafe {
+        if fcinfo.is_null() || (*fcinfo).flinfo.is_null() {
+            raise(func, Error::corrupt("called without a function call context"));
+        }
+        let flinfo = (*fcinfo).flinfo;
+        if (*flinfo).fn_extra.is_null() {
+            let p = pgrx::PgMemoryContexts::For((*flinfo).fn_mcxt).leak_and_drop_on_delete(StatementCache::default());
+            (*flinfo).fn_extra = p.cast();
+        }
+        &mut *((*flinfo).fn_extra as *mut StatementCache)
+    }
+}
+
+/// The key of a read under the active snapshot (`None`: no snapshot, do not cache).
+fn read_key(oid: u32) -> Option<(u32, u32, u32, u32)> {
+    // SAFETY: GetActiveSnapshot returns NULL or the active snapshot, valid
+    // during the call; only plain fields are read.
+    unsafe {
+        if !pg_sys::ActiveSnapshotSet() {
+            return None;
+        }
+        let snap = pg_sys::GetActiveSnapshot();
+        if snap.is_null() {
+            return None;
+        }
+        Some((oid, (*snap).xmin.into_inner(), (*snap).xmax.into_inner(), (*snap).curcid))
+    }
+}
+
 /// The group's rows in canonical order and its weights (read, matched to the
-/// ids, transformed). `None` for a group without rows.
-pub fn group_weights(state: Option<Internal>, func: &str) -> Option<(UnitValues, Options, Weights, Subset)> {
+/// ids, transformed), through the statement cache. `None` for a group
+/// without rows.
+pub fn group_weights(
+    state: Option<Internal>,
+    func: &str,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> Option<(UnitValues, Options, std::rc::Rc<Weights>, Subset)> {
     crate::pool::apply_limits();
+    // SAFETY: the final functions calling this are not set-returning.
+    let cache = unsafe { statement_cache(fcinfo, func) };
     let (r, m) = aggregate::finish::<UnitValues, _>(state, func, |s| {
         let Some(opts) = s.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
-        let links = read_links(RegClass(pg_sys::Oid::from(opts.weights)), func);
+        let key = read_key(opts.weights);
+        let fresh = match (&cache.links, key) {
+            (Some((k, _)), Some(key)) => *k != key,
+            _ => true,
+        };
+        if fresh {
+            let links = read_links(RegClass(pg_sys::Oid::from(opts.weights)), func);
+            cache.built = None;
+            cache.links = None;
+            match key {
+                Some(key) => cache.links = Some((key, links)),
+                None => {
+                    let m = match_links(func, (!s.labels.is_empty()).then_some(&s.labels), &links);
+                    return Ok(Some((canonical(s, &m, func), m)));
+                }
+            }
+        }
+        let Some((_, links)) = &cache.links else { raise(func, Error::corrupt("the weights cache is empty")) };
         let m = match_links(func, (!s.labels.is_empty()).then_some(&s.labels), links);
         Ok(Some((canonical(s, &m, func), m)))
     })?;
     let Some(opts) = r.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
     let style = Style::from_code(opts.style).or_raise(func);
+    if let Some(b) = &cache.built {
+        if std::rc::Rc::ptr_eq(&b.triples, &m.triples) && b.style == opts.style && b.ids == r.ids && b.names == m.names {
+            let (w, subset) = (b.weights.clone(), b.subset.clone());
+            require_match(&r.ids, &m, &subset, func);
+            return Some((r, opts, w, subset));
+        }
+    }
     let (w, subset) = subset_weights(&r.ids, &m, style, func);
+    let w = std::rc::Rc::new(w);
+    if cache.links.is_some() {
+        cache.built = Some(Built {
+            triples: m.triples.clone(),
+            ids: regecon_core::mem::to_vec(&r.ids, "the unit ids").or_raise(func),
+            names: m.names.clone(),
+            style: opts.style,
+            weights: w.clone(),
+            subset: subset.clone(),
+        });
+    }
     Some((r, opts, w, subset))
 }
 
@@ -285,7 +400,7 @@ fn morans_i_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "moran_result")> {
-    let (r, opts, w, subset) = group_weights(state, F)?;
+    let (r, opts, w, subset) = group_weights(state, F, fcinfo)?;
     let ctx = Context::new(&w, &r.values).or_raise(F);
     let m = ctx.analytic();
     let sim = (opts.permutations > 0).then(|| {

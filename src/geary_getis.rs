@@ -91,7 +91,7 @@ fn gearys_c_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "geary_result")> {
-    let (r, _, w, subset) = group_weights(state, GEARY)?;
+    let (r, _, w, subset) = group_weights(state, GEARY, fcinfo)?;
     let g = geary(&w, &r.values).or_raise(GEARY);
     let mut t = result_tuple(fcinfo, GEARY);
     set_fields(
@@ -117,7 +117,7 @@ fn getis_ord_g_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "getis_ord_result")> {
-    let (r, _, w, subset) = group_weights(state, GETIS)?;
+    let (r, _, w, subset) = group_weights(state, GETIS, fcinfo)?;
     let g = global_g(&w, &r.values).or_raise(GETIS);
     let mut t = result_tuple(fcinfo, GETIS);
     set_fields(
@@ -211,7 +211,7 @@ fn bivariate_morans_i_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "bivariate_moran_result")> {
-    let (r, opts, w, subset) = group_weights(state, BV)?;
+    let (r, opts, w, subset) = group_weights(state, BV, fcinfo)?;
     let b = Bivariate::new(&w, &r.values, &r.values2).or_raise(BV);
     let i = b.statistic();
     let sim = (opts.permutations > 0).then(|| {

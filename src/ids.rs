@@ -10,6 +10,7 @@ use crate::regclass::{key_mismatch, Links};
 use pgrx::prelude::*;
 use regecon_core::labels::{quoted, remap, sorted_union, Labels};
 use regecon_core::Error;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// A `text[]` argument as a dictionary whose codes are the positions of the
@@ -35,7 +36,8 @@ pub fn dense_text(arr: &Array<'_, &str>, func: &str, arg: &str) -> Labels {
 /// text ids, the data's codes and the relation's both turned into ranks of
 /// one sorted dictionary (`names`).
 pub struct Matched {
-    pub triples: Vec<(i64, i64, f64)>,
+    /// Shared with the relation's [`Links`] for bigint ids (no copy).
+    pub triples: Rc<Vec<(i64, i64, f64)>>,
     /// Text ids: the names, indexed by rank.
     pub names: Option<Vec<Arc<str>>>,
     /// Text ids: the rank of each code of the data's dictionary.
@@ -62,12 +64,12 @@ impl Matched {
 
 /// Matches `links` to data keyed by `data` (`None`: bigint ids). A
 /// relation keyed by the other type is the 42804 error of [`key_mismatch`].
-pub fn match_links(func: &str, data: Option<&Labels>, links: Links) -> Matched {
-    match (data, links.labels) {
-        (None, None) => Matched { triples: links.triples, names: None, data_map: None },
+pub fn match_links(func: &str, data: Option<&Labels>, links: &Links) -> Matched {
+    match (data, &links.labels) {
+        (None, None) => Matched { triples: links.triples.clone(), names: None, data_map: None },
         (Some(d), Some(l)) => {
-            let (names, mut maps) = sorted_union(&[d, &l]).or_raise(func);
-            let mut triples = links.triples;
+            let (names, mut maps) = sorted_union(&[d, l]).or_raise(func);
+            let mut triples = regecon_core::mem::to_vec(&links.triples, "the links of the weights relation").or_raise(func);
             for (i, t) in triples.iter_mut().enumerate() {
                 if i % 65536 == 65535 {
                     check_for_interrupts!();
@@ -76,7 +78,7 @@ pub fn match_links(func: &str, data: Option<&Labels>, links: Links) -> Matched {
                 t.1 = remap(&maps[1], t.1).or_raise(func);
             }
             let data_map = maps.swap_remove(0);
-            Matched { triples, names: Some(names), data_map: Some(data_map) }
+            Matched { triples: Rc::new(triples), names: Some(names), data_map: Some(data_map) }
         }
         (Some(_), None) => key_mismatch(func, &links.name, true),
         (None, Some(_)) => key_mismatch(func, &links.name, false),

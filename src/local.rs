@@ -42,7 +42,7 @@ impl Group {
     /// `regecon.weights_match` says, transformed to `style`); a NOTICE counts
     /// the absent units and dropped links.
     fn new(ids: ArrayIds, values: Vec<f64>, weights: RegClass, style: Style, func: &str) -> Group {
-        let m = match_links(func, ids.labels(), read_links(weights, func));
+        let m = match_links(func, ids.labels(), &read_links(weights, func));
         let keys: Vec<i64> = (0..ids.len()).map(|i| ids.key(i, &m, func)).collect();
         let mut order: Vec<usize> = (0..keys.len()).collect();
         order.sort_unstable_by_key(|&i| keys[i]);

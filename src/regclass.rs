@@ -52,7 +52,7 @@ unsafe impl SqlTranslatable for RegClass {
 pub struct Links {
     /// The relation's qualified name, for messages.
     pub name: String,
-    pub triples: Vec<(i64, i64, f64)>,
+    pub triples: std::rc::Rc<Vec<(i64, i64, f64)>>,
     /// `Some` when src and dst are not of an integer type: the dictionary of
     /// their text (see `regecon_core::labels`).
     pub labels: Option<Labels>,
@@ -188,7 +188,7 @@ pub fn read_links(rel: RegClass, func: &str) -> Links {
             out
         }
     });
-    Links { name, triples, labels }
+    Links { name, triples: std::rc::Rc::new(triples), labels }
 }
 
 /// The 42804 error of data and weights keyed by different types.

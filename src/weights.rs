@@ -164,7 +164,7 @@ fn load_links(links: crate::regclass::Links, ids: Option<ArrayIds>, func: &str) 
         Some(a) => a.labels(),
         None => links.labels.as_ref().map(|_| &none),
     };
-    let m = match_links(func, data, links);
+    let m = match_links(func, data, &links);
     let mut units: Vec<i64> = match &ids {
         Some(a) => (0..a.len()).map(|i| a.key(i, &m, func)).collect(),
         None => Vec::new(),

@@ -141,4 +141,37 @@ SELECT f.kind, (x.j ->> 'n')::int AS n, (x.j ->> 'links')::int AS links,
                          AND (f.kind = 'gal' OR r.weight = (t ->> 2)::float8)
         WHERE r.src IS NULL) AS mismatches
 FROM (VALUES ('gal'), ('gwt')) f(kind), LATERAL (SELECT :'rt'::jsonb -> f.kind AS j) x;
+-- 6. A panel's GROUP BY year reads the weights relation once and builds the
+--    matrix once per set of units (a cache of the statement): the results
+--    equal one query per year, years with other units included, and a
+--    change to the relation is seen by the next statement, also when a
+--    PL/pgSQL loop runs the same (cached) plan again
+CREATE TABLE ud_cw AS SELECT src, dst, weight FROM knn_weights((SELECT array_agg(i::bigint) FROM generate_series(1, 60) i),
+    (SELECT array_agg(sin(i * 1.7)::float8) FROM generate_series(1, 60) i),
+    (SELECT array_agg(cos(i * 0.9)::float8) FROM generate_series(1, 60) i), 4);
+CREATE TABLE ud_cp AS SELECT i::bigint AS id, yr, sin(i * yr) + i / 30.0 AS v
+FROM generate_series(1, 60) i, generate_series(1, 6) yr WHERE NOT (yr = 3 AND i % 7 = 0);
+CREATE TABLE ud_grouped AS SELECT yr, morans_i(id, v, 'ud_cw', 99, 5) AS m FROM ud_cp GROUP BY yr;
+CREATE TABLE ud_single (yr int, m moran_result);
+DO $$ BEGIN FOR y IN 1..6 LOOP
+    INSERT INTO ud_single SELECT y, morans_i(id, v, 'ud_cw', 99, 5) FROM ud_cp WHERE yr = y;
+END LOOP; END $$;
+SELECT count(*) AS years, count(*) FILTER (WHERE g.m IS NOT DISTINCT FROM s.m) AS identical,
+       max((g.m).absent_units) AS max_absent
+FROM ud_grouped g JOIN ud_single s USING (yr);
+CREATE TABLE ud_seen (pass int, i float8);
+CREATE FUNCTION ud_twice() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    FOR pass IN 1..2 LOOP
+        INSERT INTO ud_seen SELECT pass, (morans_i(id, v, 'ud_cw')).i FROM ud_cp WHERE yr = 1;
+        IF pass = 1 THEN
+            DELETE FROM ud_cw WHERE src < 20 AND dst % 2 = 0;   -- to be seen by pass 2
+        END IF;
+    END LOOP;
+END $$;
+SELECT ud_twice();
+SELECT (SELECT i FROM ud_seen WHERE pass = 1) <> (SELECT i FROM ud_seen WHERE pass = 2) AS second_pass_saw_the_change,
+       (SELECT i FROM ud_seen WHERE pass = 2) = (SELECT (morans_i(id, v, 'ud_cw')).i FROM ud_cp WHERE yr = 1) AS second_pass_equals_a_new_query;
+DROP FUNCTION ud_twice();
+DROP TABLE ud_cw, ud_cp, ud_grouped, ud_single, ud_seen;
 DROP TABLE ud_w, ud_obs, ud_cases, ud_ours, ud_arr, ud_panel, ud_rt;
