@@ -10,7 +10,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 out=/tmp/regecon-bench-data   # also named in the \copy below
 mkdir -p "$out"
 chmod 755 "$out"
-python3 -c 'import esda, libpysal' 2>/dev/null || pip install -q esda==2.9.0 libpysal==4.14.1
+python3 -c 'import esda, libpysal, numba' 2>/dev/null || pip install -q esda==2.9.0 libpysal==4.14.1 numba==0.68.1
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" -U postgres -d "$db" "$@"; }
 
 python3 "$repo/bench/spatial_peer.py" "$out" "$reps" > "$out/peer.jsonl"

@@ -1,12 +1,23 @@
 #!/usr/bin/env python3
 """Peer side of bench/spatial.sh: writes the benchmark datasets and times
-PySAL on them (libpysal KNN construction, esda Moran with 999 permutations).
+PySAL on them (libpysal KNN construction, esda Moran with 999 permutations,
+esda Moran_Local (LISA) with 999 and 9,999 conditional permutations).
 
 Usage: spatial_peer.py OUTDIR REPS
 Writes OUTDIR/points_<n>.csv (id,x,y,value) and prints one JSON line per timing.
 Datasets: n = 48 (US states, per-capita income 1929, queen contiguity from
 states48.gal), n = 3000 and n = 100000 (seeded random points in the unit
 square, value = a smooth field plus noise, KNN k = 8).
+
+LISA: esda.Moran_Local(v, w, permutations=P, n_jobs=1) with esda's defaults
+(numba's crand kernels, keep_simulations=True: an (n, P) float64 array of
+simulations, 8 GB at n = 100000 and 9,999 permutations, and about as much
+again while esda takes their sd: mind the machine's memory).
+numba compiles its kernels on the first call, which is made once untimed.
+Each LISA timing is the median of REPS runs, or of fewer when the runs so
+far already took LISA_BUDGET_S seconds ("reps" in its JSON line says how
+many ran). crates/regecon-core/examples/lisa_floor.rs times regecon's
+LocalMoran on the same points and weights.
 """
 import json
 import sys
@@ -19,6 +30,7 @@ import numpy as np
 warnings.filterwarnings("ignore")
 import esda  # noqa: E402
 import libpysal  # noqa: E402
+import numba  # noqa: E402  (esda's crand kernels: without numba they run as plain Python)
 
 out = Path(sys.argv[1])
 reps = int(sys.argv[2])
@@ -35,11 +47,25 @@ def median_time(f, reps):
     return float(np.median(ts)) * 1000.0
 
 
+LISA_BUDGET_S = 180.0
+
+
+def median_time_budget(f, reps, budget_s):
+    """Median time in ms over at most `reps` runs, stopping early once the
+    runs took `budget_s` seconds in all; also returns the number of runs."""
+    ts = []
+    while len(ts) < reps and sum(ts) < budget_s:
+        t = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t)
+    return float(np.median(ts)) * 1000.0, len(ts)
+
+
 def emit(**kw):
     print(json.dumps(kw), flush=True)
 
 
-emit(peer="versions", esda=esda.__version__, libpysal=libpysal.__version__, numpy=np.__version__)
+emit(peer="versions", esda=esda.__version__, libpysal=libpysal.__version__, numpy=np.__version__, numba=numba.__version__)
 
 # n = 48: real data, queen contiguity from GAL
 import csv  # noqa: E402
@@ -71,3 +97,11 @@ for n in (3000, 100000):
     emit(n=n, what="moran999", ms=median_time(lambda: esda.Moran(v, w, permutations=999), reps))
     m = esda.Moran(v, w, permutations=0)
     emit(n=n, what="moran_I", value=float(m.I))
+    if n == 3000:
+        # numba's compilation, untimed (the same kernels serve n = 100000)
+        esda.Moran_Local(v, w, permutations=9, n_jobs=1)
+    for perms in (999, 9999):
+        ms, runs = median_time_budget(
+            lambda: esda.Moran_Local(v, w, permutations=perms, n_jobs=1), reps, LISA_BUDGET_S
+        )
+        emit(n=n, what=f"lisa{perms}", ms=ms, reps=runs)
