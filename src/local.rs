@@ -83,7 +83,7 @@ fn text_ids(ids: &Array<'_, &str>, func: &str) -> ArrayIds {
 
 /// Largest number of conditional permutations per unit: GeoDa's largest
 /// choice. One unit's permutations run without a pause, so this bounds the
-/// time between two interrupt checks (about 10 ms a unit at 8 neighbours).
+/// time between two interrupt checks (about 1 ms a unit at 8 neighbours).
 const MAX_LOCAL_PERMUTATIONS: i32 = 99_999;
 
 type LisaRow<I> = (I, f64, f64, Option<f64>, Option<f64>, Option<f64>, String, f64, Option<f64>, Option<f64>, String);
@@ -111,8 +111,13 @@ fn local_moran_rows<I: OutId>(
     let lm = LocalMoran::new(w, &g.values).or_raise(F);
     let lisa = lm.analytic();
     let shown = lm.checked(&lisa).or_raise(F);
-    let sims = (permutations > 0)
-        .then(|| permute_units(F, g.ids.len(), permutations as u64 * (w.links() / w.n().max(1) + 1) as u64, |pool, first, count| lm.simulate(pool, &lisa, first, count, permutations as u64, seed as u64)));
+    let sims = (permutations > 0).then(|| {
+        // one table of neighbour sets for the whole call, shared by every unit
+        let draws = lm.draws_checked(permutations as u64, seed as u64, &mut crate::pool::interrupts()).or_raise(F);
+        permute_units(F, g.ids.len(), permutations as u64 * (w.links() / w.n().max(1) + 1) as u64, |pool, first, count| {
+            lm.simulate(pool, &lisa, first, count, &draws)
+        })
+    });
     let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
     // GeoDa's cluster map: the pseudo p of the permutations when there are
     // some (as GeoDa), the analytic p otherwise

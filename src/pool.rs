@@ -222,7 +222,7 @@ pub fn permute_units<T: Send>(
     cost: u64,
     run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>,
 ) -> Vec<T> {
-    in_slices(func, n as u64, n as u64, (SLICE_WORK / cost.max(1)).clamp(1, 8), |pool, first, count| {
+    in_slices(func, n as u64, n as u64, (SLICE_WORK / cost.max(1)).clamp(1, 1024), |pool, first, count| {
         run(pool, first as usize, count as usize)
     })
 }
