@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark: morans_i with 999 permutations and KNN weight construction against
-# PySAL (esda, libpysal) on the same data and weights, timed in the same run,
+# Benchmark: morans_i with 999 permutations (one map, and a 20-year panel in one
+# GROUP BY year), local_moran with 999 and 9,999 conditional permutations, and
+# KNN weight construction against PySAL (esda with numba, libpysal) on the same
+# data and weights, timed in the same run,
 # plus the physical floor of the permutations (a bare single-threaded loop over
 # the same CSR arrays, crates/regecon-core/examples/moran_floor.rs).
 # Called by scripts/bench.sh with: HOST PORT DB REPS
@@ -61,6 +63,20 @@ INSERT INTO ours SELECT n, 'moran999', bench_median(format(
     'SELECT (morans_i(id, value, %L, 999, 1)).p_sim FROM p%s', 'w' || n, n), :reps)
 FROM (VALUES (48), (3000), (100000)) v(n);
 INSERT INTO ours SELECT n, 'moran_I', (morans_i(id, value, ('w' || n)::regclass)).i FROM pts WHERE n > 48 GROUP BY n;
+-- the panel: one GROUP BY year, 20 groups sharing the weights relation
+DROP TABLE IF EXISTS panel3000;
+CREATE TABLE panel3000(year int, id bigint, value float8);
+\set fpanel :out/panel_3000.csv
+COPY panel3000 FROM :'fpanel' CSV;
+ANALYZE panel3000;
+INSERT INTO ours SELECT 3000, 'panel_moran999', bench_median($q$SELECT count(p) FROM (SELECT (morans_i(id, value, 'w3000', 999, 1)).p_sim AS p
+    FROM panel3000 GROUP BY year) s$q$, :reps);
+INSERT INTO ours SELECT 3000, 'panel_I_sum', sum(i) FROM (SELECT (morans_i(id, value, 'w3000')).i FROM panel3000 GROUP BY year) s;
+-- LISA: every unit's row, 999 and 9,999 conditional permutations
+INSERT INTO ours SELECT n, 'lisa' || p, bench_median(format(
+    'SELECT count(p_sim) FROM local_moran((SELECT array_agg(id ORDER BY id) FROM p%s),
+     (SELECT array_agg(value ORDER BY id) FROM p%s), %L, %s, 1)', n, n, 'w' || n, p), CASE WHEN n = 100000 AND p = 9999 THEN least(:reps, 3) ELSE :reps END)
+FROM (VALUES (3000), (100000)) v(n), (VALUES (999), (9999)) q(p);
 \copy ours TO PROGRAM 'cat > /tmp/regecon-bench-data/ours.csv' CSV
 SQL
 
@@ -79,10 +95,18 @@ for n in (48, 3000, 100000):
     flr = f"{fl:9.1f} {o / fl:8.2f}x" if fl else f"{'':9} {'':9}"
     w = "queen (GAL)" if n == 48 else "KNN k=8"
     print(f"{'morans_i 999 perm, n=' + str(n) + ', ' + w:38} {o:11.1f} {p:10.1f} {p / o:8.1f}x {flr}")
+o, p = O[(3000, "panel_moran999")], P[(3000, "panel_moran999")]
+print(f"{'morans_i 999 perm, 20 years GROUP BY':38} {o:11.1f} {p:10.1f} {p / o:8.1f}x")
+for n in (3000, 100000):
+    for perms in (999, 9999):
+        o, p = O[(n, f"lisa{perms}")], P[(n, f"lisa{perms}")]
+        print(f"{'local_moran ' + str(perms) + ' perm, n=' + str(n):38} {o:11.1f} {p:10.1f} {p / o:8.1f}x")
 for n in (3000, 100000):
     o, p = O[(n, "knn8")], P[(n, "knn8")]
     print(f"{'knn_weights k=8, n=' + str(n):38} {o:11.1f} {p:10.1f} {p / o:8.1f}x")
 for n in (3000, 100000):
     a, b = O[(n, "moran_I")], P[(n, "moran_I")]
     print(f"same data and weights, n={n}: I = {a:.15f} (esda {b:.15f}, relative difference {abs(a - b) / abs(b):.1e})")
+a, b = O[(3000, "panel_I_sum")], P[(3000, "panel_I_sum")]
+print(f"panel, sum of the 20 years' I = {a:.15f} (esda {b:.15f}, relative difference {abs(a - b) / abs(b):.1e})")
 PY
