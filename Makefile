@@ -25,7 +25,8 @@ deps:
 
 install: deps
 	@source $(S)/env.sh && step "build and install the extension (release)" && \
-	  cargo pgrx install --release --pg-config "$$PG_CONFIG" | grep -v '^\s*$$' | tail -n 3
+	  cargo pgrx install --release --pg-config "$$PG_CONFIG" | grep -v '^\s*$$' | tail -n 3 && \
+	  python3 $(S)/sql-scripts.py install
 
 demo: install
 	@$(S)/demo.sh $(DEMO_PORT)

@@ -22,6 +22,10 @@ if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
 fi
 step "pg_dump/pg_restore of the pipeline's materialized views (custom and plain formats)"
 "$REPO/scripts/test-dump-restore.sh" "$sock" "$port"
+step "the checked-in SQL scripts are this build's (scripts/sql-scripts.py, docs/versions.md)"
+python3 "$REPO/scripts/sql-scripts.py" check
+step "ALTER EXTENSION regecon UPDATE from every older release, against a fresh install"
+"$REPO/scripts/test-upgrade.sh" "$sock" "$port"
 step "doc examples (docs/*.md)"
 "$REPO/scripts/check-docs.sh" "$sock" "$port"
 step "the study's HTML report renders in a headless browser (from the pipeline tests' database)"

@@ -377,10 +377,10 @@ pub fn set_fields<'a>(
     floats: &[(&str, Option<f64>)],
 ) {
     for (k, v) in ints {
-        t.set_by_name(k, *v).unwrap_or_else(|e| error!("{func}: {k}: {e}"));
+        crate::types::set_field(t, func, k, *v);
     }
     for (k, v) in floats {
-        t.set_by_name(k, v.filter(|x| x.is_finite())).unwrap_or_else(|e| error!("{func}: {k}: {e}"));
+        crate::types::set_field(t, func, k, v.filter(|x| x.is_finite()));
     }
 }
 

@@ -107,6 +107,24 @@ pub fn result_tuple(fcinfo: pg_sys::FunctionCallInfo, func: &str) -> PgHeapTuple
         .unwrap_or_else(|e| error!("{func}: the result type (oid {}) is not a composite type: {e}", typoid.to_u32()))
 }
 
+/// Result fields added by 0.2.0 (appended to 0.1.0's types). Between
+/// installing a newer library and running `ALTER EXTENSION regecon UPDATE`,
+/// a database still has the old types: such a field is left out of the
+/// result instead of failing the call (docs/versions.md).
+const ADDED_FIELDS: &[&str] = &[
+    "absent_units", "dropped_links", "omitted", "message", "wald_chi2", "wald_df", "wald_p", "obs_min", "obs_mean",
+    "obs_max",
+];
+
+/// Sets a field of a composite result by name (see [`ADDED_FIELDS`]).
+pub fn set_field<T: pgrx::IntoDatum>(t: &mut PgHeapTuple<'_, pgrx::AllocatedByRust>, func: &str, name: &str, v: T) {
+    match t.set_by_name(name, v) {
+        Ok(()) => {}
+        Err(pgrx::datum::TryFromDatumError::NoSuchAttributeName(_)) if ADDED_FIELDS.contains(&name) => {}
+        Err(e) => error!("{func}: {name}: {e}"),
+    }
+}
+
 // Catalogue comments of the user-facing functions and types that their own
 // files do not comment, run last (every object exists by then), so that
 // \df+, \da+ and \dT+ read like the README's function table. A test
@@ -154,6 +172,8 @@ COMMENT ON AGGREGATE getis_ord_g(text, float8, regclass, text) IS 'Getis-Ord glo
 COMMENT ON AGGREGATE bivariate_morans_i(text, float8, float8, regclass, int, bigint) IS 'Bivariate Moran''s I with permutation inference, text unit ids';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], text, float8, float8, text) IS 'Tobit regression with text unit ids (province names or codes)';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], text, float8, float8, text, text[]) IS 'Tobit regression with text unit ids and names for the regressors';
+COMMENT ON FUNCTION local_moran_0_1(bigint[], float8[], regclass, int, bigint, text) IS 'Deprecated (removed in 0.3.0): 0.1.0''s local_moran, without the cluster column, kept so that views made with 0.1.0 keep working';
+COMMENT ON FUNCTION tobit_coefficients_0_1(tobit_fit, text) IS 'Deprecated (removed in 0.3.0): 0.1.0''s tobit_coefficients, without the confidence interval, kept so that views made with 0.1.0 keep working';
 COMMENT ON FUNCTION tobit_coefficients(tobit_fit, text, float8) IS 'One row per coefficient: estimate, standard error (oim or cluster), z, p, stars and a confidence interval at level percent';
 COMMENT ON FUNCTION tobit_hausman(tobit_fit, tobit_fit, bool) IS 'Hausman test of a fixed-effects fit against a random-effects fit (sigmamore: both covariances on the RE sigma_e)';
 COMMENT ON FUNCTION tobit_average_marginal_effects(tobit_fit, float8[], text) IS 'Average marginal effects over the rows of x (array_agg of the fitted rows), as Stata''s margins, dydx(*), with delta-method standard errors';
