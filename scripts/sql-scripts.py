@@ -13,6 +13,12 @@ reviewer sees the SQL surface and its changes in diffs (docs/versions.md).
     sql-scripts.py install copy the older install scripts and the upgrade
                            scripts into PostgreSQL's extension directory
 
+sql/extension/variants/ holds install scripts of builds that shipped under
+a release's version with another SQL surface (regecon--0.1.0-30d777c.sql:
+main between 0.1.0 and 0.2.0, which still called itself 0.1.0). They are
+not installed; the check covers their C functions, and
+scripts/test-upgrade.sh updates a database made from each.
+
 Install scripts are compared without pgrx's source-location comments
 ('-- src/file.rs:LINE'), which move with every edit."""
 import os, re, shutil, subprocess, sys
@@ -62,6 +68,17 @@ def upgrade_body(install):
     return out
 
 
+def sql_type(text):
+    """A type or a RETURNS clause in one spelling: quotes dropped, aliases
+    mapped to one name, spaces only between words."""
+    t = text.lower().replace('"', "")
+    for alias, name in ((r"\bfloat8\b", "double precision"), (r"\b(int4|integer)\b", "int"),
+                        (r"\bint8\b", "bigint"), (r"\bboolean\b", "bool"), (r"\bfloat4\b", "real")):
+        t = re.sub(alias, name, t)
+    t = " ".join(t.split())
+    return re.sub(r"\s*([(),])\s*", r"\1", t)
+
+
 def c_functions(script):
     """{C symbol: {(argument types, result)}} of the functions an install
     script binds to the library (AS 'MODULE_PATHNAME', 'symbol')."""
@@ -81,10 +98,10 @@ def c_functions(script):
             arg = re.sub(r"\s+DEFAULT\s+.*", "", arg.strip(), flags=re.S | re.I)
             if arg:
                 parts = arg.split(None, 1)
-                types.append(parts[-1].lower())
+                types.append(sql_type(parts[-1]))
         ret = re.search(r"\bRETURNS\s+(.*?)(?:\s+(?:IMMUTABLE|STABLE|VOLATILE|STRICT|PARALLEL|LANGUAGE|CALLED|SET|COST)\b|\s*$)",
                         head[j + 1:], flags=re.S | re.I)
-        out.setdefault(m.group(1), set()).add((tuple(types), " ".join(ret.group(1).split()).lower()))
+        out.setdefault(m.group(1), set()).add((tuple(types), sql_type(ret.group(1))))
     return out
 
 
@@ -97,10 +114,10 @@ def abi_problems(current):
     their end: crate::types::set_field leaves out what the old type lacks)."""
     now = c_functions(current)
     bad = []
-    for name in sorted(os.listdir(EXT)):
-        m = re.match(r"regecon--([^-]+)\.sql$", name)
-        if not m or name == f"regecon--{version()}.sql":
-            continue
+    older = [name for name in sorted(os.listdir(EXT))
+             if re.match(r"regecon--[^-]+\.sql$", name) and name != f"regecon--{version()}.sql"]
+    older += [os.path.join("variants", name) for name in sorted(os.listdir(os.path.join(EXT, "variants")))]
+    for name in older:
         for sym, sigs in sorted(c_functions(open(os.path.join(EXT, name)).read()).items()):
             if sym not in now:
                 bad.append(f"{name}: the library no longer has {sym}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ALTER EXTENSION regecon UPDATE from every older release kept in
-# sql/extension (today 0.1.0) to the current one, on a database that holds
+# sql/extension (today 0.1.0, and the interim 0.1.0 of sql/extension/variants)
+# to the current one, on a database that holds
 # what users keep: weights tables, stored tobit_fit values, views and
 # materialized views over the changed functions. Checks that
 #   - the update runs and keeps every object (views refresh, old fits read),
@@ -16,11 +17,28 @@ source "$(dirname "$0")/env.sh"
 sock=$1 port=$2
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres "$@"; }
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+ext=$("$PG_CONFIG" --sharedir)/extension
 current=$(sed -n 's/^version = "\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -1)
-fail=0
+# the releases with an upgrade script, then the variants (builds that shipped
+# under a release's version with another surface, sql/extension/variants):
+# each is installed for this test only, as version RELEASE-COMMIT, with its
+# release's upgrade script
+olds=()
 for script in "$REPO"/sql/extension/regecon--*--"$current".sql; do
-    old=$(basename "$script" | sed 's/^regecon--\(.*\)--.*\.sql$/\1/')
+    olds+=("$(basename "$script" | sed 's/^regecon--\(.*\)--.*\.sql$/\1/')")
+done
+installed=()
+trap 'rm -rf "$tmp"; rm -f "${installed[@]}"' EXIT
+for variant in "$REPO"/sql/extension/variants/regecon--*.sql; do
+    [ -e "$variant" ] || continue
+    v=$(basename "$variant" .sql | sed 's/^regecon--//')
+    cp "$variant" "$ext/regecon--$v.sql"
+    cp "$REPO/sql/extension/regecon--${v%%-*}--$current.sql" "$ext/regecon--$v--$current.sql"
+    installed+=("$ext/regecon--$v.sql" "$ext/regecon--$v--$current.sql")
+    olds+=("$v")
+done
+fail=0
+for old in "${olds[@]}"; do
     for db in upgraded fresh restored; do
         PGOPTIONS='-c client_min_messages=warning' psql_ -d postgres -c "DROP DATABASE IF EXISTS regecon_$db" -c "CREATE DATABASE regecon_$db"
     done
@@ -45,8 +63,9 @@ SQL
         # every query, errors included: the comparison below reports them
         psql_ -v ON_ERROR_STOP=0 -d regecon_$db -f "$REPO/tests/upgrade/after.sql" >"$tmp/after.$db" 2>&1
     done
-    # the old views now call the deprecated 0.1.0 forms, kept for them
-    for v in v_coef:tobit_coefficients_0_1 v_summary:tobit_summary_0_1 mv_lisa:local_moran_0_1; do
+    # the old views now call the deprecated 0.1.0 forms, kept for them (the
+    # variants already had the 0.2.0 forms: their views keep the plain names)
+    [[ $old == *-* ]] || for v in v_coef:tobit_coefficients_0_1 v_summary:tobit_summary_0_1 mv_lisa:local_moran_0_1; do
         if ! psql_ -d regecon_upgraded -A -t -c "SELECT pg_get_viewdef('${v%%:*}'::regclass)" | grep -q "${v#*:}"; then
             echo "FAIL $old -> $current: ${v%%:*} does not call ${v#*:} after the update"; fail=1
         fi

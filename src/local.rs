@@ -73,7 +73,7 @@ impl Group {
     }
 }
 
-fn int_ids(ids: &Array<'_, i64>, func: &str) -> ArrayIds {
+pub fn int_ids(ids: &Array<'_, i64>, func: &str) -> ArrayIds {
     ArrayIds::Int(dense_i64(ids, func, "ids"))
 }
 
@@ -86,10 +86,10 @@ fn text_ids(ids: &Array<'_, &str>, func: &str) -> ArrayIds {
 /// time between two interrupt checks (about 1 ms a unit at 8 neighbours).
 const MAX_LOCAL_PERMUTATIONS: i32 = 99_999;
 
-type LisaRow<I> = (I, f64, f64, Option<f64>, Option<f64>, Option<f64>, String, f64, Option<f64>, Option<f64>, String);
+pub type LisaRow<I> = (I, f64, f64, Option<f64>, Option<f64>, Option<f64>, String, f64, Option<f64>, Option<f64>, String);
 
 #[allow(clippy::too_many_arguments)]
-fn local_moran_rows<I: OutId>(
+pub fn local_moran_rows<I: OutId>(
     ids: ArrayIds,
     values: Array<'_, f64>,
     weights: RegClass,
@@ -140,9 +140,11 @@ fn local_moran_rows<I: OutId>(
 }
 
 /// Local Moran's I of every unit. STABLE (reads the weights relation).
-#[pg_extern(stable, parallel_safe, strict, name = "local_moran")]
+/// Its SQL (`local_moran(bigint[], ...)`) is written in compat.rs: older
+/// releases bound the same C symbol to other argument lists.
+#[pg_extern(stable, parallel_safe, strict, sql = false)]
 #[allow(clippy::too_many_arguments)]
-fn local_moran_int(
+pub fn local_moran_int(
     ids: Array<'_, i64>,
     values: Array<'_, f64>,
     weights: RegClass,
@@ -169,38 +171,6 @@ fn local_moran_int(
 > {
     let ids = int_ids(&ids, "local_moran");
     TableIterator::new(local_moran_rows(ids, values, weights, permutations, seed, style, significance, correction))
-}
-
-/// 0.1.0's `local_moran` (no significance, correction or cluster column),
-/// kept under the name `local_moran_0_1` (and under its 0.1.0 symbol) so
-/// that views made with 0.1.0 keep working after `ALTER EXTENSION regecon
-/// UPDATE`. Deprecated: removed in 0.3.0. STABLE.
-#[pg_extern(stable, parallel_safe, strict, name = "local_moran_0_1")]
-fn local_moran(
-    ids: Array<'_, i64>,
-    values: Array<'_, f64>,
-    weights: RegClass,
-    permutations: default!(i32, 0),
-    seed: default!(i64, 0),
-    style: default!(&str, "'r'"),
-) -> TableIterator<
-    'static,
-    (
-        name!(id, i64),
-        name!(ii, f64),
-        name!(expected, f64),
-        name!(variance, Option<f64>),
-        name!(z, Option<f64>),
-        name!(p, Option<f64>),
-        name!(quadrant, String),
-        name!(lag, f64),
-        name!(p_sim, Option<f64>),
-        name!(z_sim, Option<f64>),
-    ),
-> {
-    let ids = int_ids(&ids, "local_moran");
-    let rows: Vec<LisaRow<i64>> = local_moran_rows(ids, values, weights, permutations, seed, style, 0.05, "none");
-    TableIterator::new(rows.into_iter().map(|r| (r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9)).collect::<Vec<_>>())
 }
 
 /// [`local_moran_int`] keyed by text ids.

@@ -512,8 +512,10 @@ fn stars(p: f64) -> &'static str {
 /// One row per coefficient: estimate, standard error (observed information,
 /// or cluster-robust by unit with vce => 'cluster'), z, two-sided p, stars
 /// (* 10 %, ** 5 %, *** 1 %). STRICT.
-#[pg_extern(immutable, parallel_safe, strict, name = "tobit_coefficients")]
-fn tobit_coefficients_level(
+/// Its SQL is written in compat.rs: older releases bound the same C symbol
+/// to another argument list.
+#[pg_extern(immutable, parallel_safe, strict, sql = false)]
+pub fn tobit_coefficients_level(
     fit: pgrx::composite_type!("tobit_fit"),
     vce: default!(&str, "'oim'"),
     level: default!(f64, 95.0),
@@ -563,29 +565,6 @@ fn tobit_coefficients_level(
             (f.names[j].clone(), b, s, z, p, p.map_or("", stars).to_string(), lo, hi)
         })
         .collect();
-    TableIterator::new(rows)
-}
-
-/// 0.1.0's `tobit_coefficients(fit, vce)`, without the confidence interval,
-/// kept under the name `tobit_coefficients_0_1` (and under its 0.1.0 symbol)
-/// so that views made with 0.1.0 keep working after `ALTER EXTENSION regecon
-/// UPDATE`. Deprecated: removed in 0.3.0. STRICT.
-#[pg_extern(immutable, parallel_safe, strict, name = "tobit_coefficients_0_1")]
-fn tobit_coefficients(
-    fit: pgrx::composite_type!("tobit_fit"),
-    vce: default!(&str, "'oim'"),
-) -> TableIterator<
-    'static,
-    (
-        name!(term, String),
-        name!(estimate, Option<f64>),
-        name!(std_error, Option<f64>),
-        name!(z, Option<f64>),
-        name!(p_value, Option<f64>),
-        name!(stars, String),
-    ),
-> {
-    let rows: Vec<_> = tobit_coefficients_level(fit, vce, 95.0).map(|(t, b, s, z, p, st, _, _)| (t, b, s, z, p, st)).collect();
     TableIterator::new(rows)
 }
 
@@ -772,19 +751,6 @@ AS $$ SELECT (f).model, (f).n_obs, (f).n_units, (f).n_left, (f).n_uncensored, (f
              (f).dropped_units, (f).message, (f).wald_chi2, (f).wald_df, (f).wald_p, (f).obs_min, (f).obs_mean,
              (f).obs_max
       FROM (SELECT @extschema@.tobit_check_fit(fit) AS f) checked $$;
-CREATE FUNCTION tobit_summary_0_1(fit tobit_fit)
-RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
-              log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
-              rho float8, lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool,
-              aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int)
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT s.model, s.n_obs, s.n_units, s.n_left, s.n_uncensored, s.n_right, s.log_likelihood, s.sigma_e,
-             s.se_sigma_e, s.sigma_u, s.se_sigma_u, s.rho, s.lr_chibar2, s.p_chibar2, s.iterations, s.converged,
-             s.aic, s.bic, s.quadrature, s.quadrature_points, s.dropped_units
-      FROM @extschema@.tobit_summary(fit) s $$;
-COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
-'Deprecated (removed in 0.3.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
 COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
 'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
@@ -793,7 +759,7 @@ COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text)
     name = "panel_tobit_aggregates",
     requires = [
         panel_tobit_final, panel_tobit_combine,
-        panel_tobit_serialize, panel_tobit_deserialize, tobit_coefficients, tobit_marginal_effects, tobit_hausman,
+        panel_tobit_serialize, panel_tobit_deserialize, tobit_marginal_effects, tobit_hausman,
         tobit_check_fit, tobit_predict
     ],
 );

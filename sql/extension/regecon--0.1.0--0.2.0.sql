@@ -5,27 +5,61 @@
 -- sql/extension/regecon--0.1.0--0.2.0.sql. Policy: docs/versions.md.
 \echo Use "ALTER EXTENSION regecon UPDATE TO '0.2.0'" to load this file. \quit
 
+-- "0.1.0" names two surfaces: the 0.1.0 release, and main as it was between
+-- 0.1.0 and 0.2.0 (it still called itself 0.1.0 and already had some of
+-- 0.2.0's fields and functions). Each step below therefore looks at the
+-- catalogue first and does only what the database lacks.
+
 -- Result types: 0.2.0 appends fields. ADD ATTRIBUTE keeps every stored value
--- (the new fields read as NULL in values stored by 0.1.0) and every view.
-ALTER TYPE @extschema@.moran_result ADD ATTRIBUTE absent_units int, ADD ATTRIBUTE dropped_links int;
-ALTER TYPE @extschema@.geary_result ADD ATTRIBUTE absent_units int, ADD ATTRIBUTE dropped_links int;
-ALTER TYPE @extschema@.getis_ord_result ADD ATTRIBUTE absent_units int, ADD ATTRIBUTE dropped_links int;
-ALTER TYPE @extschema@.bivariate_moran_result ADD ATTRIBUTE absent_units int, ADD ATTRIBUTE dropped_links int;
-ALTER TYPE @extschema@.tobit_fit
-    ADD ATTRIBUTE omitted bool[],
-    ADD ATTRIBUTE message text,
-    ADD ATTRIBUTE wald_chi2 float8, ADD ATTRIBUTE wald_df int, ADD ATTRIBUTE wald_p float8,
-    ADD ATTRIBUTE obs_min int, ADD ATTRIBUTE obs_mean float8, ADD ATTRIBUTE obs_max int;
+-- (the new fields read as NULL in values stored before) and every view.
+DO $head$
+DECLARE
+    f record;
+BEGIN
+    FOR f IN SELECT v.typ, v.field, v.ftype, v.ord FROM (VALUES
+        ('moran_result', 'absent_units', 'int', 1), ('moran_result', 'dropped_links', 'int', 2),
+        ('geary_result', 'absent_units', 'int', 1), ('geary_result', 'dropped_links', 'int', 2),
+        ('getis_ord_result', 'absent_units', 'int', 1), ('getis_ord_result', 'dropped_links', 'int', 2),
+        ('bivariate_moran_result', 'absent_units', 'int', 1), ('bivariate_moran_result', 'dropped_links', 'int', 2),
+        ('tobit_fit', 'omitted', 'bool[]', 1), ('tobit_fit', 'message', 'text', 2),
+        ('tobit_fit', 'wald_chi2', 'float8', 3), ('tobit_fit', 'wald_df', 'int', 4),
+        ('tobit_fit', 'wald_p', 'float8', 5), ('tobit_fit', 'obs_min', 'int', 6),
+        ('tobit_fit', 'obs_mean', 'float8', 7), ('tobit_fit', 'obs_max', 'int', 8)) v(typ, field, ftype, ord)
+    ORDER BY v.typ, v.ord
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                       JOIN pg_catalog.pg_type t ON t.typrelid = a.attrelid
+                       WHERE t.oid = pg_catalog.to_regtype('@extschema@.' || f.typ)
+                         AND a.attname = f.field AND NOT a.attisdropped) THEN
+            EXECUTE pg_catalog.format('ALTER TYPE %s ADD ATTRIBUTE %I %s',
+                                      pg_catalog.to_regtype('@extschema@.' || f.typ), f.field, f.ftype);
+        END IF;
+    END LOOP;
+END
+$head$;
 
 -- Functions whose 0.2.0 form has more arguments or more result columns
 -- cannot be replaced in place (PostgreSQL cannot change a function's result
--- type, and views made with 0.1.0 depend on them). The 0.1.0 functions are
--- renamed to their deprecated _0_1 names, which 0.2.0 keeps (with the same
--- C symbols), so such views keep working and still dump and restore; the
--- 0.2.0 forms are then created under the plain names.
-ALTER FUNCTION @extschema@.local_moran(bigint[], float8[], regclass, int, bigint, text) RENAME TO local_moran_0_1;
-ALTER FUNCTION @extschema@.tobit_coefficients(@extschema@.tobit_fit, text) RENAME TO tobit_coefficients_0_1;
-ALTER FUNCTION @extschema@.tobit_summary(@extschema@.tobit_fit) RENAME TO tobit_summary_0_1;
+-- type, and views depend on the function's identity). The 0.1.0 functions
+-- are renamed to their deprecated _0_1 names, which 0.2.0 keeps (with the
+-- same C symbols), so such views keep working and still dump and restore;
+-- the 0.2.0 forms are then created under the plain names. A database that
+-- already has a 0.2.0 form keeps it.
+DO $head$
+BEGIN
+    IF pg_catalog.to_regprocedure('@extschema@.local_moran(bigint[], float8[], regclass, int, bigint, text)') IS NOT NULL THEN
+        ALTER FUNCTION @extschema@.local_moran(bigint[], float8[], regclass, int, bigint, text) RENAME TO local_moran_0_1;
+    END IF;
+    IF pg_catalog.to_regprocedure('@extschema@.tobit_coefficients(@extschema@.tobit_fit, text)') IS NOT NULL THEN
+        ALTER FUNCTION @extschema@.tobit_coefficients(@extschema@.tobit_fit, text) RENAME TO tobit_coefficients_0_1;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc
+                   WHERE oid = pg_catalog.to_regprocedure('@extschema@.tobit_summary(@extschema@.tobit_fit)')
+                     AND 'wald_chi2' = ANY (proargnames)) THEN
+        ALTER FUNCTION @extschema@.tobit_summary(@extschema@.tobit_fit) RENAME TO tobit_summary_0_1;
+    END IF;
+END
+$head$;
 
 -- Everything else: 0.2.0's definitions, created or replaced.
 
@@ -691,35 +725,6 @@ AS 'MODULE_PATHNAME', 'local_g_star_text_wrapper';
 /* <begin connected objects> */
 -- regecon::local::local_moran
 CREATE OR REPLACE FUNCTION "local_moran"(
-	"ids" bigint[], /* Array < '_, i64 > */
-	"values" double precision[], /* Array < '_, f64 > */
-	"weights" regclass, /* RegClass */
-	"permutations" INT DEFAULT 0, /* i32 */
-	"seed" bigint DEFAULT 0, /* i64 */
-	"style" TEXT DEFAULT 'r', /* & str */
-	"significance" double precision DEFAULT 0.05, /* f64 */
-	"correction" TEXT DEFAULT 'none' /* & str */
-) RETURNS TABLE (
-	"id" bigint,  /* i64 */
-	"ii" double precision,  /* f64 */
-	"expected" double precision,  /* f64 */
-	"variance" double precision,  /* Option < f64 > */
-	"z" double precision,  /* Option < f64 > */
-	"p" double precision,  /* Option < f64 > */
-	"quadrant" TEXT,  /* String */
-	"lag" double precision,  /* f64 */
-	"p_sim" double precision,  /* Option < f64 > */
-	"z_sim" double precision,  /* Option < f64 > */
-	"cluster" TEXT  /* String */
-)
-STRICT STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'local_moran_int_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::local::local_moran
-CREATE OR REPLACE FUNCTION "local_moran"(
 	"ids" TEXT[], /* Array < '_, & str > */
 	"values" double precision[], /* Array < '_, f64 > */
 	"weights" regclass, /* RegClass */
@@ -747,29 +752,13 @@ AS 'MODULE_PATHNAME', 'local_moran_text_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::local::local_moran_0_1
-CREATE OR REPLACE FUNCTION "local_moran_0_1"(
-	"ids" bigint[], /* Array < '_, i64 > */
-	"values" double precision[], /* Array < '_, f64 > */
-	"weights" regclass, /* RegClass */
-	"permutations" INT DEFAULT 0, /* i32 */
-	"seed" bigint DEFAULT 0, /* i64 */
-	"style" TEXT DEFAULT 'r' /* & str */
-) RETURNS TABLE (
-	"id" bigint,  /* i64 */
-	"ii" double precision,  /* f64 */
-	"expected" double precision,  /* f64 */
-	"variance" double precision,  /* Option < f64 > */
-	"z" double precision,  /* Option < f64 > */
-	"p" double precision,  /* Option < f64 > */
-	"quadrant" TEXT,  /* String */
-	"lag" double precision,  /* f64 */
-	"p_sim" double precision,  /* Option < f64 > */
-	"z_sim" double precision  /* Option < f64 > */
-)
-STRICT STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'local_moran_wrapper';
+-- regecon::local::local_moran_int
+-- Skipped due to `#[pgrx(sql = false)]`
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::compat::local_moran_v01
+-- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1595,44 +1584,13 @@ AS 'MODULE_PATHNAME', 'tobit_check_fit_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::tobit::tobit_coefficients
-CREATE OR REPLACE FUNCTION "tobit_coefficients"(
-	"fit" tobit_fit, /* :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox :: AllocatedByRust
-> */
-	"vce" TEXT DEFAULT 'oim', /* & str */
-	"level" double precision DEFAULT 95.0 /* f64 */
-) RETURNS TABLE (
-	"term" TEXT,  /* String */
-	"estimate" double precision,  /* Option < f64 > */
-	"std_error" double precision,  /* Option < f64 > */
-	"z" double precision,  /* Option < f64 > */
-	"p_value" double precision,  /* Option < f64 > */
-	"stars" TEXT,  /* String */
-	"ci_lower" double precision,  /* Option < f64 > */
-	"ci_upper" double precision  /* Option < f64 > */
-)
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'tobit_coefficients_level_wrapper';
+-- regecon::tobit::tobit_coefficients_level
+-- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::tobit::tobit_coefficients_0_1
-CREATE OR REPLACE FUNCTION "tobit_coefficients_0_1"(
-	"fit" tobit_fit, /* :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox :: AllocatedByRust
-> */
-	"vce" TEXT DEFAULT 'oim' /* & str */
-) RETURNS TABLE (
-	"term" TEXT,  /* String */
-	"estimate" double precision,  /* Option < f64 > */
-	"std_error" double precision,  /* Option < f64 > */
-	"z" double precision,  /* Option < f64 > */
-	"p_value" double precision,  /* Option < f64 > */
-	"stars" TEXT  /* String */
-)
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper';
+-- regecon::compat::tobit_coefficients_v01
+-- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1698,7 +1656,6 @@ AS 'MODULE_PATHNAME', 'tobit_predict_wrapper';
 --   panel_tobit_combine
 --   panel_tobit_serialize
 --   panel_tobit_deserialize
---   tobit_coefficients
 --   tobit_marginal_effects
 --   tobit_hausman
 --   tobit_check_fit
@@ -1747,6 +1704,36 @@ AS $$ SELECT (f).model, (f).n_obs, (f).n_units, (f).n_left, (f).n_uncensored, (f
              (f).dropped_units, (f).message, (f).wald_chi2, (f).wald_df, (f).wald_p, (f).obs_min, (f).obs_mean,
              (f).obs_max
       FROM (SELECT @extschema@.tobit_check_fit(fit) AS f) checked $$;
+COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
+'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
+COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
+'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   result_types
+--   panel_tobit_aggregates
+
+
+CREATE OR REPLACE FUNCTION local_moran(ids bigint[], "values" float8[], weights regclass, permutations int DEFAULT 0,
+                            seed bigint DEFAULT 0, style text DEFAULT 'r', significance float8 DEFAULT 0.05,
+                            correction text DEFAULT 'none')
+RETURNS TABLE(id bigint, ii float8, expected float8, variance float8, z float8, p float8, quadrant text,
+              lag float8, p_sim float8, z_sim float8, cluster text)
+AS 'MODULE_PATHNAME', 'local_moran_wrapper' LANGUAGE c STRICT STABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION local_moran_0_1(ids bigint[], "values" float8[], weights regclass, permutations int DEFAULT 0,
+                                seed bigint DEFAULT 0, style text DEFAULT 'r')
+RETURNS TABLE(id bigint, ii float8, expected float8, variance float8, z float8, p float8, quadrant text,
+              lag float8, p_sim float8, z_sim float8)
+AS 'MODULE_PATHNAME', 'local_moran_wrapper' LANGUAGE c STRICT STABLE PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION tobit_coefficients(fit tobit_fit, vce text DEFAULT 'oim', level float8 DEFAULT 95.0)
+RETURNS TABLE(term text, estimate float8, std_error float8, z float8, p_value float8, stars text,
+              ci_lower float8, ci_upper float8)
+AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper' LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION tobit_coefficients_0_1(fit tobit_fit, vce text DEFAULT 'oim')
+RETURNS TABLE(term text, estimate float8, std_error float8, z float8, p_value float8, stars text)
+AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper' LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION tobit_summary_0_1(fit tobit_fit)
 RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
               log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
@@ -1760,10 +1747,6 @@ AS $$ SELECT s.model, s.n_obs, s.n_units, s.n_left, s.n_uncensored, s.n_right, s
       FROM @extschema@.tobit_summary(fit) s $$;
 COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
 'Deprecated (removed in 0.3.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
-COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
-'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
-COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
-'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
 /* </end connected objects> */
 
 /* <begin connected objects> */

@@ -731,35 +731,6 @@ AS 'MODULE_PATHNAME', 'local_g_star_text_wrapper';
 /* <begin connected objects> */
 -- regecon::local::local_moran
 CREATE  FUNCTION "local_moran"(
-	"ids" bigint[], /* Array < '_, i64 > */
-	"values" double precision[], /* Array < '_, f64 > */
-	"weights" regclass, /* RegClass */
-	"permutations" INT DEFAULT 0, /* i32 */
-	"seed" bigint DEFAULT 0, /* i64 */
-	"style" TEXT DEFAULT 'r', /* & str */
-	"significance" double precision DEFAULT 0.05, /* f64 */
-	"correction" TEXT DEFAULT 'none' /* & str */
-) RETURNS TABLE (
-	"id" bigint,  /* i64 */
-	"ii" double precision,  /* f64 */
-	"expected" double precision,  /* f64 */
-	"variance" double precision,  /* Option < f64 > */
-	"z" double precision,  /* Option < f64 > */
-	"p" double precision,  /* Option < f64 > */
-	"quadrant" TEXT,  /* String */
-	"lag" double precision,  /* f64 */
-	"p_sim" double precision,  /* Option < f64 > */
-	"z_sim" double precision,  /* Option < f64 > */
-	"cluster" TEXT  /* String */
-)
-STRICT STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'local_moran_int_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::local::local_moran
-CREATE  FUNCTION "local_moran"(
 	"ids" TEXT[], /* Array < '_, & str > */
 	"values" double precision[], /* Array < '_, f64 > */
 	"weights" regclass, /* RegClass */
@@ -787,29 +758,13 @@ AS 'MODULE_PATHNAME', 'local_moran_text_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::local::local_moran_0_1
-CREATE  FUNCTION "local_moran_0_1"(
-	"ids" bigint[], /* Array < '_, i64 > */
-	"values" double precision[], /* Array < '_, f64 > */
-	"weights" regclass, /* RegClass */
-	"permutations" INT DEFAULT 0, /* i32 */
-	"seed" bigint DEFAULT 0, /* i64 */
-	"style" TEXT DEFAULT 'r' /* & str */
-) RETURNS TABLE (
-	"id" bigint,  /* i64 */
-	"ii" double precision,  /* f64 */
-	"expected" double precision,  /* f64 */
-	"variance" double precision,  /* Option < f64 > */
-	"z" double precision,  /* Option < f64 > */
-	"p" double precision,  /* Option < f64 > */
-	"quadrant" TEXT,  /* String */
-	"lag" double precision,  /* f64 */
-	"p_sim" double precision,  /* Option < f64 > */
-	"z_sim" double precision  /* Option < f64 > */
-)
-STRICT STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'local_moran_wrapper';
+-- regecon::local::local_moran_int
+-- Skipped due to `#[pgrx(sql = false)]`
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::compat::local_moran_v01
+-- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1635,44 +1590,13 @@ AS 'MODULE_PATHNAME', 'tobit_check_fit_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::tobit::tobit_coefficients
-CREATE  FUNCTION "tobit_coefficients"(
-	"fit" tobit_fit, /* :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox :: AllocatedByRust
-> */
-	"vce" TEXT DEFAULT 'oim', /* & str */
-	"level" double precision DEFAULT 95.0 /* f64 */
-) RETURNS TABLE (
-	"term" TEXT,  /* String */
-	"estimate" double precision,  /* Option < f64 > */
-	"std_error" double precision,  /* Option < f64 > */
-	"z" double precision,  /* Option < f64 > */
-	"p_value" double precision,  /* Option < f64 > */
-	"stars" TEXT,  /* String */
-	"ci_lower" double precision,  /* Option < f64 > */
-	"ci_upper" double precision  /* Option < f64 > */
-)
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'tobit_coefficients_level_wrapper';
+-- regecon::tobit::tobit_coefficients_level
+-- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::tobit::tobit_coefficients_0_1
-CREATE  FUNCTION "tobit_coefficients_0_1"(
-	"fit" tobit_fit, /* :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox :: AllocatedByRust
-> */
-	"vce" TEXT DEFAULT 'oim' /* & str */
-) RETURNS TABLE (
-	"term" TEXT,  /* String */
-	"estimate" double precision,  /* Option < f64 > */
-	"std_error" double precision,  /* Option < f64 > */
-	"z" double precision,  /* Option < f64 > */
-	"p_value" double precision,  /* Option < f64 > */
-	"stars" TEXT  /* String */
-)
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper';
+-- regecon::compat::tobit_coefficients_v01
+-- Skipped due to `#[pgrx(sql = false)]`
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1738,7 +1662,6 @@ AS 'MODULE_PATHNAME', 'tobit_predict_wrapper';
 --   panel_tobit_combine
 --   panel_tobit_serialize
 --   panel_tobit_deserialize
---   tobit_coefficients
 --   tobit_marginal_effects
 --   tobit_hausman
 --   tobit_check_fit
@@ -1787,6 +1710,36 @@ AS $$ SELECT (f).model, (f).n_obs, (f).n_units, (f).n_left, (f).n_uncensored, (f
              (f).dropped_units, (f).message, (f).wald_chi2, (f).wald_df, (f).wald_p, (f).obs_min, (f).obs_mean,
              (f).obs_max
       FROM (SELECT @extschema@.tobit_check_fit(fit) AS f) checked $$;
+COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
+'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
+COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
+'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   result_types
+--   panel_tobit_aggregates
+
+
+CREATE FUNCTION local_moran(ids bigint[], "values" float8[], weights regclass, permutations int DEFAULT 0,
+                            seed bigint DEFAULT 0, style text DEFAULT 'r', significance float8 DEFAULT 0.05,
+                            correction text DEFAULT 'none')
+RETURNS TABLE(id bigint, ii float8, expected float8, variance float8, z float8, p float8, quadrant text,
+              lag float8, p_sim float8, z_sim float8, cluster text)
+AS 'MODULE_PATHNAME', 'local_moran_wrapper' LANGUAGE c STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION local_moran_0_1(ids bigint[], "values" float8[], weights regclass, permutations int DEFAULT 0,
+                                seed bigint DEFAULT 0, style text DEFAULT 'r')
+RETURNS TABLE(id bigint, ii float8, expected float8, variance float8, z float8, p float8, quadrant text,
+              lag float8, p_sim float8, z_sim float8)
+AS 'MODULE_PATHNAME', 'local_moran_wrapper' LANGUAGE c STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION tobit_coefficients(fit tobit_fit, vce text DEFAULT 'oim', level float8 DEFAULT 95.0)
+RETURNS TABLE(term text, estimate float8, std_error float8, z float8, p_value float8, stars text,
+              ci_lower float8, ci_upper float8)
+AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper' LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tobit_coefficients_0_1(fit tobit_fit, vce text DEFAULT 'oim')
+RETURNS TABLE(term text, estimate float8, std_error float8, z float8, p_value float8, stars text)
+AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper' LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION tobit_summary_0_1(fit tobit_fit)
 RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
               log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
@@ -1800,10 +1753,6 @@ AS $$ SELECT s.model, s.n_obs, s.n_units, s.n_left, s.n_uncensored, s.n_right, s
       FROM @extschema@.tobit_summary(fit) s $$;
 COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
 'Deprecated (removed in 0.3.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
-COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
-'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
-COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
-'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
 /* </end connected objects> */
 
 /* <begin connected objects> */

@@ -27,3 +27,8 @@ FROM (SELECT panel_tobit(d, xs, id, 0, 1, m, ARRAY['x', 't']) AS fit FROM panel,
 SELECT id, cluster FROM local_moran((SELECT array_agg(id ORDER BY id) FROM panel WHERE yr = 1),
                                     (SELECT array_agg(v ORDER BY id) FROM panel WHERE yr = 1), 'w', 99, 7) ORDER BY id LIMIT 5;
 SELECT (morans_i(id::text, v, 'w')).i IS NULL AS never FROM panel WHERE false;
+-- the deprecated 0.1.0 forms, called directly (one C symbol serves both forms)
+SELECT id, round(ii::numeric, 10) AS ii, p_sim FROM local_moran_0_1((SELECT array_agg(id ORDER BY id) FROM panel WHERE yr = 2),
+    (SELECT array_agg(v ORDER BY id) FROM panel WHERE yr = 2), 'w', 99, 7) ORDER BY id LIMIT 3;
+SELECT f.model, c.term, round(c.estimate::numeric, 8) AS b FROM fits f, tobit_coefficients_0_1(f.fit) c ORDER BY 1, 2;
+SELECT s.model, s.n_obs FROM fits f, tobit_summary_0_1(f.fit) s ORDER BY 1;

@@ -24,3 +24,10 @@ SELECT l.* FROM (SELECT array_agg(id ORDER BY id) AS ids, array_agg(v ORDER BY i
 CREATE VIEW v_coef AS SELECT f.model, c.* FROM fits f, tobit_coefficients(f.fit) c;
 CREATE VIEW v_summary AS SELECT s.* FROM fits f, tobit_summary(f.fit) s;
 CREATE VIEW v_geary AS SELECT yr, gearys_c(id, v, 'w') AS g FROM panel GROUP BY yr;
+-- the old definitions call the new library until ALTER EXTENSION UPDATE:
+-- every changed function once more before it
+SELECT count(*) FROM v_coef;
+SELECT count(*) FROM v_summary;
+SELECT count(*) FROM v_geary;
+REFRESH MATERIALIZED VIEW mv_lisa;
+REFRESH MATERIALIZED VIEW mv_moran;

@@ -27,3 +27,7 @@
 \! scripts/regress-isolated.sh "SELECT * FROM read_gal(E'4294967296\n1 1\n2\n')"
 -- read_gal, GeoDa's 4-field header with a lying unit count
 \! scripts/regress-isolated.sh "SELECT * FROM read_gal(E'0 99999999999 layer id\n1 1\n2\n')"
+-- a C symbol older releases bound to other argument lists (src/compat.rs),
+-- declared by a superuser with a count it does not serve: 22023, no call
+\! scripts/regress-isolated.sh "CREATE FUNCTION pg_temp.lm7(bigint[], float8[], regclass, int, bigint, text, float8) RETURNS SETOF record AS '\$libdir/regecon', 'local_moran_wrapper' LANGUAGE c STRICT; SELECT * FROM pg_temp.lm7('{1}', '{1}', 'pg_class', 0, 0, 'r', 0.05) AS t(id bigint)"
+\! scripts/regress-isolated.sh "CREATE FUNCTION pg_temp.tc1(int) RETURNS SETOF record AS '\$libdir/regecon', 'tobit_coefficients_wrapper' LANGUAGE c STRICT; SELECT * FROM pg_temp.tc1(1) AS t(term text)"
