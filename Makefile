@@ -1,6 +1,7 @@
 # regecon: the two commands of the README, and a few more.
 #   make demo   build, install, start a throwaway cluster, run the example on shipped data
-#   make test   every test: pure Rust, in-database (#[pg_test]), SQL regression, doc examples
+#   make test   every test: lint, pure Rust, in-database (#[pg_test]), SQL regression, doc examples
+#   make lint   cargo fmt --check and cargo clippy -D warnings (part of make test)
 #   make bench  benchmarks, each printed as a ratio against a baseline run in the same session
 #   make fuzz   the seeded SQL fuzzer for FUZZ_SECONDS (default 1800), seed FUZZ_SEED (default 1)
 #   make interrupt-latency   how late statement_timeout stops each long-running function
@@ -18,7 +19,7 @@ FUZZ_SEED ?= 1
 LATENCY_PORT ?= 55436
 LATENCY_MAX_LATE_MS ?= 1000
 
-.PHONY: demo test test-core test-pg test-sql bench fuzz interrupt-latency deps install stop clean
+.PHONY: demo test lint test-core test-pg test-sql bench fuzz interrupt-latency deps install stop clean
 
 deps:
 	@$(S)/ensure-deps.sh
@@ -31,7 +32,12 @@ install: deps
 demo: install
 	@$(S)/demo.sh $(DEMO_PORT)
 
-test: deps test-core test-pg test-sql
+test: deps lint test-core test-pg test-sql
+
+lint: deps
+	@source $(S)/env.sh && step "cargo fmt --check and cargo clippy -D warnings (rustfmt.toml)" && \
+	  cargo fmt --all --check && \
+	  cargo clippy --quiet --workspace --all-targets --features "pg$$PG_MAJOR" -- -D warnings
 
 test-core:
 	@source $(S)/env.sh && step "pure-Rust tests (crates/regecon-core)" && cargo test -p regecon-core

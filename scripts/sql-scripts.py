@@ -57,13 +57,15 @@ def blocks(text):
 
 def upgrade_body(install):
     """An install script as the body of an upgrade script: CREATE FUNCTION and
-    CREATE AGGREGATE become CREATE OR REPLACE, CREATE TYPE ... AS (...); is
-    left out (the head alters the types)."""
+    CREATE AGGREGATE become CREATE OR REPLACE; CREATE TYPE ... AS (...); and
+    CREATE SCHEMA are left out (the head alters the types and creates the
+    schemas)."""
     out = re.sub(r"^CREATE TYPE \w+ AS \(.*?^\);\n", "", install, flags=re.S | re.M)
+    out = re.sub(r"^CREATE SCHEMA \w+;\n", "", out, flags=re.M)
     out = re.sub(r"^CREATE\s+FUNCTION\b", "CREATE OR REPLACE FUNCTION", out, flags=re.M)
     out = re.sub(r"^CREATE\s+AGGREGATE\b", "CREATE OR REPLACE AGGREGATE", out, flags=re.M)
-    if re.search(r"^CREATE (?!OR REPLACE)", out, flags=re.M):
-        bad = re.search(r"^CREATE (?!OR REPLACE).*$", out, flags=re.M).group(0)
+    if re.search(r"^CREATE (?!OR REPLACE|SCHEMA IF NOT EXISTS)", out, flags=re.M):
+        bad = re.search(r"^CREATE (?!OR REPLACE|SCHEMA IF NOT EXISTS).*$", out, flags=re.M).group(0)
         sys.exit(f"sql-scripts: the install script has a statement an upgrade cannot replace: {bad}")
     return out
 

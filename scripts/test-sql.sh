@@ -22,6 +22,8 @@ if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
 fi
 step "pg_dump/pg_restore of the pipeline's materialized views (custom and plain formats)"
 "$REPO/scripts/test-dump-restore.sh" "$sock" "$port"
+step "the README's function table is the catalogue's user-facing surface (scripts/check-surface.py)"
+python3 "$REPO/scripts/check-surface.py" "$sock" "$port" regecon_regress
 step "the checked-in SQL scripts are this build's (scripts/sql-scripts.py, docs/versions.md)"
 python3 "$REPO/scripts/sql-scripts.py" check
 step "ALTER EXTENSION regecon UPDATE from every older release, against a fresh install"

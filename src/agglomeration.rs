@@ -51,22 +51,18 @@ pub unsafe extern "C-unwind" fn hhi_trans(fcinfo: pg_sys::FunctionCallInfo) -> p
         return state.value;
     }
     let v = f64::from_bits(value.value.value() as u64);
-    let internal = if state.isnull {
-        aggregate::new_state::<Hhi>(fcinfo, "hhi_agg")
-    } else {
-        state.value
-    };
+    let internal = if state.isnull { aggregate::new_state::<Hhi>(fcinfo, "hhi_agg") } else { state.value };
     let hhi = &mut *internal.cast_mut_ptr::<Hhi>();
     hhi.add(v).or_raise("hhi_agg");
     internal
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn hhi_final(state: Option<Internal>) -> Option<f64> {
     aggregate::finish::<Hhi, _>(state, "hhi_agg", |s| s.hhi())
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn hhi_normalized_final(state: Option<Internal>) -> Option<f64> {
     aggregate::finish::<Hhi, _>(state, "hhi_normalized_agg", |s| s.normalized())
 }
@@ -75,7 +71,7 @@ parallel_support!(Hhi, hhi_combine, hhi_serialize, hhi_deserialize, "hhi_agg");
 
 // ---- hhi_agg(value, total): the paper's eq. (5) ---------------------------
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn hhi_total_trans(
     state: Option<Internal>,
     value: Option<f64>,
@@ -86,18 +82,12 @@ fn hhi_total_trans(
     aggregate::trans::<ShareSquares>(state, fcinfo, "hhi_agg", |s| s.add(v, t))
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn hhi_total_final(state: Option<Internal>) -> Option<f64> {
     aggregate::finish::<ShareSquares, _>(state, "hhi_agg", |s| s.result())
 }
 
-parallel_support!(
-    ShareSquares,
-    hhi_total_combine,
-    hhi_total_serialize,
-    hhi_total_deserialize,
-    "hhi_agg"
-);
+parallel_support!(ShareSquares, hhi_total_combine, hhi_total_serialize, hhi_total_deserialize, "hhi_agg");
 
 // ---- location_quotient ----------------------------------------------------
 
@@ -109,7 +99,7 @@ fn location_quotient(l_ij: f64, l_i: f64, l_j: f64, l: f64) -> f64 {
 
 // ---- spatial_gini_agg(l_ij, l_i) and krugman_index_agg(l_ij, l_j) ----------
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn spatial_gini_trans(
     state: Option<Internal>,
     l_ij: Option<f64>,
@@ -120,12 +110,12 @@ fn spatial_gini_trans(
     aggregate::trans::<Pairs>(state, fcinfo, "spatial_gini_agg", |s| s.add(a, b, "l_ij", "l_i"))
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn spatial_gini_final(state: Option<Internal>) -> Option<f64> {
     aggregate::finish::<Pairs, _>(state, "spatial_gini_agg", spatial_gini)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn krugman_index_trans(
     state: Option<Internal>,
     l_ij: Option<f64>,
@@ -136,7 +126,7 @@ fn krugman_index_trans(
     aggregate::trans::<Pairs>(state, fcinfo, "krugman_index_agg", |s| s.add(a, b, "l_ij", "l_j"))
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn krugman_index_final(state: Option<Internal>) -> Option<f64> {
     aggregate::finish::<Pairs, _>(state, "krugman_index_agg", krugman_index)
 }
@@ -145,43 +135,43 @@ parallel_support!(Pairs, pairs_combine, pairs_serialize, pairs_deserialize, "agg
 
 extension_sql!(
     r#"
-CREATE FUNCTION hhi_trans(internal, float8) RETURNS internal
+CREATE FUNCTION regecon_internal.hhi_trans(internal, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'hhi_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE hhi_agg(value float8) (
-    SFUNC = hhi_trans, STYPE = internal, FINALFUNC = hhi_final,
-    COMBINEFUNC = hhi_combine, SERIALFUNC = hhi_serialize, DESERIALFUNC = hhi_deserialize,
+    SFUNC = regecon_internal.hhi_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_final,
+    COMBINEFUNC = regecon_internal.hhi_combine, SERIALFUNC = regecon_internal.hhi_serialize, DESERIALFUNC = regecon_internal.hhi_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE hhi_agg(float8) IS
 'Herfindahl-Hirschman index of the group: sum of (value / sum(value))^2, in [1/n, 1]';
 
 CREATE AGGREGATE hhi_normalized_agg(value float8) (
-    SFUNC = hhi_trans, STYPE = internal, FINALFUNC = hhi_normalized_final,
-    COMBINEFUNC = hhi_combine, SERIALFUNC = hhi_serialize, DESERIALFUNC = hhi_deserialize,
+    SFUNC = regecon_internal.hhi_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_normalized_final,
+    COMBINEFUNC = regecon_internal.hhi_combine, SERIALFUNC = regecon_internal.hhi_serialize, DESERIALFUNC = regecon_internal.hhi_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE hhi_normalized_agg(float8) IS
 'Normalised HHI (HHI - 1/n) / (1 - 1/n), in [0, 1]; NULL for a single value';
 
 CREATE AGGREGATE hhi_agg(value float8, total float8) (
-    SFUNC = hhi_total_trans, STYPE = internal, FINALFUNC = hhi_total_final,
-    COMBINEFUNC = hhi_total_combine, SERIALFUNC = hhi_total_serialize, DESERIALFUNC = hhi_total_deserialize,
+    SFUNC = regecon_internal.hhi_total_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_total_final,
+    COMBINEFUNC = regecon_internal.hhi_total_combine, SERIALFUNC = regecon_internal.hhi_total_serialize, DESERIALFUNC = regecon_internal.hhi_total_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE hhi_agg(float8, float8) IS
 'Sum of (value / total)^2 over the group: the paper''s eq. (5) with total = national employment of the industry';
 
 CREATE AGGREGATE spatial_gini_agg(l_ij float8, l_i float8) (
-    SFUNC = spatial_gini_trans, STYPE = internal, FINALFUNC = spatial_gini_final,
-    COMBINEFUNC = pairs_combine, SERIALFUNC = pairs_serialize, DESERIALFUNC = pairs_deserialize,
+    SFUNC = regecon_internal.spatial_gini_trans, STYPE = internal, FINALFUNC = regecon_internal.spatial_gini_final,
+    COMBINEFUNC = regecon_internal.pairs_combine, SERIALFUNC = regecon_internal.pairs_serialize, DESERIALFUNC = regecon_internal.pairs_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE spatial_gini_agg(float8, float8) IS
 'Krugman''s locational Gini of an industry over regions: sum of (l_ij / sum l_ij - l_i / sum l_i)^2';
 
 CREATE AGGREGATE krugman_index_agg(l_ij float8, l_j float8) (
-    SFUNC = krugman_index_trans, STYPE = internal, FINALFUNC = krugman_index_final,
-    COMBINEFUNC = pairs_combine, SERIALFUNC = pairs_serialize, DESERIALFUNC = pairs_deserialize,
+    SFUNC = regecon_internal.krugman_index_trans, STYPE = internal, FINALFUNC = regecon_internal.krugman_index_final,
+    COMBINEFUNC = regecon_internal.pairs_combine, SERIALFUNC = regecon_internal.pairs_serialize, DESERIALFUNC = regecon_internal.pairs_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE krugman_index_agg(float8, float8) IS
@@ -192,9 +182,23 @@ COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
 "#,
     name = "agglomeration_aggregates",
     requires = [
-        hhi_final, hhi_normalized_final, hhi_combine, hhi_serialize, hhi_deserialize,
-        hhi_total_trans, hhi_total_final, hhi_total_combine, hhi_total_serialize, hhi_total_deserialize,
-        spatial_gini_trans, spatial_gini_final, krugman_index_trans, krugman_index_final,
-        pairs_combine, pairs_serialize, pairs_deserialize, location_quotient
+        hhi_final,
+        hhi_normalized_final,
+        hhi_combine,
+        hhi_serialize,
+        hhi_deserialize,
+        hhi_total_trans,
+        hhi_total_final,
+        hhi_total_combine,
+        hhi_total_serialize,
+        hhi_total_deserialize,
+        spatial_gini_trans,
+        spatial_gini_final,
+        krugman_index_trans,
+        krugman_index_final,
+        pairs_combine,
+        pairs_serialize,
+        pairs_deserialize,
+        location_quotient
     ],
 );

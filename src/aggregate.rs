@@ -192,7 +192,7 @@ pub fn finish<S: AggState, R>(
 /// `$prefix_serialize` and `$prefix_deserialize`.
 macro_rules! parallel_support {
     ($state:ty, $combine:ident, $serialize:ident, $deserialize:ident, $sqlname:literal) => {
-        #[pg_extern(immutable, parallel_safe)]
+        #[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
         fn $combine(
             a: Option<pgrx::Internal>,
             b: Option<pgrx::Internal>,
@@ -201,12 +201,12 @@ macro_rules! parallel_support {
             $crate::aggregate::combine::<$state>(a, b, fcinfo, $sqlname)
         }
 
-        #[pg_extern(immutable, parallel_safe, strict)]
+        #[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
         fn $serialize(state: pgrx::Internal) -> Vec<u8> {
             $crate::aggregate::serialize::<$state>(state, $sqlname)
         }
 
-        #[pg_extern(immutable, parallel_safe, strict)]
+        #[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
         fn $deserialize(bytes: &[u8], _unused: pgrx::Internal) -> pgrx::Internal {
             $crate::aggregate::deserialize::<$state>(bytes, $sqlname)
         }

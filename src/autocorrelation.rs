@@ -9,8 +9,8 @@
 
 use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::{raise, OrRaise};
-use crate::pool::{interrupts, permute};
 use crate::ids::{match_links, Matched};
+use crate::pool::{interrupts, permute};
 use crate::regclass::{read_links, Links, RegClass};
 use crate::types::result_tuple;
 use pgrx::prelude::*;
@@ -96,13 +96,16 @@ pub fn options(
         raise(func, Error::invalid("permutations, seed and style must not be NULL"))
     };
     if !(0..=MAX_PERMUTATIONS).contains(&permutations) {
-        raise(func, Error::invalid(format!("permutations must be between 0 and {MAX_PERMUTATIONS}, got {permutations}")));
+        raise(
+            func,
+            Error::invalid(format!("permutations must be between 0 and {MAX_PERMUTATIONS}, got {permutations}")),
+        );
     }
     let style = Style::parse(style).or_raise(func);
     Options { weights: weights.0.to_u32(), permutations: permutations as i64, seed, style: style.code() }
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn morans_i_trans(
     state: Option<Internal>,
     id: Option<i64>,
@@ -113,7 +116,7 @@ fn morans_i_trans(
     trans(F, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn morans_i_perm_trans(
     state: Option<Internal>,
     id: Option<i64>,
@@ -126,7 +129,7 @@ fn morans_i_perm_trans(
     trans(F, state, id.map(Id::Int), value, weights, permutations, seed, Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 #[allow(clippy::too_many_arguments)]
 fn morans_i_style_trans(
     state: Option<Internal>,
@@ -141,7 +144,7 @@ fn morans_i_style_trans(
     trans(F, state, id.map(Id::Int), value, weights, permutations, seed, style, fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn morans_i_text_trans(
     state: Option<Internal>,
     id: Option<&str>,
@@ -152,7 +155,7 @@ fn morans_i_text_trans(
     trans(F, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn morans_i_text_perm_trans(
     state: Option<Internal>,
     id: Option<&str>,
@@ -165,7 +168,7 @@ fn morans_i_text_perm_trans(
     trans(F, state, id.map(Id::Text), value, weights, permutations, seed, Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 #[allow(clippy::too_many_arguments)]
 fn morans_i_text_style_trans(
     state: Option<Internal>,
@@ -195,7 +198,13 @@ pub fn canonical(r: &UnitValues, m: &Matched, func: &str) -> UnitValues {
     let ids: Vec<i64> = r.ids.iter().map(|&c| m.data_id(c, func)).collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_unstable_by_key(|&i| ids[i]);
-    let pick_f = |v: &[f64]| -> Vec<f64> { if v.is_empty() { Vec::new() } else { order.iter().map(|&i| v[i]).collect() } };
+    let pick_f = |v: &[f64]| -> Vec<f64> {
+        if v.is_empty() {
+            Vec::new()
+        } else {
+            order.iter().map(|&i| v[i]).collect()
+        }
+    };
     UnitValues {
         ids: order.iter().map(|&i| ids[i]).collect(),
         values: pick_f(&r.values),
@@ -221,7 +230,8 @@ pub fn subset_weights(ids: &[i64], m: &Matched, style: Style, func: &str) -> (We
 /// relation absent from the group.
 fn require_match(ids: &[i64], m: &Matched, subset: &Subset, func: &str) {
     if crate::pool::WEIGHTS_MATCH.get() == crate::pool::WeightsMatch::Exact && !subset.absent.is_empty() {
-        let named: Vec<String> = subset.absent.iter().take(regecon_core::weights::ABSENT_NAMED).map(|&c| m.show(c)).collect();
+        let named: Vec<String> =
+            subset.absent.iter().take(regecon_core::weights::ABSENT_NAMED).map(|&c| m.show(c)).collect();
         let mut e = regecon_core::weights::absent_units_error(&named, subset.absent_units);
         // (an aggregate does not know its GROUP BY key: the group's size and
         // first unit help find it)
@@ -346,7 +356,8 @@ pub fn group_weights(
     let Some(opts) = r.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
     let style = Style::from_code(opts.style).or_raise(func);
     if let Some(b) = &cache.built {
-        if std::rc::Rc::ptr_eq(&b.triples, &m.triples) && b.style == opts.style && b.ids == r.ids && b.names == m.names {
+        if std::rc::Rc::ptr_eq(&b.triples, &m.triples) && b.style == opts.style && b.ids == r.ids && b.names == m.names
+        {
             let (w, subset) = (b.weights.clone(), b.subset.clone());
             require_match(&r.ids, &m, &subset, func);
             return Some((r, opts, w, subset));
@@ -395,7 +406,7 @@ pub fn sim_fields(sim: Option<&regecon_core::moran::Permutation>) -> [(&'static 
     ]
 }
 
-#[pg_extern(stable, parallel_safe)]
+#[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
 fn morans_i_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
@@ -436,33 +447,33 @@ fn morans_i_final(
 extension_sql!(
     r#"
 CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass) (
-    SFUNC = morans_i_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = morans_i_perm_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = morans_i_style_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.morans_i_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE morans_i(id text, value float8, weights regclass) (
-    SFUNC = morans_i_text_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = morans_i_text_perm_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = morans_i_text_style_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.morans_i_text_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
@@ -480,8 +491,15 @@ COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
 "#,
     name = "morans_i_aggregates",
     requires = [
-        morans_i_trans, morans_i_perm_trans, morans_i_style_trans, morans_i_text_trans,
-        morans_i_text_perm_trans, morans_i_text_style_trans, morans_i_final,
-        morans_i_combine, morans_i_serialize, morans_i_deserialize
+        morans_i_trans,
+        morans_i_perm_trans,
+        morans_i_style_trans,
+        morans_i_text_trans,
+        morans_i_text_perm_trans,
+        morans_i_text_style_trans,
+        morans_i_final,
+        morans_i_combine,
+        morans_i_serialize,
+        morans_i_deserialize
     ],
 );

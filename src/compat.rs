@@ -107,8 +107,7 @@ fn local_moran_v01(
     ),
 > {
     let ids = int_ids(&ids, "local_moran");
-    let rows: Vec<LisaRow<i64>> =
-        local_moran_rows(ids, values, weights, permutations, seed, style, 0.05, "none");
+    let rows: Vec<LisaRow<i64>> = local_moran_rows(ids, values, weights, permutations, seed, style, 0.05, "none");
     TableIterator::new(rows.into_iter().map(|r| (r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9)).collect::<Vec<_>>())
 }
 
@@ -129,8 +128,9 @@ fn tobit_coefficients_v01(
         name!(stars, String),
     ),
 > {
-    let rows: Vec<_> =
-        crate::tobit::tobit_coefficients_level(fit, vce, 95.0).map(|(t, b, s, z, p, st, _, _)| (t, b, s, z, p, st)).collect();
+    let rows: Vec<_> = crate::tobit::tobit_coefficients_level(fit, vce, 95.0)
+        .map(|(t, b, s, z, p, st, _, _)| (t, b, s, z, p, st))
+        .collect();
     TableIterator::new(rows)
 }
 

@@ -25,7 +25,6 @@ fn coupling_degree_ab(u1: f64, u2: f64, a: f64, b: f64) -> Option<f64> {
     cpl::coupling2(u1, u2, a, b).or_raise("coupling_degree").map(|r| r.d)
 }
 
-
 /// C, T and D for m >= 2 systems; `weights` NULL means 1/m each.
 #[pg_extern(immutable, parallel_safe)]
 fn coupling_coordination(
@@ -38,9 +37,7 @@ fn coupling_coordination(
     let r = cpl::coupling(&u, w.as_deref()).or_raise("coupling_coordination")?;
     let mut tuple = crate::types::result_tuple(fcinfo, "coupling_coordination");
     for (name, value) in [("c", r.c), ("t", r.t), ("d", r.d)] {
-        tuple
-            .set_by_name(name, value)
-            .unwrap_or_else(|e| error!("coupling_coordination: cannot set {name}: {e}"));
+        tuple.set_by_name(name, value).unwrap_or_else(|e| error!("coupling_coordination: cannot set {name}: {e}"));
     }
     Some(tuple)
 }

@@ -23,7 +23,7 @@ fn cedi(edi: Array<'_, f64>, weights: Array<'_, f64>) -> f64 {
 
 agg_state!(Entropy);
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn cedi_entropy_trans(
     state: Option<Internal>,
     edi: Option<Array<'_, f64>>,
@@ -34,38 +34,32 @@ fn cedi_entropy_trans(
     aggregate::trans::<Entropy>(state, fcinfo, "cedi_entropy", |s| s.add(&row))
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn cedi_entropy_final(state: Option<Internal>) -> Option<Vec<f64>> {
     aggregate::finish::<Entropy, _>(state, "cedi_entropy", |s| Ok(s.weights()?.map(|w| w.weights)))
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn indicator_entropy_final(state: Option<Internal>) -> Option<Vec<f64>> {
     aggregate::finish::<Entropy, _>(state, "indicator_entropy", |s| Ok(s.weights()?.map(|w| w.entropy)))
 }
 
-parallel_support!(
-    Entropy,
-    cedi_entropy_combine,
-    cedi_entropy_serialize,
-    cedi_entropy_deserialize,
-    "cedi_entropy"
-);
+parallel_support!(Entropy, cedi_entropy_combine, cedi_entropy_serialize, cedi_entropy_deserialize, "cedi_entropy");
 
 extension_sql!(
     r#"
 CREATE AGGREGATE cedi_entropy(edi float8[]) (
-    SFUNC = cedi_entropy_trans, STYPE = internal, FINALFUNC = cedi_entropy_final,
-    COMBINEFUNC = cedi_entropy_combine, SERIALFUNC = cedi_entropy_serialize,
-    DESERIALFUNC = cedi_entropy_deserialize, PARALLEL = SAFE
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.cedi_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
 'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
 
 CREATE AGGREGATE indicator_entropy(edi float8[]) (
-    SFUNC = cedi_entropy_trans, STYPE = internal, FINALFUNC = indicator_entropy_final,
-    COMBINEFUNC = cedi_entropy_combine, SERIALFUNC = cedi_entropy_serialize,
-    DESERIALFUNC = cedi_entropy_deserialize, PARALLEL = SAFE
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.indicator_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
 'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
@@ -77,7 +71,13 @@ COMMENT ON FUNCTION cedi(float8[], float8[]) IS
 "#,
     name = "entropy_aggregates",
     requires = [
-        edi, cedi, cedi_entropy_trans, cedi_entropy_final, indicator_entropy_final,
-        cedi_entropy_combine, cedi_entropy_serialize, cedi_entropy_deserialize
+        edi,
+        cedi,
+        cedi_entropy_trans,
+        cedi_entropy_final,
+        indicator_entropy_final,
+        cedi_entropy_combine,
+        cedi_entropy_serialize,
+        cedi_entropy_deserialize
     ],
 );

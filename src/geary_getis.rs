@@ -4,10 +4,10 @@
 
 use crate::aggregate;
 use crate::autocorrelation::{group_weights, options, set_fields, sim_fields, subset_fields, trans, Id, UnitValuesExt};
-use crate::pool::permute;
-use crate::types::result_tuple;
 use crate::errors::OrRaise;
+use crate::pool::permute;
 use crate::regclass::RegClass;
+use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
 use regecon_core::geary::geary;
@@ -18,7 +18,7 @@ const GEARY: &str = "gearys_c";
 const GETIS: &str = "getis_ord_g";
 const BV: &str = "bivariate_morans_i";
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn gearys_c_trans(
     state: Option<Internal>,
     id: Option<i64>,
@@ -29,7 +29,7 @@ fn gearys_c_trans(
     trans(GEARY, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn gearys_c_text_trans(
     state: Option<Internal>,
     id: Option<&str>,
@@ -40,7 +40,7 @@ fn gearys_c_text_trans(
     trans(GEARY, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn getis_ord_g_trans(
     state: Option<Internal>,
     id: Option<i64>,
@@ -51,7 +51,7 @@ fn getis_ord_g_trans(
     trans(GETIS, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("b"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn getis_ord_g_text_trans(
     state: Option<Internal>,
     id: Option<&str>,
@@ -62,7 +62,7 @@ fn getis_ord_g_text_trans(
     trans(GETIS, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("b"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn spatial_style_trans(
     state: Option<Internal>,
     id: Option<i64>,
@@ -74,7 +74,7 @@ fn spatial_style_trans(
     trans("spatial aggregate", state, id.map(Id::Int), value, weights, Some(0), Some(0), style, fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn spatial_style_text_trans(
     state: Option<Internal>,
     id: Option<&str>,
@@ -86,7 +86,7 @@ fn spatial_style_text_trans(
     trans("spatial aggregate", state, id.map(Id::Text), value, weights, Some(0), Some(0), style, fcinfo)
 }
 
-#[pg_extern(stable, parallel_safe)]
+#[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
 fn gearys_c_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
@@ -97,7 +97,12 @@ fn gearys_c_final(
     set_fields(
         &mut t,
         GEARY,
-        &[("n", Some(g.n as i32)), ("islands", Some(w.islands() as i32)), subset_fields(&subset)[0], subset_fields(&subset)[1]],
+        &[
+            ("n", Some(g.n as i32)),
+            ("islands", Some(w.islands() as i32)),
+            subset_fields(&subset)[0],
+            subset_fields(&subset)[1],
+        ],
         &[
             ("c", Some(g.c)),
             ("expected", Some(g.expected)),
@@ -112,7 +117,7 @@ fn gearys_c_final(
     Some(t)
 }
 
-#[pg_extern(stable, parallel_safe)]
+#[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
 fn getis_ord_g_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
@@ -123,7 +128,12 @@ fn getis_ord_g_final(
     set_fields(
         &mut t,
         GETIS,
-        &[("n", Some(g.n as i32)), ("islands", Some(w.islands() as i32)), subset_fields(&subset)[0], subset_fields(&subset)[1]],
+        &[
+            ("n", Some(g.n as i32)),
+            ("islands", Some(w.islands() as i32)),
+            subset_fields(&subset)[0],
+            subset_fields(&subset)[1],
+        ],
         &[
             ("g", Some(g.g)),
             ("expected", Some(g.expected)),
@@ -152,7 +162,7 @@ fn bv_trans(
     aggregate::trans::<UnitValues>(state, fcinfo, BV, |s| s.add2_id(id, x, y, o))
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn bivariate_morans_i_trans(
     state: Option<Internal>,
     id: Option<i64>,
@@ -164,7 +174,7 @@ fn bivariate_morans_i_trans(
     bv_trans(state, id.map(Id::Int), x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn bivariate_morans_i_text_trans(
     state: Option<Internal>,
     id: Option<&str>,
@@ -176,7 +186,7 @@ fn bivariate_morans_i_text_trans(
     bv_trans(state, id.map(Id::Text), x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 #[allow(clippy::too_many_arguments)]
 fn bivariate_morans_i_perm_trans(
     state: Option<Internal>,
@@ -191,7 +201,7 @@ fn bivariate_morans_i_perm_trans(
     bv_trans(state, id.map(Id::Int), x, y, weights, permutations, seed, Some("r"), fcinfo)
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 #[allow(clippy::too_many_arguments)]
 fn bivariate_morans_i_text_perm_trans(
     state: Option<Internal>,
@@ -206,7 +216,7 @@ fn bivariate_morans_i_text_perm_trans(
     bv_trans(state, id.map(Id::Text), x, y, weights, permutations, seed, Some("r"), fcinfo)
 }
 
-#[pg_extern(stable, parallel_safe)]
+#[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
 fn bivariate_morans_i_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
@@ -238,63 +248,63 @@ fn bivariate_morans_i_final(
 extension_sql!(
     r#"
 CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass) (
-    SFUNC = gearys_c_trans, STYPE = internal, FINALFUNC = gearys_c_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.gearys_c_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass, style text) (
-    SFUNC = spatial_style_trans, STYPE = internal, FINALFUNC = gearys_c_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.spatial_style_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass) (
-    SFUNC = getis_ord_g_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.getis_ord_g_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass, style text) (
-    SFUNC = spatial_style_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.spatial_style_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass) (
-    SFUNC = bivariate_morans_i_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.bivariate_morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = bivariate_morans_i_perm_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.bivariate_morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE gearys_c(id text, value float8, weights regclass) (
-    SFUNC = gearys_c_text_trans, STYPE = internal, FINALFUNC = gearys_c_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.gearys_c_text_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE gearys_c(id text, value float8, weights regclass, style text) (
-    SFUNC = spatial_style_text_trans, STYPE = internal, FINALFUNC = gearys_c_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.spatial_style_text_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass) (
-    SFUNC = getis_ord_g_text_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.getis_ord_g_text_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass, style text) (
-    SFUNC = spatial_style_text_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.spatial_style_text_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass) (
-    SFUNC = bivariate_morans_i_text_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.bivariate_morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = bivariate_morans_i_text_perm_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
+    SFUNC = regecon_internal.bivariate_morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE gearys_c(text, float8, regclass) IS 'Geary''s C keyed by text unit ids';
@@ -307,9 +317,19 @@ COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
 "#,
     name = "geary_getis_aggregates",
     requires = [
-        "morans_i_aggregates", gearys_c_trans, getis_ord_g_trans, spatial_style_trans, gearys_c_final,
-        getis_ord_g_final, bivariate_morans_i_trans, bivariate_morans_i_perm_trans, bivariate_morans_i_final,
-        gearys_c_text_trans, getis_ord_g_text_trans, spatial_style_text_trans, bivariate_morans_i_text_trans,
+        "morans_i_aggregates",
+        gearys_c_trans,
+        getis_ord_g_trans,
+        spatial_style_trans,
+        gearys_c_final,
+        getis_ord_g_final,
+        bivariate_morans_i_trans,
+        bivariate_morans_i_perm_trans,
+        bivariate_morans_i_final,
+        gearys_c_text_trans,
+        getis_ord_g_text_trans,
+        spatial_style_text_trans,
+        bivariate_morans_i_text_trans,
         bivariate_morans_i_text_perm_trans
     ],
 );

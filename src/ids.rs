@@ -49,7 +49,9 @@ impl Matched {
     pub fn show(&self, code: i64) -> String {
         match &self.names {
             None => code.to_string(),
-            Some(n) => usize::try_from(code).ok().and_then(|c| n.get(c)).map_or_else(|| code.to_string(), |s| quoted(s)),
+            Some(n) => {
+                usize::try_from(code).ok().and_then(|c| n.get(c)).map_or_else(|| code.to_string(), |s| quoted(s))
+            }
         }
     }
 
@@ -69,7 +71,8 @@ pub fn match_links(func: &str, data: Option<&Labels>, links: &Links) -> Matched 
         (None, None) => Matched { triples: links.triples.clone(), names: None, data_map: None },
         (Some(d), Some(l)) => {
             let (names, mut maps) = sorted_union(&[d, l]).or_raise(func);
-            let mut triples = regecon_core::mem::to_vec(&links.triples, "the links of the weights relation").or_raise(func);
+            let mut triples =
+                regecon_core::mem::to_vec(&links.triples, "the links of the weights relation").or_raise(func);
             for (i, t) in triples.iter_mut().enumerate() {
                 if i % 65536 == 65535 {
                     check_for_interrupts!();

@@ -3,13 +3,15 @@
 //! `local_moran` (LISA) and `local_g_star`. Numerics: core `local_moran`,
 //! `getis_ord`.
 
-use crate::pool::permute_units;
 use crate::errors::{dense, dense_i64, raise, OrRaise};
 use crate::ids::{dense_text, match_links, ArrayIds, Matched, OutId};
+use crate::pool::permute_units;
 use crate::regclass::{read_links, RegClass};
 use pgrx::prelude::*;
 use regecon_core::getis_ord::local_g_star as core_g_star;
-use regecon_core::local_moran::{cluster_labels, moran_scatter as core_moran_scatter, spatial_lag as core_spatial_lag, Correction, LocalMoran};
+use regecon_core::local_moran::{
+    cluster_labels, moran_scatter as core_moran_scatter, spatial_lag as core_spatial_lag, Correction, LocalMoran,
+};
 use regecon_core::weights::{Style, Weights};
 use regecon_core::Error;
 
@@ -86,7 +88,8 @@ fn text_ids(ids: &Array<'_, &str>, func: &str) -> ArrayIds {
 /// time between two interrupt checks (about 1 ms a unit at 8 neighbours).
 const MAX_LOCAL_PERMUTATIONS: i32 = 99_999;
 
-pub type LisaRow<I> = (I, f64, f64, Option<f64>, Option<f64>, Option<f64>, String, f64, Option<f64>, Option<f64>, String);
+pub type LisaRow<I> =
+    (I, f64, f64, Option<f64>, Option<f64>, Option<f64>, String, f64, Option<f64>, Option<f64>, String);
 
 #[allow(clippy::too_many_arguments)]
 pub fn local_moran_rows<I: OutId>(
@@ -104,7 +107,10 @@ pub fn local_moran_rows<I: OutId>(
     let (ids, values) = arrays(ids, &values, F);
     let style = Style::parse(style).or_raise(F);
     if !(0..=MAX_LOCAL_PERMUTATIONS).contains(&permutations) {
-        raise(F, Error::invalid(format!("permutations must be between 0 and {MAX_LOCAL_PERMUTATIONS}, got {permutations}")));
+        raise(
+            F,
+            Error::invalid(format!("permutations must be between 0 and {MAX_LOCAL_PERMUTATIONS}, got {permutations}")),
+        );
     }
     let g = Group::new(ids, values, weights, style, F);
     let w = &g.w;
@@ -114,9 +120,12 @@ pub fn local_moran_rows<I: OutId>(
     let sims = (permutations > 0).then(|| {
         // one table of neighbour sets for the whole call, shared by every unit
         let draws = lm.draws_checked(permutations as u64, seed as u64, &mut crate::pool::interrupts()).or_raise(F);
-        permute_units(F, g.ids.len(), permutations as u64 * (w.links() / w.n().max(1) + 1) as u64, |pool, first, count| {
-            lm.simulate(pool, &lisa, first, count, &draws)
-        })
+        permute_units(
+            F,
+            g.ids.len(),
+            permutations as u64 * (w.links() / w.n().max(1) + 1) as u64,
+            |pool, first, count| lm.simulate(pool, &lisa, first, count, &draws),
+        )
     });
     let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
     // GeoDa's cluster map: the pseudo p of the permutations when there are
@@ -133,8 +142,19 @@ pub fn local_moran_rows<I: OutId>(
             let s = sims.as_ref().and_then(|s| s.get(i));
             // an island has no quadrant: 'island' (never a made-up quadrant)
             let quadrant = if l.island { "island" } else { l.quadrant.unwrap_or("island") };
-            (g.id(i), l.ii, l.expected, finite(l.variance), finite(l.z), finite(l.p), quadrant.to_string(), l.lag,
-             s.and_then(|s| finite(s.p_sim)), s.and_then(|s| finite(s.z_sim)), clusters[i].to_string())
+            (
+                g.id(i),
+                l.ii,
+                l.expected,
+                finite(l.variance),
+                finite(l.z),
+                finite(l.p),
+                quadrant.to_string(),
+                l.lag,
+                s.and_then(|s| finite(s.p_sim)),
+                s.and_then(|s| finite(s.z_sim)),
+                clusters[i].to_string(),
+            )
         })
         .collect()
 }
@@ -205,7 +225,12 @@ fn local_moran_text(
     TableIterator::new(local_moran_rows(ids, values, weights, permutations, seed, style, significance, correction))
 }
 
-fn spatial_lag_rows<I: OutId>(ids: ArrayIds, values: Array<'_, f64>, weights: RegClass, style: &str) -> Vec<(I, f64, f64)> {
+fn spatial_lag_rows<I: OutId>(
+    ids: ArrayIds,
+    values: Array<'_, f64>,
+    weights: RegClass,
+    style: &str,
+) -> Vec<(I, f64, f64)> {
     const F: &str = "spatial_lag";
     let (ids, values) = arrays(ids, &values, F);
     let style = Style::parse(style).or_raise(F);
@@ -270,7 +295,12 @@ fn moran_scatter_text(
 
 type GStarRow<I> = (I, f64, f64, Option<f64>, Option<f64>, Option<f64>);
 
-fn local_g_star_rows<I: OutId>(ids: ArrayIds, values: Array<'_, f64>, weights: RegClass, style: &str) -> Vec<GStarRow<I>> {
+fn local_g_star_rows<I: OutId>(
+    ids: ArrayIds,
+    values: Array<'_, f64>,
+    weights: RegClass,
+    style: &str,
+) -> Vec<GStarRow<I>> {
     const F: &str = "local_g_star";
     let (ids, values) = arrays(ids, &values, F);
     let style = Style::parse(style).or_raise(F);
@@ -292,7 +322,14 @@ fn local_g_star(
     style: default!(&str, "'b'"),
 ) -> TableIterator<
     'static,
-    (name!(id, i64), name!(g, f64), name!(expected, f64), name!(variance, Option<f64>), name!(z, Option<f64>), name!(p, Option<f64>)),
+    (
+        name!(id, i64),
+        name!(g, f64),
+        name!(expected, f64),
+        name!(variance, Option<f64>),
+        name!(z, Option<f64>),
+        name!(p, Option<f64>),
+    ),
 > {
     TableIterator::new(local_g_star_rows(int_ids(&ids, "local_g_star"), values, weights, style))
 }
@@ -306,7 +343,14 @@ fn local_g_star_text(
     style: default!(&str, "'b'"),
 ) -> TableIterator<
     'static,
-    (name!(id, String), name!(g, f64), name!(expected, f64), name!(variance, Option<f64>), name!(z, Option<f64>), name!(p, Option<f64>)),
+    (
+        name!(id, String),
+        name!(g, f64),
+        name!(expected, f64),
+        name!(variance, Option<f64>),
+        name!(z, Option<f64>),
+        name!(p, Option<f64>),
+    ),
 > {
     TableIterator::new(local_g_star_rows(text_ids(&ids, "local_g_star"), values, weights, style))
 }

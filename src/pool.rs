@@ -74,7 +74,13 @@ impl<'a> Progress<'a> {
         self.last = t;
         if total > 0 && done > 0 {
             let share = done as f64 / total as f64;
-            notice!("{}: {:.0} % done after {:.0} s, about {:.0} s left", self.func, 100.0 * share, t, t * (1.0 - share) / share);
+            notice!(
+                "{}: {:.0} % done after {:.0} s, about {:.0} s left",
+                self.func,
+                100.0 * share,
+                t,
+                t * (1.0 - share) / share
+            );
         } else {
             notice!("{}: still working after {:.0} s", self.func, t);
         }
@@ -208,7 +214,12 @@ fn in_slices<T: Send>(
 /// slice holds about [`SLICE_WORK`] per thread, so a check comes every few
 /// milliseconds even for 10^6 units. The result does not depend on the
 /// slicing (each permutation draws from its own stream).
-pub fn permute(func: &str, permutations: u64, cost: u64, run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>) -> Vec<f64> {
+pub fn permute(
+    func: &str,
+    permutations: u64,
+    cost: u64,
+    run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>,
+) -> Vec<f64> {
     // at least 8 a thread: the permutation kernel computes eight at a time
     in_slices(func, permutations, permutations / 32 + 1, (SLICE_WORK / cost.max(1)).clamp(8, 64), run)
 }

@@ -3,12 +3,10 @@
 //! cannot afford), and reading a weights relation through SPI.
 
 use crate::errors::raise;
-use pgrx::datum::{FromDatum, IntoDatum};
-use pgrx::pgrx_sql_entity_graph::metadata::{
-    ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable,
-};
-use pgrx::prelude::*;
 use crate::errors::OrRaise;
+use pgrx::datum::{FromDatum, IntoDatum};
+use pgrx::pgrx_sql_entity_graph::metadata::{ArgumentError, ReturnsError, ReturnsRef, SqlMappingRef, SqlTranslatable};
+use pgrx::prelude::*;
 use regecon_core::labels::Labels;
 use regecon_core::Error;
 
@@ -43,8 +41,7 @@ unsafe impl SqlTranslatable for RegClass {
     const TYPE_ORIGIN: pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin =
         pgrx::pgrx_sql_entity_graph::metadata::TypeOrigin::External;
     const ARGUMENT_SQL: Result<SqlMappingRef, ArgumentError> = Ok(SqlMappingRef::literal("regclass"));
-    const RETURN_SQL: Result<ReturnsRef, ReturnsError> =
-        Ok(ReturnsRef::One(SqlMappingRef::literal("regclass")));
+    const RETURN_SQL: Result<ReturnsRef, ReturnsError> = Ok(ReturnsRef::One(SqlMappingRef::literal("regclass")));
 }
 
 /// The links of a weights relation: (src, dst, weight) with integer ids, or
@@ -132,10 +129,9 @@ pub fn read_links(rel: RegClass, func: &str) -> Links {
     let text = text_keyed(rel.0, &name, func);
     // every name qualified: the caller's search_path plays no part
     let id_type = if text { "pg_catalog.text" } else { "pg_catalog.int8" };
-    let query = std::ffi::CString::new(format!(
-        "SELECT src::{id_type}, dst::{id_type}, weight::pg_catalog.float8 FROM {name}"
-    ))
-    .unwrap_or_else(|_| raise(func, Error::invalid("weights relation name contains a NUL byte")));
+    let query =
+        std::ffi::CString::new(format!("SELECT src::{id_type}, dst::{id_type}, weight::pg_catalog.float8 FROM {name}"))
+            .unwrap_or_else(|_| raise(func, Error::invalid("weights relation name contains a NUL byte")));
     let mut labels = text.then(Labels::default);
     let triples = Spi::connect(|_client| {
         // SAFETY: connected to SPI; the tuple table is read before SPI_finish
@@ -144,7 +140,10 @@ pub fn read_links(rel: RegClass, func: &str) -> Links {
         unsafe {
             let rc = pg_sys::SPI_execute(query.as_ptr(), true, 0);
             if rc != pg_sys::SPI_OK_SELECT as i32 {
-                raise(func, Error::invalid(format!("weights relation {name} cannot be read with SELECT (SPI code {rc})")));
+                raise(
+                    func,
+                    Error::invalid(format!("weights relation {name} cannot be read with SELECT (SPI code {rc})")),
+                );
             }
             let n = pg_sys::SPI_processed as usize;
             let table = pg_sys::SPI_tuptable;

@@ -19,7 +19,8 @@ fn martin_resilience(y_t: f64, y_base: f64, ref_t: f64, ref_base: f64) -> f64 {
 fn martin_resilience_guarded(y_t: f64, y_base: f64, ref_t: f64, ref_base: f64, min_ref_change: f64) -> Option<f64> {
     const F: &str = "martin_resilience";
     regecon_core::error::non_negative(min_ref_change, "min_ref_change").or_raise(F);
-    let g_r = regecon_core::error::finite_result((ref_t - ref_base) / ref_base, "the reference growth").unwrap_or(f64::INFINITY);
+    let g_r = regecon_core::error::finite_result((ref_t - ref_base) / ref_base, "the reference growth")
+        .unwrap_or(f64::INFINITY);
     if ref_base != 0.0 && g_r.abs() < min_ref_change {
         notice!("{F}: the reference growth {g_r} is smaller in magnitude than min_ref_change = {min_ref_change}: NULL");
         return None;
@@ -29,7 +30,7 @@ fn martin_resilience_guarded(y_t: f64, y_base: f64, ref_t: f64, ref_base: f64, m
 
 agg_state!(ShiftShare, infallible);
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn martin_resilience_trans(
     state: Option<Internal>,
     e_t: Option<f64>,
@@ -41,12 +42,10 @@ fn martin_resilience_trans(
     let (Some(e_t), Some(e_base), Some(ref_t), Some(ref_base)) = (e_t, e_base, ref_t, ref_base) else {
         return aggregate::skip(state); // a row with any NULL input is skipped
     };
-    aggregate::trans::<ShiftShare>(state, fcinfo, "martin_resilience_agg", |s| {
-        s.add(e_t, e_base, ref_t, ref_base)
-    })
+    aggregate::trans::<ShiftShare>(state, fcinfo, "martin_resilience_agg", |s| s.add(e_t, e_base, ref_t, ref_base))
 }
 
-#[pg_extern(immutable, parallel_safe)]
+#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 fn martin_resilience_final(state: Option<Internal>) -> Option<f64> {
     aggregate::finish::<ShiftShare, _>(state, "martin_resilience_agg", |s| s.result())
 }
@@ -62,12 +61,12 @@ parallel_support!(
 extension_sql!(
     r#"
 CREATE AGGREGATE martin_resilience_agg(e_t float8, e_base float8, ref_t float8, ref_base float8) (
-    SFUNC = martin_resilience_trans,
+    SFUNC = regecon_internal.martin_resilience_trans,
     STYPE = internal,
-    FINALFUNC = martin_resilience_final,
-    COMBINEFUNC = martin_resilience_combine,
-    SERIALFUNC = martin_resilience_serialize,
-    DESERIALFUNC = martin_resilience_deserialize,
+    FINALFUNC = regecon_internal.martin_resilience_final,
+    COMBINEFUNC = regecon_internal.martin_resilience_combine,
+    SERIALFUNC = regecon_internal.martin_resilience_serialize,
+    DESERIALFUNC = regecon_internal.martin_resilience_deserialize,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS

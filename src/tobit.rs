@@ -6,11 +6,11 @@
 //! checks between Newton iterations on the main thread.
 
 use crate::aggregate::{self, agg_state, parallel_support};
+use crate::autocorrelation::Id;
+use crate::errors::{dense, raise, OrRaise};
 use crate::pool::{interrupts_with_progress, thread_pool};
 use crate::types::result_tuple;
-use crate::errors::{dense, raise, OrRaise};
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
-use crate::autocorrelation::Id;
 use pgrx::prelude::*;
 use pgrx::{Internal, PostgresGucEnum};
 use regecon_core::moran::p_two_sided;
@@ -70,7 +70,7 @@ fn trans(
 ) -> Option<Internal> {
     let Some(model_name) = model else { raise(F, Error::invalid("model must not be NULL")) };
     let (Some(y), Some(x), Some(unit)) = (y, x, unit) else { return aggregate::skip(state) }; // incomplete rows are skipped
-    // once per row: no allocation unless the array has NULLs or is not contiguous
+                                                                                              // once per row: no allocation unless the array has NULLs or is not contiguous
     let owned;
     let x: &[f64] = match x.as_slice() {
         Ok(s) => s,
@@ -295,7 +295,7 @@ unsafe fn fast_trans(args: &[pg_sys::NullableDatum], text: bool) -> Option<pg_sy
 parallel_support!(Rows, panel_tobit_combine, panel_tobit_serialize, panel_tobit_deserialize, "panel_tobit");
 
 /// The final function reads the quadrature settings, so it is STABLE.
-#[pg_extern(stable, parallel_safe)]
+#[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
 fn panel_tobit_final(
     state: Option<Internal>,
     fcinfo: pg_sys::FunctionCallInfo,
@@ -321,14 +321,22 @@ fn panel_tobit_final(
     if let Some(message) = &f.message {
         warning!("{F}: the {} Tobit of {} rows in {} units failed: {message}", spec.model.name(), f.n, f.n_units);
     } else if !f.converged {
-        warning!("{F}: the {} Tobit did not converge in {} iterations; the estimates are those of the last iteration", spec.model.name(), f.iterations);
+        warning!(
+            "{F}: the {} Tobit did not converge in {} iterations; the estimates are those of the last iteration",
+            spec.model.name(),
+            f.iterations
+        );
     }
-    let omitted: Vec<&str> = f.names.iter().enumerate().filter(|(j, _)| f.is_omitted(*j)).map(|(_, n)| n.as_str()).collect();
+    let omitted: Vec<&str> =
+        f.names.iter().enumerate().filter(|(j, _)| f.is_omitted(*j)).map(|(_, n)| n.as_str()).collect();
     if !omitted.is_empty() {
         notice!("{F}: {} omitted because of collinearity (estimate 0, no standard error)", omitted.join(", "));
     }
     if f.dropped_units > 0 {
-        notice!("{F}: {} units with every row censored at the same bound were dropped (their unit effect is not finite)", f.dropped_units);
+        notice!(
+            "{F}: {} units with every row censored at the same bound were dropped (their unit effect is not finite)",
+            f.dropped_units
+        );
     }
     Some(to_composite(&f, &spec, fcinfo))
 }
@@ -346,10 +354,13 @@ fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHea
     let p = f.p();
     let full: Vec<usize> = order.iter().copied().chain(k..p).collect();
     let permute = |v: &[f64]| -> Option<Vec<f64>> {
-        (v.len() == p * p && f.beta.len() == k).then(|| full.iter().flat_map(|&a| full.iter().map(move |&b| v[a * p + b])).collect())
+        (v.len() == p * p && f.beta.len() == k)
+            .then(|| full.iter().flat_map(|&a| full.iter().map(move |&b| v[a * p + b])).collect())
     };
     let pick = |v: &[f64]| -> Option<Vec<f64>> { (v.len() == k).then(|| order.iter().map(|&j| v[j]).collect()) };
-    let pick_opt = |v: Vec<Option<f64>>| -> Option<Vec<Option<f64>>> { (v.len() == k).then(|| order.iter().map(|&j| v[j]).collect()) };
+    let pick_opt = |v: Vec<Option<f64>>| -> Option<Vec<Option<f64>>> {
+        (v.len() == k).then(|| order.iter().map(|&j| v[j]).collect())
+    };
     let mut t = result_tuple(fcinfo, F);
     put(&mut t, "model", f.model.name());
     put(&mut t, "terms", order.iter().map(|&j| f.names[j].clone()).collect::<Vec<_>>());
@@ -362,7 +373,11 @@ fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHea
     put(&mut t, "vcov", permute(&f.vcov));
     put(&mut t, "robust_vcov", permute(&f.robust_vcov));
     // a mean that overflows (values near 1e308) is undefined: NULL
-    put(&mut t, "x_means", pick(&f.x_means).map(|v| v.into_iter().map(|x| x.is_finite().then_some(x)).collect::<Vec<_>>()));
+    put(
+        &mut t,
+        "x_means",
+        pick(&f.x_means).map(|v| v.into_iter().map(|x| x.is_finite().then_some(x)).collect::<Vec<_>>()),
+    );
     put(&mut t, "omitted", order.iter().map(|&j| f.is_omitted(j)).collect::<Vec<_>>());
     put(&mut t, "message", f.message.clone());
     let wald = f.wald(false).filter(|w| w.0.is_finite() && w.2.is_finite());
@@ -411,7 +426,8 @@ fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHea
 
 /// Reads a `tobit_fit` back into the core's Fit (terms in display order).
 fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (Fit, Option<f64>, Option<f64>) {
-    let float = |name: &str| -> Option<f64> { fit.get_by_name::<f64>(name).unwrap_or_else(|e| error!("{func}: {name}: {e}")) };
+    let float =
+        |name: &str| -> Option<f64> { fit.get_by_name::<f64>(name).unwrap_or_else(|e| error!("{func}: {name}: {e}")) };
     let int = |name: &str| -> usize { fit.get_by_name::<i32>(name).ok().flatten().unwrap_or(0).max(0) as usize };
     let names: Vec<String> = match fit.get_by_name::<Array<'_, &str>>("terms") {
         Ok(Some(a)) => a.iter().map(|t| t.unwrap_or("").to_string()).collect(),
@@ -468,7 +484,11 @@ fn from_composite(fit: &pgrx::composite_type!('_, "tobit_fit"), func: &str) -> (
         omitted,
         message,
         // (absent from a 0.1.0 type until ALTER EXTENSION UPDATE; NULL in a fit 0.1.0 stored)
-        obs_per_unit: (int("obs_min"), fit.get_by_name::<f64>("obs_mean").ok().flatten().unwrap_or(0.0), int("obs_max")),
+        obs_per_unit: (
+            int("obs_min"),
+            fit.get_by_name::<f64>("obs_mean").ok().flatten().unwrap_or(0.0),
+            int("obs_max"),
+        ),
     };
     // a hand-made or edited value is checked before anything indexes it
     f.validate().or_raise(func);
@@ -536,7 +556,10 @@ pub fn tobit_coefficients_level(
     let robust = robust_vce(vce, G);
     let (f, _, _) = from_composite(&fit, G);
     if robust && f.has_vcov() && f.robust_vcov.is_empty() {
-        raise(G, Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"));
+        raise(
+            G,
+            Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"),
+        );
     }
     // a failed fit: its terms with NULLs; an omitted term: NULL estimate and
     // standard error (see the fit's `omitted`)
@@ -592,12 +615,30 @@ fn tobit_predict(
     let x = dense(&x, G, "x");
     let slopes = f.names.iter().filter(|n| n.as_str() != "_cons").count();
     if x.len() != slopes {
-        raise(G, Error::invalid(format!("x has {} values but the fit has {slopes} regressors (give one value per regressor, without _cons)", x.len())));
+        raise(
+            G,
+            Error::invalid(format!(
+                "x has {} values but the fit has {slopes} regressors (give one value per regressor, without _cons)",
+                x.len()
+            )),
+        );
     }
     let offset = if f.model == Model::FixedEffects { f.offset_mean } else { 0.0 };
     let p = f.predict(&x, offset, lower, upper).or_raise(G);
-    let finite = |v: f64| v.is_finite().then_some(v).unwrap_or_else(|| raise(G, Error::out_of_range("a prediction overflows double precision")));
-    TableIterator::once((finite(p.xb), finite(p.e_censored), p.e_truncated.filter(|v| v.is_finite()), finite(p.pr_uncensored), finite(p.e_ystar)))
+    let finite = |v: f64| {
+        if v.is_finite() {
+            v
+        } else {
+            raise(G, Error::out_of_range("a prediction overflows double precision"))
+        }
+    };
+    TableIterator::once((
+        finite(p.xb),
+        finite(p.e_censored),
+        p.e_truncated.filter(|v| v.is_finite()),
+        finite(p.pr_uncensored),
+        finite(p.e_ystar),
+    ))
 }
 
 /// Marginal effects at the means (McDonald-Moffitt): on the latent mean, on
@@ -659,15 +700,23 @@ fn tobit_average_marginal_effects(
     let (f, lower, upper) = from_composite(&fit, G);
     let x = dense(&x, G, "x");
     let names: Vec<String> = f.names.iter().filter(|n| n.as_str() != "_cons").cloned().collect();
-    if names.is_empty() || x.len() % names.len() != 0 {
+    if names.is_empty() || !x.len().is_multiple_of(names.len()) {
         raise(G, Error::invalid(format!(
             "x has {} values, not a whole number of rows of the fit's {} regressors (give array_agg(x) of the rows, without _cons)",
             x.len(),
             names.len()
         )));
     }
-    let effects = regecon_core::tobit::effects::average_marginal_effects(&f, &x, &names, lower, upper, robust, &mut crate::pool::interrupts())
-        .or_raise(G);
+    let effects = regecon_core::tobit::effects::average_marginal_effects(
+        &f,
+        &x,
+        &names,
+        lower,
+        upper,
+        robust,
+        &mut crate::pool::interrupts(),
+    )
+    .or_raise(G);
     let rows: Vec<_> = effects
         .into_iter()
         .map(|e| {
@@ -701,7 +750,14 @@ fn tobit_hausman(
     let (fe, _, _) = from_composite(&fe, G);
     let (re, _, _) = from_composite(&re, G);
     if fe.model != Model::FixedEffects || re.model != Model::RandomEffects {
-        raise(G, Error::invalid(format!("expects a fixed-effects fit then a random-effects fit, got '{}' and '{}'", fe.model.name(), re.model.name())));
+        raise(
+            G,
+            Error::invalid(format!(
+                "expects a fixed-effects fit then a random-effects fit, got '{}' and '{}'",
+                fe.model.name(),
+                re.model.name()
+            )),
+        );
     }
     let h = hausman(&fe, &re, sigmamore).or_raise(G);
     TableIterator::new(vec![(h.chi2, h.df as i32, h.p_value, h.positive_definite, h.terms)])
@@ -709,32 +765,32 @@ fn tobit_hausman(
 
 extension_sql!(
     r#"
-CREATE FUNCTION panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text) RETURNS internal
+CREATE FUNCTION regecon_internal.panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text) RETURNS internal
     AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text, text[]) RETURNS internal
+CREATE FUNCTION regecon_internal.panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text, text[]) RETURNS internal
     AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text) RETURNS internal
+CREATE FUNCTION regecon_internal.panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text) RETURNS internal
     AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text, text[]) RETURNS internal
+CREATE FUNCTION regecon_internal.panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text, text[]) RETURNS internal
     AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text) (
-    SFUNC = panel_tobit_text_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
-    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
+    SFUNC = regecon_internal.panel_tobit_text_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text, names text[]) (
-    SFUNC = panel_tobit_text_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
-    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
+    SFUNC = regecon_internal.panel_tobit_text_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text) (
-    SFUNC = panel_tobit_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
-    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
+    SFUNC = regecon_internal.panel_tobit_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text, names text[]) (
-    SFUNC = panel_tobit_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
-    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
+    SFUNC = regecon_internal.panel_tobit_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
     PARALLEL = SAFE
 );
 CREATE FUNCTION tobit_summary(fit tobit_fit)
@@ -758,8 +814,13 @@ COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text)
 "#,
     name = "panel_tobit_aggregates",
     requires = [
-        panel_tobit_final, panel_tobit_combine,
-        panel_tobit_serialize, panel_tobit_deserialize, tobit_marginal_effects, tobit_hausman,
-        tobit_check_fit, tobit_predict
+        panel_tobit_final,
+        panel_tobit_combine,
+        panel_tobit_serialize,
+        panel_tobit_deserialize,
+        tobit_marginal_effects,
+        tobit_hausman,
+        tobit_check_fit,
+        tobit_predict
     ],
 );

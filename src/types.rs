@@ -1,9 +1,18 @@
-//! The composite result types, created first (pgrx allows one bootstrap block).
+//! The schema of the support functions and the composite result types, created
+//! first (pgrx allows one bootstrap block).
 
 use pgrx::prelude::*;
 
 extension_sql!(
     r#"
+-- The aggregates' support functions (transition, final, combine, serialize
+-- and deserialize functions) live in a schema of their own, out of the
+-- user's schema and \df (docs/versions.md). Nobody needs USAGE on it: an
+-- aggregate calls them by oid. Its name is fixed, whatever schema the
+-- extension is created in.
+CREATE SCHEMA regecon_internal;
+COMMENT ON SCHEMA regecon_internal IS 'Support functions of the regecon extension''s aggregates (not for direct use)';
+
 CREATE TYPE coupling_result AS (
     c float8, -- coupling degree C, in [0, 1]
     t float8, -- comprehensive coordination index T
@@ -85,6 +94,12 @@ CREATE TYPE tobit_fit AS (
     bootstrap,
 );
 
+/// Declares the schema of the support functions to pgrx, whose generator
+/// refuses `#[pg_extern(schema = ...)]` otherwise (the bootstrap SQL above
+/// creates it first; pgrx's own `CREATE SCHEMA IF NOT EXISTS` then finds it).
+#[pg_schema]
+mod regecon_internal {}
+
 /// A new tuple of the calling function's declared composite result type.
 ///
 /// The type is found by OID from the function's own catalogue entry
@@ -112,7 +127,15 @@ pub fn result_tuple(fcinfo: pg_sys::FunctionCallInfo, func: &str) -> PgHeapTuple
 /// a database still has the old types: such a field is left out of the
 /// result instead of failing the call (docs/versions.md).
 const ADDED_FIELDS: &[&str] = &[
-    "absent_units", "dropped_links", "omitted", "message", "wald_chi2", "wald_df", "wald_p", "obs_min", "obs_mean",
+    "absent_units",
+    "dropped_links",
+    "omitted",
+    "message",
+    "wald_chi2",
+    "wald_df",
+    "wald_p",
+    "obs_min",
+    "obs_mean",
     "obs_max",
 ];
 

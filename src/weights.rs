@@ -6,17 +6,19 @@
 
 use crate::errors::{dense, dense_i64, OrRaise};
 use crate::ids::{dense_text, match_links, ArrayIds, Matched, OutId};
-use crate::regclass::{read_links, RegClass};
-use regecon_core::labels::{sorted_union, Labels};
-use std::sync::Arc;
-use pgrx::prelude::*;
 use crate::pool::interrupts;
+use crate::regclass::{read_links, RegClass};
+use pgrx::prelude::*;
+use regecon_core::labels::{sorted_union, Labels};
 use regecon_core::weights::band::{min_threshold, Band};
 use regecon_core::weights::coords::{Kernel, Metric};
 use regecon_core::weights::knn::{knn_checked, Link};
 use regecon_core::weights::{gal, Style, Weights};
+use std::sync::Arc;
 
-fn rows(links: Vec<Link>) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
+fn rows(
+    links: Vec<Link>,
+) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64), name!(distance, f64))> {
     TableIterator::new(links)
 }
 
@@ -67,7 +69,15 @@ fn knn_weights_text(
     TableIterator::new(links.into_iter().map(move |l| named(&names, l)))
 }
 
-fn knn_links(ids: Vec<i64>, x: Array<'_, f64>, y: Array<'_, f64>, k: i32, metric: &str, binary: bool, power: f64) -> Vec<Link> {
+fn knn_links(
+    ids: Vec<i64>,
+    x: Array<'_, f64>,
+    y: Array<'_, f64>,
+    k: i32,
+    metric: &str,
+    binary: bool,
+    power: f64,
+) -> Vec<Link> {
     const F: &str = "knn_weights";
     let metric = Metric::parse(metric).or_raise(F);
     let kernel = Kernel::new(binary, power).or_raise(F);
@@ -76,7 +86,8 @@ fn knn_links(ids: Vec<i64>, x: Array<'_, f64>, y: Array<'_, f64>, k: i32, metric
     }
     let (x, y) = (dense(&x, F, "x"), dense(&y, F, "y"));
     let pool = crate::pool::thread_pool(F, ids.len() as u64 / 1024 + 1);
-    knn_checked(&ids, &x, &y, k as usize, metric, kernel, Some(&pool), &mut crate::pool::interrupts_with_progress(F)).or_raise(F)
+    knn_checked(&ids, &x, &y, k as usize, metric, kernel, Some(&pool), &mut crate::pool::interrupts_with_progress(F))
+        .or_raise(F)
 }
 
 /// The links of a distance band, streamed to PostgreSQL one unit at a time:
@@ -131,7 +142,15 @@ fn distance_band_weights_text(
     TableIterator::new(rows.map(move |l| named(&names, l)))
 }
 
-fn band_rows(ids: Vec<i64>, x: Array<'_, f64>, y: Array<'_, f64>, threshold: f64, metric: &str, binary: bool, power: f64) -> BandRows {
+fn band_rows(
+    ids: Vec<i64>,
+    x: Array<'_, f64>,
+    y: Array<'_, f64>,
+    threshold: f64,
+    metric: &str,
+    binary: bool,
+    power: f64,
+) -> BandRows {
     const F: &str = "distance_band_weights";
     let metric = Metric::parse(metric).or_raise(F);
     let kernel = Kernel::new(binary, power).or_raise(F);
@@ -187,7 +206,10 @@ fn load_links(links: crate::regclass::Links, ids: Option<ArrayIds>, func: &str) 
 
 /// The weights relation transformed: 'r' row-standardised, 'b' binary, 'o' as stored.
 #[pg_extern(stable, parallel_safe, strict)]
-fn weights_transform(weights: RegClass, style: &str) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
+fn weights_transform(
+    weights: RegClass,
+    style: &str,
+) -> TableIterator<'static, (name!(src, i64), name!(dst, i64), name!(weight, f64))> {
     TableIterator::new(transformed::<i64>(weights, style, "weights_transform"))
 }
 
@@ -207,7 +229,8 @@ fn transformed<I: OutId>(weights: RegClass, style: &str, func: &str) -> Vec<(I, 
     let links = read_links(weights, func);
     let want_text = std::any::TypeId::of::<I>() == std::any::TypeId::of::<String>();
     if links.labels.is_some() != want_text {
-        let (has, other) = if want_text { ("integer", "weights_transform") } else { ("text", "weights_transform_text") };
+        let (has, other) =
+            if want_text { ("integer", "weights_transform") } else { ("text", "weights_transform_text") };
         crate::errors::raise_code(
             pgrx::PgSqlErrorCode::ERRCODE_DATATYPE_MISMATCH,
             &format!("{func}: weights relation {} has {has} ids: use {other}", links.name),
@@ -217,7 +240,6 @@ fn transformed<I: OutId>(weights: RegClass, style: &str, func: &str) -> Vec<(I, 
     let w = w.transform_checked(style, &mut interrupts()).or_raise(func);
     triples(&w, func).into_iter().map(|(s, d, x)| (I::from_key(s, &m), I::from_key(d, &m), x)).collect()
 }
-
 
 /// n, links, islands, asymmetric pairs, neighbour counts and S0 of a weights
 /// relation; `ids` (optional) lists units that may have no link (islands).
@@ -296,21 +318,27 @@ fn read_gal(content: &str) -> TableIterator<'static, (name!(src, i64), name!(dst
 /// Links of a GAL file whose ids are text (names, or codes with leading
 /// zeros kept), weight 1. STRICT.
 #[pg_extern(immutable, parallel_safe, strict)]
-fn read_gal_text(content: &str) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64))> {
+fn read_gal_text(
+    content: &str,
+) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64))> {
     const F: &str = "read_gal_text";
     crate::pool::apply_limits();
     let mut labels = Labels::default();
-    let (links, _) = gal::parse_gal_with(content, &mut |tok, _| labels.code(tok).map(|c| c.0), &mut interrupts()).or_raise(F);
+    let (links, _) =
+        gal::parse_gal_with(content, &mut |tok, _| labels.code(tok).map(|c| c.0), &mut interrupts()).or_raise(F);
     TableIterator::new(text_triples(links, &labels))
 }
 
 /// Links of a GWT file whose ids are text. STRICT.
 #[pg_extern(immutable, parallel_safe, strict)]
-fn read_gwt_text(content: &str) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64))> {
+fn read_gwt_text(
+    content: &str,
+) -> TableIterator<'static, (name!(src, String), name!(dst, String), name!(weight, f64))> {
     const F: &str = "read_gwt_text";
     crate::pool::apply_limits();
     let mut labels = Labels::default();
-    let links = gal::parse_gwt_with(content, &mut |tok, _| labels.code(tok).map(|c| c.0), &mut interrupts()).or_raise(F);
+    let links =
+        gal::parse_gwt_with(content, &mut |tok, _| labels.code(tok).map(|c| c.0), &mut interrupts()).or_raise(F);
     TableIterator::new(text_triples(links, &labels))
 }
 

@@ -9,6 +9,14 @@ The ordering of items is not stable, it is driven by a dependency graph.
 /* <begin connected objects> */
 -- bootstrap
 
+-- The aggregates' support functions (transition, final, combine, serialize
+-- and deserialize functions) live in a schema of their own, out of the
+-- user's schema and \df (docs/versions.md). Nobody needs USAGE on it: an
+-- aggregate calls them by oid. Its name is fixed, whatever schema the
+-- extension is created in.
+CREATE SCHEMA regecon_internal;
+COMMENT ON SCHEMA regecon_internal IS 'Support functions of the regecon extension''s aggregates (not for direct use)';
+
 CREATE TYPE coupling_result AS (
     c float8, -- coupling degree C, in [0, 1]
     t float8, -- comprehensive coordination index T
@@ -153,77 +161,6 @@ COMMENT ON FUNCTION contiguity_weights(regclass, name, name, text) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_final
-CREATE  FUNCTION "bivariate_morans_i_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS bivariate_moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_perm_trans
-CREATE  FUNCTION "bivariate_morans_i_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_text_perm_trans
-CREATE  FUNCTION "bivariate_morans_i_text_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_text_trans
-CREATE  FUNCTION "bivariate_morans_i_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_trans
-CREATE  FUNCTION "bivariate_morans_i_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- regecon::entropy::cedi
 CREATE  FUNCTION "cedi"(
 	"edi" double precision[], /* Array < '_, f64 > */
@@ -232,59 +169,6 @@ CREATE  FUNCTION "cedi"(
 IMMUTABLE STRICT PARALLEL SAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'cedi_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_combine
-CREATE  FUNCTION "cedi_entropy_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_deserialize
-CREATE  FUNCTION "cedi_entropy_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_final
-CREATE  FUNCTION "cedi_entropy_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_serialize
-CREATE  FUNCTION "cedi_entropy_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_trans
-CREATE  FUNCTION "cedi_entropy_trans"(
-	"state" internal, /* Option < Internal > */
-	"edi" double precision[] /* :: std :: option :: Option < Array < '_, f64 > > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -401,230 +285,6 @@ AS 'MODULE_PATHNAME', 'edi_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::geary_getis::gearys_c_final
-CREATE  FUNCTION "gearys_c_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS geary_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_text_trans
-CREATE  FUNCTION "gearys_c_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_trans
-CREATE  FUNCTION "gearys_c_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_final
-CREATE  FUNCTION "getis_ord_g_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS getis_ord_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_text_trans
-CREATE  FUNCTION "getis_ord_g_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_trans
-CREATE  FUNCTION "getis_ord_g_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_combine
-CREATE  FUNCTION "hhi_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_deserialize
-CREATE  FUNCTION "hhi_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_final
-CREATE  FUNCTION "hhi_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_normalized_final
-CREATE  FUNCTION "hhi_normalized_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_normalized_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_serialize
-CREATE  FUNCTION "hhi_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_combine
-CREATE  FUNCTION "hhi_total_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_deserialize
-CREATE  FUNCTION "hhi_total_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_final
-CREATE  FUNCTION "hhi_total_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_serialize
-CREATE  FUNCTION "hhi_total_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_trans
-CREATE  FUNCTION "hhi_total_trans"(
-	"state" internal, /* Option < Internal > */
-	"value" double precision, /* Option < f64 > */
-	"total" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::indicator_entropy_final
-CREATE  FUNCTION "indicator_entropy_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'indicator_entropy_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   edi
---   cedi
---   cedi_entropy_trans
---   cedi_entropy_final
---   indicator_entropy_final
---   cedi_entropy_combine
---   cedi_entropy_serialize
---   cedi_entropy_deserialize
-
-
-CREATE AGGREGATE cedi_entropy(edi float8[]) (
-    SFUNC = cedi_entropy_trans, STYPE = internal, FINALFUNC = cedi_entropy_final,
-    COMBINEFUNC = cedi_entropy_combine, SERIALFUNC = cedi_entropy_serialize,
-    DESERIALFUNC = cedi_entropy_deserialize, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
-'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
-
-CREATE AGGREGATE indicator_entropy(edi float8[]) (
-    SFUNC = cedi_entropy_trans, STYPE = internal, FINALFUNC = indicator_entropy_final,
-    COMBINEFUNC = cedi_entropy_combine, SERIALFUNC = cedi_entropy_serialize,
-    DESERIALFUNC = cedi_entropy_deserialize, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
-'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
-
-COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
-'Environmental damage index: (emission / total_emission) / (output / total_output)';
-COMMENT ON FUNCTION cedi(float8[], float8[]) IS
-'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- regecon::weights::knn_weights
 CREATE  FUNCTION "knn_weights"(
 	"ids" bigint[], /* Array < '_, i64 > */
@@ -664,28 +324,6 @@ CREATE  FUNCTION "knn_weights"(
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'knn_weights_text_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::krugman_index_final
-CREATE  FUNCTION "krugman_index_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'krugman_index_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::krugman_index_trans
-CREATE  FUNCTION "krugman_index_trans"(
-	"state" internal, /* Option < Internal > */
-	"l_ij" double precision, /* Option < f64 > */
-	"l_j" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'krugman_index_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -808,90 +446,6 @@ AS 'MODULE_PATHNAME', 'martin_resilience_guarded_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_combine
-CREATE  FUNCTION "martin_resilience_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_deserialize
-CREATE  FUNCTION "martin_resilience_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_final
-CREATE  FUNCTION "martin_resilience_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_serialize
-CREATE  FUNCTION "martin_resilience_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_trans
-CREATE  FUNCTION "martin_resilience_trans"(
-	"state" internal, /* Option < Internal > */
-	"e_t" double precision, /* Option < f64 > */
-	"e_base" double precision, /* Option < f64 > */
-	"ref_t" double precision, /* Option < f64 > */
-	"ref_base" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   martin_resilience
---   martin_resilience_guarded
---   martin_resilience_trans
---   martin_resilience_final
---   martin_resilience_combine
---   martin_resilience_serialize
---   martin_resilience_deserialize
-
-
-CREATE AGGREGATE martin_resilience_agg(e_t float8, e_base float8, ref_t float8, ref_base float8) (
-    SFUNC = martin_resilience_trans,
-    STYPE = internal,
-    FINALFUNC = martin_resilience_final,
-    COMBINEFUNC = martin_resilience_combine,
-    SERIALFUNC = martin_resilience_serialize,
-    DESERIALFUNC = martin_resilience_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience of a region from its sectors: (sum(e_t - e_base) - sum(e_base * g_j)) / |sum(e_base * g_j)|, g_j = (ref_t - ref_base) / ref_base';
-COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience (g_i - g_r) / |g_r|, g = (t - base) / base';
-COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience, NULL with a NOTICE when |g_r| < min_ref_change (where the ratio explodes)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- regecon::coupling::min_max_scale
 CREATE  FUNCTION "min_max_scale"(
 	"x" double precision, /* f64 */
@@ -965,270 +519,6 @@ AS 'MODULE_PATHNAME', 'moran_scatter_text_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::autocorrelation::morans_i_combine
-CREATE  FUNCTION "morans_i_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_deserialize
-CREATE  FUNCTION "morans_i_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_final
-CREATE  FUNCTION "morans_i_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_perm_trans
-CREATE  FUNCTION "morans_i_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_serialize
-CREATE  FUNCTION "morans_i_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_style_trans
-CREATE  FUNCTION "morans_i_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint, /* Option < i64 > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_style_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_perm_trans
-CREATE  FUNCTION "morans_i_text_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_style_trans
-CREATE  FUNCTION "morans_i_text_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint, /* Option < i64 > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_style_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_trans
-CREATE  FUNCTION "morans_i_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_trans
-CREATE  FUNCTION "morans_i_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   morans_i_trans
---   morans_i_perm_trans
---   morans_i_style_trans
---   morans_i_text_trans
---   morans_i_text_perm_trans
---   morans_i_text_style_trans
---   morans_i_final
---   morans_i_combine
---   morans_i_serialize
---   morans_i_deserialize
-
-
-CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass) (
-    SFUNC = morans_i_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = morans_i_perm_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = morans_i_style_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id text, value float8, weights regclass) (
-    SFUNC = morans_i_text_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = morans_i_text_perm_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = morans_i_text_style_trans, STYPE = internal, FINALFUNC = morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
-'Global Moran''s I keyed by text unit ids (the weights relation''s src and dst must be text too)';
-COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint) IS
-'Global Moran''s I with permutation inference, text unit ids';
-COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint, text) IS
-'Global Moran''s I with a weights style, text unit ids';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass) IS
-'Global Moran''s I of value over the units of the group, weights from a (src, dst, weight) relation, row-standardised; analytic inference';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint) IS
-'Global Moran''s I with permutation inference (seeded, reproducible)';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
-'Global Moran''s I; style r (row-standardised), b (binary) or o (weights as stored)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_combine
-CREATE  FUNCTION "pairs_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_deserialize
-CREATE  FUNCTION "pairs_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_serialize
-CREATE  FUNCTION "pairs_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_combine
-CREATE  FUNCTION "panel_tobit_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_deserialize
-CREATE  FUNCTION "panel_tobit_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_final
-CREATE  FUNCTION "panel_tobit_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS tobit_fit /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_serialize
-CREATE  FUNCTION "panel_tobit_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- regecon::weights::read_gal
 CREATE  FUNCTION "read_gal"(
 	"content" TEXT /* & str */
@@ -1285,96 +575,6 @@ AS 'MODULE_PATHNAME', 'read_gwt_text_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::spatial_gini_final
-CREATE  FUNCTION "spatial_gini_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_gini_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::spatial_gini_trans
-CREATE  FUNCTION "spatial_gini_trans"(
-	"state" internal, /* Option < Internal > */
-	"l_ij" double precision, /* Option < f64 > */
-	"l_i" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_gini_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   hhi_final
---   hhi_normalized_final
---   hhi_combine
---   hhi_serialize
---   hhi_deserialize
---   hhi_total_trans
---   hhi_total_final
---   hhi_total_combine
---   hhi_total_serialize
---   hhi_total_deserialize
---   spatial_gini_trans
---   spatial_gini_final
---   krugman_index_trans
---   krugman_index_final
---   pairs_combine
---   pairs_serialize
---   pairs_deserialize
---   location_quotient
-
-
-CREATE FUNCTION hhi_trans(internal, float8) RETURNS internal
-    AS 'MODULE_PATHNAME', 'hhi_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE hhi_agg(value float8) (
-    SFUNC = hhi_trans, STYPE = internal, FINALFUNC = hhi_final,
-    COMBINEFUNC = hhi_combine, SERIALFUNC = hhi_serialize, DESERIALFUNC = hhi_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE hhi_agg(float8) IS
-'Herfindahl-Hirschman index of the group: sum of (value / sum(value))^2, in [1/n, 1]';
-
-CREATE AGGREGATE hhi_normalized_agg(value float8) (
-    SFUNC = hhi_trans, STYPE = internal, FINALFUNC = hhi_normalized_final,
-    COMBINEFUNC = hhi_combine, SERIALFUNC = hhi_serialize, DESERIALFUNC = hhi_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE hhi_normalized_agg(float8) IS
-'Normalised HHI (HHI - 1/n) / (1 - 1/n), in [0, 1]; NULL for a single value';
-
-CREATE AGGREGATE hhi_agg(value float8, total float8) (
-    SFUNC = hhi_total_trans, STYPE = internal, FINALFUNC = hhi_total_final,
-    COMBINEFUNC = hhi_total_combine, SERIALFUNC = hhi_total_serialize, DESERIALFUNC = hhi_total_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE hhi_agg(float8, float8) IS
-'Sum of (value / total)^2 over the group: the paper''s eq. (5) with total = national employment of the industry';
-
-CREATE AGGREGATE spatial_gini_agg(l_ij float8, l_i float8) (
-    SFUNC = spatial_gini_trans, STYPE = internal, FINALFUNC = spatial_gini_final,
-    COMBINEFUNC = pairs_combine, SERIALFUNC = pairs_serialize, DESERIALFUNC = pairs_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE spatial_gini_agg(float8, float8) IS
-'Krugman''s locational Gini of an industry over regions: sum of (l_ij / sum l_ij - l_i / sum l_i)^2';
-
-CREATE AGGREGATE krugman_index_agg(l_ij float8, l_j float8) (
-    SFUNC = krugman_index_trans, STYPE = internal, FINALFUNC = krugman_index_final,
-    COMBINEFUNC = pairs_combine, SERIALFUNC = pairs_serialize, DESERIALFUNC = pairs_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE krugman_index_agg(float8, float8) IS
-'Krugman specialisation index of a region over industries: sum of |l_ij / sum l_ij - l_j / sum l_j|';
-
-COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
-'Location quotient (l_ij / l_i) / (l_j / l)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- regecon::local::spatial_lag
 CREATE  FUNCTION "spatial_lag"(
 	"ids" bigint[], /* Array < '_, i64 > */
@@ -1406,121 +606,6 @@ CREATE  FUNCTION "spatial_lag"(
 STRICT STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'spatial_lag_text_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::spatial_style_text_trans
-CREATE  FUNCTION "spatial_style_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_style_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::spatial_style_trans
-CREATE  FUNCTION "spatial_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_style_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   morans_i_aggregates
---   gearys_c_trans
---   getis_ord_g_trans
---   spatial_style_trans
---   gearys_c_final
---   getis_ord_g_final
---   bivariate_morans_i_trans
---   bivariate_morans_i_perm_trans
---   bivariate_morans_i_final
---   gearys_c_text_trans
---   getis_ord_g_text_trans
---   spatial_style_text_trans
---   bivariate_morans_i_text_trans
---   bivariate_morans_i_text_perm_trans
-
-
-CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass) (
-    SFUNC = gearys_c_trans, STYPE = internal, FINALFUNC = gearys_c_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass, style text) (
-    SFUNC = spatial_style_trans, STYPE = internal, FINALFUNC = gearys_c_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass) (
-    SFUNC = getis_ord_g_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass, style text) (
-    SFUNC = spatial_style_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass) (
-    SFUNC = bivariate_morans_i_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = bivariate_morans_i_perm_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE gearys_c(id text, value float8, weights regclass) (
-    SFUNC = gearys_c_text_trans, STYPE = internal, FINALFUNC = gearys_c_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE gearys_c(id text, value float8, weights regclass, style text) (
-    SFUNC = spatial_style_text_trans, STYPE = internal, FINALFUNC = gearys_c_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass) (
-    SFUNC = getis_ord_g_text_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass, style text) (
-    SFUNC = spatial_style_text_trans, STYPE = internal, FINALFUNC = getis_ord_g_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass) (
-    SFUNC = bivariate_morans_i_text_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = bivariate_morans_i_text_perm_trans, STYPE = internal, FINALFUNC = bivariate_morans_i_final,
-    COMBINEFUNC = morans_i_combine, SERIALFUNC = morans_i_serialize, DESERIALFUNC = morans_i_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE gearys_c(text, float8, regclass) IS 'Geary''s C keyed by text unit ids';
-COMMENT ON AGGREGATE getis_ord_g(text, float8, regclass) IS 'Getis-Ord global G keyed by text unit ids';
-COMMENT ON AGGREGATE bivariate_morans_i(text, float8, float8, regclass) IS 'Bivariate Moran''s I keyed by text unit ids';
-COMMENT ON AGGREGATE gearys_c(bigint, float8, regclass) IS 'Geary''s C with analytic inference (row-standardised weights)';
-COMMENT ON AGGREGATE getis_ord_g(bigint, float8, regclass) IS 'Getis-Ord global G with analytic inference (binary weights)';
-COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
-'Bivariate Moran''s I of x against the spatial lag of y (row-standardised weights)';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1657,105 +742,6 @@ AS 'MODULE_PATHNAME', 'tobit_predict_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- requires:
---   panel_tobit_final
---   panel_tobit_combine
---   panel_tobit_serialize
---   panel_tobit_deserialize
---   tobit_marginal_effects
---   tobit_hausman
---   tobit_check_fit
---   tobit_predict
-
-
-CREATE FUNCTION panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text) RETURNS internal
-    AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text, text[]) RETURNS internal
-    AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text) RETURNS internal
-    AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text, text[]) RETURNS internal
-    AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text) (
-    SFUNC = panel_tobit_text_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
-    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text, names text[]) (
-    SFUNC = panel_tobit_text_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
-    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text) (
-    SFUNC = panel_tobit_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
-    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text, names text[]) (
-    SFUNC = panel_tobit_trans, STYPE = internal, FINALFUNC = panel_tobit_final,
-    COMBINEFUNC = panel_tobit_combine, SERIALFUNC = panel_tobit_serialize, DESERIALFUNC = panel_tobit_deserialize,
-    PARALLEL = SAFE
-);
-CREATE FUNCTION tobit_summary(fit tobit_fit)
-RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
-              log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
-              rho float8, lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool,
-              aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int,
-              message text, wald_chi2 float8, wald_df int, wald_p float8, obs_min int, obs_mean float8, obs_max int)
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT (f).model, (f).n_obs, (f).n_units, (f).n_left, (f).n_uncensored, (f).n_right, (f).log_likelihood,
-             (f).sigma_e, (f).se_sigma_e, (f).sigma_u, (f).se_sigma_u, (f).rho, (f).lr_chibar2, (f).p_chibar2,
-             (f).iterations, (f).converged, (f).aic, (f).bic, (f).quadrature, (f).quadrature_points,
-             (f).dropped_units, (f).message, (f).wald_chi2, (f).wald_df, (f).wald_p, (f).obs_min, (f).obs_mean,
-             (f).obs_max
-      FROM (SELECT @extschema@.tobit_check_fit(fit) AS f) checked $$;
-COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
-'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
-COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
-'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   result_types
---   panel_tobit_aggregates
-
-
-CREATE FUNCTION local_moran(ids bigint[], "values" float8[], weights regclass, permutations int DEFAULT 0,
-                            seed bigint DEFAULT 0, style text DEFAULT 'r', significance float8 DEFAULT 0.05,
-                            correction text DEFAULT 'none')
-RETURNS TABLE(id bigint, ii float8, expected float8, variance float8, z float8, p float8, quadrant text,
-              lag float8, p_sim float8, z_sim float8, cluster text)
-AS 'MODULE_PATHNAME', 'local_moran_wrapper' LANGUAGE c STRICT STABLE PARALLEL SAFE;
-CREATE FUNCTION local_moran_0_1(ids bigint[], "values" float8[], weights regclass, permutations int DEFAULT 0,
-                                seed bigint DEFAULT 0, style text DEFAULT 'r')
-RETURNS TABLE(id bigint, ii float8, expected float8, variance float8, z float8, p float8, quadrant text,
-              lag float8, p_sim float8, z_sim float8)
-AS 'MODULE_PATHNAME', 'local_moran_wrapper' LANGUAGE c STRICT STABLE PARALLEL SAFE;
-CREATE FUNCTION tobit_coefficients(fit tobit_fit, vce text DEFAULT 'oim', level float8 DEFAULT 95.0)
-RETURNS TABLE(term text, estimate float8, std_error float8, z float8, p_value float8, stars text,
-              ci_lower float8, ci_upper float8)
-AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper' LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION tobit_coefficients_0_1(fit tobit_fit, vce text DEFAULT 'oim')
-RETURNS TABLE(term text, estimate float8, std_error float8, z float8, p_value float8, stars text)
-AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper' LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION tobit_summary_0_1(fit tobit_fit)
-RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
-              log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
-              rho float8, lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool,
-              aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int)
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT s.model, s.n_obs, s.n_units, s.n_left, s.n_uncensored, s.n_right, s.log_likelihood, s.sigma_e,
-             s.se_sigma_e, s.sigma_u, s.se_sigma_u, s.rho, s.lr_chibar2, s.p_chibar2, s.iterations, s.converged,
-             s.aic, s.bic, s.quadrature, s.quadrature_points, s.dropped_units
-      FROM @extschema@.tobit_summary(fit) s $$;
-COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
-'Deprecated (removed in 0.3.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- regecon::weights::weights_summary
 CREATE  FUNCTION "weights_summary"(
 	"weights" regclass, /* Option < RegClass > */
@@ -1823,6 +809,1032 @@ CREATE  FUNCTION "weights_transform_text"(
 STRICT STABLE PARALLEL SAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'weights_transform_text_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+CREATE SCHEMA IF NOT EXISTS regecon_internal; /* regecon::types::regecon_internal */
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_combine
+CREATE  FUNCTION regecon_internal."cedi_entropy_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::indicator_entropy_final
+CREATE  FUNCTION regecon_internal."indicator_entropy_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'indicator_entropy_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_final
+CREATE  FUNCTION regecon_internal."cedi_entropy_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_combine
+CREATE  FUNCTION regecon_internal."panel_tobit_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::getis_ord_g_trans
+CREATE  FUNCTION regecon_internal."getis_ord_g_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'getis_ord_g_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_serialize
+CREATE  FUNCTION regecon_internal."panel_tobit_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::getis_ord_g_final
+CREATE  FUNCTION regecon_internal."getis_ord_g_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS getis_ord_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'getis_ord_g_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_trans
+CREATE  FUNCTION regecon_internal."hhi_total_trans"(
+	"state" internal, /* Option < Internal > */
+	"value" double precision, /* Option < f64 > */
+	"total" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::krugman_index_final
+CREATE  FUNCTION regecon_internal."krugman_index_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'krugman_index_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::spatial_style_text_trans
+CREATE  FUNCTION regecon_internal."spatial_style_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_style_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_deserialize
+CREATE  FUNCTION regecon_internal."martin_resilience_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_serialize
+CREATE  FUNCTION regecon_internal."martin_resilience_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_trans
+CREATE  FUNCTION regecon_internal."martin_resilience_trans"(
+	"state" internal, /* Option < Internal > */
+	"e_t" double precision, /* Option < f64 > */
+	"e_base" double precision, /* Option < f64 > */
+	"ref_t" double precision, /* Option < f64 > */
+	"ref_base" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_deserialize
+CREATE  FUNCTION regecon_internal."panel_tobit_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_deserialize
+CREATE  FUNCTION regecon_internal."pairs_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_serialize
+CREATE  FUNCTION regecon_internal."cedi_entropy_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_final
+CREATE  FUNCTION regecon_internal."hhi_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_serialize
+CREATE  FUNCTION regecon_internal."hhi_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::gearys_c_final
+CREATE  FUNCTION regecon_internal."gearys_c_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS geary_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gearys_c_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_deserialize
+CREATE  FUNCTION regecon_internal."morans_i_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_combine
+CREATE  FUNCTION regecon_internal."pairs_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_trans
+CREATE  FUNCTION regecon_internal."bivariate_morans_i_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_deserialize
+CREATE  FUNCTION regecon_internal."cedi_entropy_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_combine
+CREATE  FUNCTION regecon_internal."morans_i_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_serialize
+CREATE  FUNCTION regecon_internal."hhi_total_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_combine
+CREATE  FUNCTION regecon_internal."hhi_total_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_perm_trans
+CREATE  FUNCTION regecon_internal."morans_i_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_final
+CREATE  FUNCTION regecon_internal."morans_i_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_final
+CREATE  FUNCTION regecon_internal."hhi_total_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_style_trans
+CREATE  FUNCTION regecon_internal."morans_i_text_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint, /* Option < i64 > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_serialize
+CREATE  FUNCTION regecon_internal."pairs_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_deserialize
+CREATE  FUNCTION regecon_internal."hhi_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_serialize
+CREATE  FUNCTION regecon_internal."morans_i_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_final
+CREATE  FUNCTION regecon_internal."bivariate_morans_i_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS bivariate_moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_combine
+CREATE  FUNCTION regecon_internal."hhi_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_deserialize
+CREATE  FUNCTION regecon_internal."hhi_total_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::spatial_gini_trans
+CREATE  FUNCTION regecon_internal."spatial_gini_trans"(
+	"state" internal, /* Option < Internal > */
+	"l_ij" double precision, /* Option < f64 > */
+	"l_i" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_gini_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_perm_trans
+CREATE  FUNCTION regecon_internal."morans_i_text_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_trans
+CREATE  FUNCTION regecon_internal."morans_i_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_perm_trans
+CREATE  FUNCTION regecon_internal."bivariate_morans_i_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_trans
+CREATE  FUNCTION regecon_internal."cedi_entropy_trans"(
+	"state" internal, /* Option < Internal > */
+	"edi" double precision[] /* :: std :: option :: Option < Array < '_, f64 > > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   edi
+--   cedi
+--   cedi_entropy_trans
+--   cedi_entropy_final
+--   indicator_entropy_final
+--   cedi_entropy_combine
+--   cedi_entropy_serialize
+--   cedi_entropy_deserialize
+
+
+CREATE AGGREGATE cedi_entropy(edi float8[]) (
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.cedi_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
+'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
+
+CREATE AGGREGATE indicator_entropy(edi float8[]) (
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.indicator_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
+'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
+
+COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
+'Environmental damage index: (emission / total_emission) / (output / total_output)';
+COMMENT ON FUNCTION cedi(float8[], float8[]) IS
+'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_combine
+CREATE  FUNCTION regecon_internal."martin_resilience_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_trans
+CREATE  FUNCTION regecon_internal."morans_i_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::gearys_c_trans
+CREATE  FUNCTION regecon_internal."gearys_c_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gearys_c_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::getis_ord_g_text_trans
+CREATE  FUNCTION regecon_internal."getis_ord_g_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'getis_ord_g_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::gearys_c_text_trans
+CREATE  FUNCTION regecon_internal."gearys_c_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gearys_c_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_style_trans
+CREATE  FUNCTION regecon_internal."morans_i_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint, /* Option < i64 > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   morans_i_trans
+--   morans_i_perm_trans
+--   morans_i_style_trans
+--   morans_i_text_trans
+--   morans_i_text_perm_trans
+--   morans_i_text_style_trans
+--   morans_i_final
+--   morans_i_combine
+--   morans_i_serialize
+--   morans_i_deserialize
+
+
+CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass) (
+    SFUNC = regecon_internal.morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = regecon_internal.morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint, style text) (
+    SFUNC = regecon_internal.morans_i_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE morans_i(id text, value float8, weights regclass) (
+    SFUNC = regecon_internal.morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = regecon_internal.morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
+    SFUNC = regecon_internal.morans_i_text_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
+'Global Moran''s I keyed by text unit ids (the weights relation''s src and dst must be text too)';
+COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint) IS
+'Global Moran''s I with permutation inference, text unit ids';
+COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint, text) IS
+'Global Moran''s I with a weights style, text unit ids';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass) IS
+'Global Moran''s I of value over the units of the group, weights from a (src, dst, weight) relation, row-standardised; analytic inference';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint) IS
+'Global Moran''s I with permutation inference (seeded, reproducible)';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
+'Global Moran''s I; style r (row-standardised), b (binary) or o (weights as stored)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_final
+CREATE  FUNCTION regecon_internal."martin_resilience_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   martin_resilience
+--   martin_resilience_guarded
+--   martin_resilience_trans
+--   martin_resilience_final
+--   martin_resilience_combine
+--   martin_resilience_serialize
+--   martin_resilience_deserialize
+
+
+CREATE AGGREGATE martin_resilience_agg(e_t float8, e_base float8, ref_t float8, ref_base float8) (
+    SFUNC = regecon_internal.martin_resilience_trans,
+    STYPE = internal,
+    FINALFUNC = regecon_internal.martin_resilience_final,
+    COMBINEFUNC = regecon_internal.martin_resilience_combine,
+    SERIALFUNC = regecon_internal.martin_resilience_serialize,
+    DESERIALFUNC = regecon_internal.martin_resilience_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience of a region from its sectors: (sum(e_t - e_base) - sum(e_base * g_j)) / |sum(e_base * g_j)|, g_j = (ref_t - ref_base) / ref_base';
+COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience (g_i - g_r) / |g_r|, g = (t - base) / base';
+COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience, NULL with a NOTICE when |g_r| < min_ref_change (where the ratio explodes)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_text_perm_trans
+CREATE  FUNCTION regecon_internal."bivariate_morans_i_text_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_final
+CREATE  FUNCTION regecon_internal."panel_tobit_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS tobit_fit /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   panel_tobit_final
+--   panel_tobit_combine
+--   panel_tobit_serialize
+--   panel_tobit_deserialize
+--   tobit_marginal_effects
+--   tobit_hausman
+--   tobit_check_fit
+--   tobit_predict
+
+
+CREATE FUNCTION regecon_internal.panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text, text[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text, text[]) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text) (
+    SFUNC = regecon_internal.panel_tobit_text_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text, names text[]) (
+    SFUNC = regecon_internal.panel_tobit_text_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text) (
+    SFUNC = regecon_internal.panel_tobit_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text, names text[]) (
+    SFUNC = regecon_internal.panel_tobit_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
+    PARALLEL = SAFE
+);
+CREATE FUNCTION tobit_summary(fit tobit_fit)
+RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
+              log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
+              rho float8, lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool,
+              aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int,
+              message text, wald_chi2 float8, wald_df int, wald_p float8, obs_min int, obs_mean float8, obs_max int)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT (f).model, (f).n_obs, (f).n_units, (f).n_left, (f).n_uncensored, (f).n_right, (f).log_likelihood,
+             (f).sigma_e, (f).se_sigma_e, (f).sigma_u, (f).se_sigma_u, (f).rho, (f).lr_chibar2, (f).p_chibar2,
+             (f).iterations, (f).converged, (f).aic, (f).bic, (f).quadrature, (f).quadrature_points,
+             (f).dropped_units, (f).message, (f).wald_chi2, (f).wald_df, (f).wald_p, (f).obs_min, (f).obs_mean,
+             (f).obs_max
+      FROM (SELECT @extschema@.tobit_check_fit(fit) AS f) checked $$;
+COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
+'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
+COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
+'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   result_types
+--   panel_tobit_aggregates
+
+
+CREATE FUNCTION local_moran(ids bigint[], "values" float8[], weights regclass, permutations int DEFAULT 0,
+                            seed bigint DEFAULT 0, style text DEFAULT 'r', significance float8 DEFAULT 0.05,
+                            correction text DEFAULT 'none')
+RETURNS TABLE(id bigint, ii float8, expected float8, variance float8, z float8, p float8, quadrant text,
+              lag float8, p_sim float8, z_sim float8, cluster text)
+AS 'MODULE_PATHNAME', 'local_moran_wrapper' LANGUAGE c STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION local_moran_0_1(ids bigint[], "values" float8[], weights regclass, permutations int DEFAULT 0,
+                                seed bigint DEFAULT 0, style text DEFAULT 'r')
+RETURNS TABLE(id bigint, ii float8, expected float8, variance float8, z float8, p float8, quadrant text,
+              lag float8, p_sim float8, z_sim float8)
+AS 'MODULE_PATHNAME', 'local_moran_wrapper' LANGUAGE c STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION tobit_coefficients(fit tobit_fit, vce text DEFAULT 'oim', level float8 DEFAULT 95.0)
+RETURNS TABLE(term text, estimate float8, std_error float8, z float8, p_value float8, stars text,
+              ci_lower float8, ci_upper float8)
+AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper' LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tobit_coefficients_0_1(fit tobit_fit, vce text DEFAULT 'oim')
+RETURNS TABLE(term text, estimate float8, std_error float8, z float8, p_value float8, stars text)
+AS 'MODULE_PATHNAME', 'tobit_coefficients_wrapper' LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION tobit_summary_0_1(fit tobit_fit)
+RETURNS TABLE(model text, n_obs int, n_units int, n_left int, n_uncensored int, n_right int,
+              log_likelihood float8, sigma_e float8, se_sigma_e float8, sigma_u float8, se_sigma_u float8,
+              rho float8, lr_chibar2 float8, p_chibar2 float8, iterations int, converged bool,
+              aic float8, bic float8, quadrature text, quadrature_points int, dropped_units int)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT s.model, s.n_obs, s.n_units, s.n_left, s.n_uncensored, s.n_right, s.log_likelihood, s.sigma_e,
+             s.se_sigma_e, s.sigma_u, s.se_sigma_u, s.rho, s.lr_chibar2, s.p_chibar2, s.iterations, s.converged,
+             s.aic, s.bic, s.quadrature, s.quadrature_points, s.dropped_units
+      FROM @extschema@.tobit_summary(fit) s $$;
+COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
+'Deprecated (removed in 0.3.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_normalized_final
+CREATE  FUNCTION regecon_internal."hhi_normalized_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_normalized_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_text_trans
+CREATE  FUNCTION regecon_internal."bivariate_morans_i_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::krugman_index_trans
+CREATE  FUNCTION regecon_internal."krugman_index_trans"(
+	"state" internal, /* Option < Internal > */
+	"l_ij" double precision, /* Option < f64 > */
+	"l_j" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'krugman_index_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::spatial_style_trans
+CREATE  FUNCTION regecon_internal."spatial_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   morans_i_aggregates
+--   gearys_c_trans
+--   getis_ord_g_trans
+--   spatial_style_trans
+--   gearys_c_final
+--   getis_ord_g_final
+--   bivariate_morans_i_trans
+--   bivariate_morans_i_perm_trans
+--   bivariate_morans_i_final
+--   gearys_c_text_trans
+--   getis_ord_g_text_trans
+--   spatial_style_text_trans
+--   bivariate_morans_i_text_trans
+--   bivariate_morans_i_text_perm_trans
+
+
+CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass) (
+    SFUNC = regecon_internal.gearys_c_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass, style text) (
+    SFUNC = regecon_internal.spatial_style_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass) (
+    SFUNC = regecon_internal.getis_ord_g_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass, style text) (
+    SFUNC = regecon_internal.spatial_style_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass) (
+    SFUNC = regecon_internal.bivariate_morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = regecon_internal.bivariate_morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE gearys_c(id text, value float8, weights regclass) (
+    SFUNC = regecon_internal.gearys_c_text_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE gearys_c(id text, value float8, weights regclass, style text) (
+    SFUNC = regecon_internal.spatial_style_text_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass) (
+    SFUNC = regecon_internal.getis_ord_g_text_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass, style text) (
+    SFUNC = regecon_internal.spatial_style_text_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass) (
+    SFUNC = regecon_internal.bivariate_morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = regecon_internal.bivariate_morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE gearys_c(text, float8, regclass) IS 'Geary''s C keyed by text unit ids';
+COMMENT ON AGGREGATE getis_ord_g(text, float8, regclass) IS 'Getis-Ord global G keyed by text unit ids';
+COMMENT ON AGGREGATE bivariate_morans_i(text, float8, float8, regclass) IS 'Bivariate Moran''s I keyed by text unit ids';
+COMMENT ON AGGREGATE gearys_c(bigint, float8, regclass) IS 'Geary''s C with analytic inference (row-standardised weights)';
+COMMENT ON AGGREGATE getis_ord_g(bigint, float8, regclass) IS 'Getis-Ord global G with analytic inference (binary weights)';
+COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
+'Bivariate Moran''s I of x against the spatial lag of y (row-standardised weights)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::spatial_gini_final
+CREATE  FUNCTION regecon_internal."spatial_gini_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_gini_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   hhi_final
+--   hhi_normalized_final
+--   hhi_combine
+--   hhi_serialize
+--   hhi_deserialize
+--   hhi_total_trans
+--   hhi_total_final
+--   hhi_total_combine
+--   hhi_total_serialize
+--   hhi_total_deserialize
+--   spatial_gini_trans
+--   spatial_gini_final
+--   krugman_index_trans
+--   krugman_index_final
+--   pairs_combine
+--   pairs_serialize
+--   pairs_deserialize
+--   location_quotient
+
+
+CREATE FUNCTION regecon_internal.hhi_trans(internal, float8) RETURNS internal
+    AS 'MODULE_PATHNAME', 'hhi_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE hhi_agg(value float8) (
+    SFUNC = regecon_internal.hhi_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_final,
+    COMBINEFUNC = regecon_internal.hhi_combine, SERIALFUNC = regecon_internal.hhi_serialize, DESERIALFUNC = regecon_internal.hhi_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_agg(float8) IS
+'Herfindahl-Hirschman index of the group: sum of (value / sum(value))^2, in [1/n, 1]';
+
+CREATE AGGREGATE hhi_normalized_agg(value float8) (
+    SFUNC = regecon_internal.hhi_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_normalized_final,
+    COMBINEFUNC = regecon_internal.hhi_combine, SERIALFUNC = regecon_internal.hhi_serialize, DESERIALFUNC = regecon_internal.hhi_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_normalized_agg(float8) IS
+'Normalised HHI (HHI - 1/n) / (1 - 1/n), in [0, 1]; NULL for a single value';
+
+CREATE AGGREGATE hhi_agg(value float8, total float8) (
+    SFUNC = regecon_internal.hhi_total_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_total_final,
+    COMBINEFUNC = regecon_internal.hhi_total_combine, SERIALFUNC = regecon_internal.hhi_total_serialize, DESERIALFUNC = regecon_internal.hhi_total_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_agg(float8, float8) IS
+'Sum of (value / total)^2 over the group: the paper''s eq. (5) with total = national employment of the industry';
+
+CREATE AGGREGATE spatial_gini_agg(l_ij float8, l_i float8) (
+    SFUNC = regecon_internal.spatial_gini_trans, STYPE = internal, FINALFUNC = regecon_internal.spatial_gini_final,
+    COMBINEFUNC = regecon_internal.pairs_combine, SERIALFUNC = regecon_internal.pairs_serialize, DESERIALFUNC = regecon_internal.pairs_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE spatial_gini_agg(float8, float8) IS
+'Krugman''s locational Gini of an industry over regions: sum of (l_ij / sum l_ij - l_i / sum l_i)^2';
+
+CREATE AGGREGATE krugman_index_agg(l_ij float8, l_j float8) (
+    SFUNC = regecon_internal.krugman_index_trans, STYPE = internal, FINALFUNC = regecon_internal.krugman_index_final,
+    COMBINEFUNC = regecon_internal.pairs_combine, SERIALFUNC = regecon_internal.pairs_serialize, DESERIALFUNC = regecon_internal.pairs_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE krugman_index_agg(float8, float8) IS
+'Krugman specialisation index of a region over industries: sum of |l_ij / sum l_ij - l_j / sum l_j|';
+
+COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
+'Location quotient (l_ij / l_i) / (l_j / l)';
 /* </end connected objects> */
 
 /* <begin connected objects> */

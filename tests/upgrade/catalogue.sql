@@ -20,4 +20,8 @@ SELECT 'type ' || t.oid::regtype::text || ' ' || coalesce(obj_description(t.oid,
        || (SELECT string_agg(att.attname || ' ' || format_type(att.atttypid, att.atttypmod), ', ' ORDER BY att.attnum)
            FROM pg_attribute att WHERE att.attrelid = t.typrelid AND att.attnum > 0 AND NOT att.attisdropped)
 FROM members m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
+UNION ALL
+SELECT 'schema ' || n.nspname || ' ' || coalesce(obj_description(n.oid, 'pg_namespace'), '(no comment)')
+       || ' | owner ' || pg_get_userbyid(n.nspowner) || ' | acl ' || coalesce(n.nspacl::text, '(default)')
+FROM members m JOIN pg_namespace n ON m.classid = 'pg_namespace'::regclass AND n.oid = m.objid
 ORDER BY 1;

@@ -32,7 +32,15 @@ use std::time::Instant;
 
 /// The conditional permutation inference of regecon before the shared table
 /// (commit 30d777c), on the public API.
-fn old_simulate(pool: &rayon::ThreadPool, w: &Weights, z: &[f64], scale: f64, lisa: &[Lisa], permutations: u64, seed: u64) -> Vec<LisaSim> {
+fn old_simulate(
+    pool: &rayon::ThreadPool,
+    w: &Weights,
+    z: &[f64],
+    scale: f64,
+    lisa: &[Lisa],
+    permutations: u64,
+    seed: u64,
+) -> Vec<LisaSim> {
     let n = w.n();
     pool.install(|| {
         (0..n)
@@ -57,7 +65,12 @@ fn old_simulate(pool: &rayon::ThreadPool, w: &Weights, z: &[f64], scale: f64, li
                     sims.push(scale * zi * lag);
                 }
                 let inf = regecon_core::moran::permutation_inference(lisa[i].ii, &sims);
-                LisaSim { p_sim: Some(inf.p_sim), mean_sim: Some(inf.mean_sim), sd_sim: Some(inf.sd_sim), z_sim: inf.z_sim }
+                LisaSim {
+                    p_sim: Some(inf.p_sim),
+                    mean_sim: Some(inf.mean_sim),
+                    sd_sim: Some(inf.sd_sim),
+                    z_sim: inf.z_sim,
+                }
             })
             .collect()
     })

@@ -59,9 +59,7 @@ impl<'a> Reader<'a> {
     pub fn new(buf: &'a [u8], tag: u8) -> Result<Self> {
         match buf {
             [VERSION, t, ..] if *t == tag => Ok(Reader { buf, pos: 2 }),
-            [VERSION, t, ..] => Err(Error::corrupt(format!(
-                "aggregate state has tag {t}, expected {tag}"
-            ))),
+            [VERSION, t, ..] => Err(Error::corrupt(format!("aggregate state has tag {t}, expected {tag}"))),
             [v, ..] => Err(Error::corrupt(format!(
                 "aggregate state has format version {v}, this build reads version {VERSION}"
             ))),
@@ -93,7 +91,8 @@ impl<'a> Reader<'a> {
     /// before the caller allocates anything for the items.
     pub fn count(&mut self, min_bytes: usize) -> Result<usize> {
         let n = self.u64()?;
-        let fits = usize::try_from(n).ok().filter(|&n| n.checked_mul(min_bytes.max(1)).is_some_and(|b| b <= self.remaining()));
+        let fits =
+            usize::try_from(n).ok().filter(|&n| n.checked_mul(min_bytes.max(1)).is_some_and(|b| b <= self.remaining()));
         fits.ok_or_else(|| Error::corrupt("aggregate state is truncated (a length exceeds the bytes left)"))
     }
     pub fn f64s(&mut self) -> Result<Vec<f64>> {
@@ -107,7 +106,7 @@ impl<'a> Reader<'a> {
     /// `n` values written as `u64`, read as `i64` (the caller read and
     /// checked `n` with [`Reader::count`]).
     pub fn i64s_exact(&mut self, n: usize) -> Result<Vec<i64>> {
-        if n.checked_mul(8).map_or(true, |b| b > self.remaining()) {
+        if n.checked_mul(8).is_none_or(|b| b > self.remaining()) {
             return Err(Error::corrupt("aggregate state is truncated"));
         }
         let mut v = crate::mem::vec_with_capacity(n, "an aggregate state")?;
@@ -118,10 +117,8 @@ impl<'a> Reader<'a> {
     }
     pub fn str(&mut self) -> Result<String> {
         let n = self.count(1)?;
-        let bytes = self
-            .buf
-            .get(self.pos..self.pos + n)
-            .ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
+        let bytes =
+            self.buf.get(self.pos..self.pos + n).ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
         self.pos += n;
         String::from_utf8(crate::mem::to_vec(bytes, "an aggregate state")?)
             .map_err(|_| Error::corrupt("aggregate state has invalid text"))

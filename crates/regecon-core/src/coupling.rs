@@ -83,10 +83,7 @@ pub fn coupling(u: &[f64], weights: Option<&[f64]>) -> Result<Option<Coupling>> 
     let u = &scores[..];
     if let Some(w) = weights {
         if w.len() != m {
-            return Err(Error::invalid(format!(
-                "weights has {} elements but u has {m}",
-                w.len()
-            )));
+            return Err(Error::invalid(format!("weights has {} elements but u has {m}", w.len())));
         }
         check_weights(w, "weights")?;
     }
@@ -132,9 +129,7 @@ pub fn class_index(d: f64, thresholds: &[f64]) -> Result<usize> {
 pub fn class(d: f64) -> Result<&'static str> {
     finite(d, "d")?;
     if !(0.0..=1.0).contains(&d) {
-        return Err(Error::out_of_range(format!(
-            "d must lie in [0, 1] (a coupling coordination degree), got {d}"
-        )));
+        return Err(Error::out_of_range(format!("d must lie in [0, 1] (a coupling coordination degree), got {d}")));
     }
     Ok(PAPER_LABELS[class_index(d, &PAPER_THRESHOLDS)?])
 }

@@ -82,11 +82,7 @@ impl Entropy {
     }
 
     pub fn rows(&self) -> usize {
-        if self.k == 0 {
-            0
-        } else {
-            self.values.len() / self.k
-        }
+        self.values.len().checked_div(self.k).unwrap_or(0)
     }
 
     /// Adds the indicator vector of one region. All rows must have the same
@@ -168,9 +164,7 @@ impl Entropy {
         }
         let total = sum(divergence.iter().copied());
         if total == 0.0 {
-            return Err(Error::div_zero(
-                "every indicator is constant across the regions: entropy weights are 0/0",
-            ));
+            return Err(Error::div_zero("every indicator is constant across the regions: entropy weights are 0/0"));
         }
         Ok(Some(EntropyWeights {
             entropy: divergence.iter().map(|d| 1.0 - d).collect(),
@@ -203,11 +197,7 @@ pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-9;
 /// CEDI_i = sum_k g_k * EDI_ik.
 pub fn cedi(edi: &[f64], weights: &[f64]) -> Result<f64> {
     if edi.len() != weights.len() {
-        return Err(Error::invalid(format!(
-            "edi has {} indicators but weights has {}",
-            edi.len(),
-            weights.len()
-        )));
+        return Err(Error::invalid(format!("edi has {} indicators but weights has {}", edi.len(), weights.len())));
     }
     if edi.is_empty() {
         return Err(Error::invalid("edi and weights must not be empty"));
@@ -253,17 +243,14 @@ mod tests {
         // e = 1.5 ln 2 / ln 3.
         let e1 = 1.5 * 2f64.ln() / 3f64.ln();
         // Shares (1/3, 1/3, 1/3): e = 1.  Shares (1, 0, 0): e = 0.
-        let w = matrix(&[&[2.0, 1.0, 5.0], &[1.0, 1.0, 0.0], &[1.0, 1.0, 0.0]])
-            .weights()
-            .unwrap()
-            .unwrap();
+        let w = matrix(&[&[2.0, 1.0, 5.0], &[1.0, 1.0, 0.0], &[1.0, 1.0, 0.0]]).weights().unwrap().unwrap();
         assert!((w.entropy[0] - e1).abs() < 1e-15);
         assert_eq!(w.entropy[1], 1.0);
         assert!(w.entropy[2].abs() < 1e-15);
         let d = [1.0 - e1, 0.0, 1.0];
         let t: f64 = d.iter().sum();
-        for j in 0..3 {
-            assert!((w.weights[j] - d[j] / t).abs() < 1e-15, "{j}");
+        for (j, dj) in d.iter().enumerate() {
+            assert!((w.weights[j] - dj / t).abs() < 1e-15, "{j}");
         }
     }
 

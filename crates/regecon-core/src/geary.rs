@@ -71,7 +71,17 @@ pub fn geary(w: &Weights, x: &[f64]) -> Result<Geary> {
     } else {
         (None, None, None)
     };
-    Ok(Geary { n, c, expected: 1.0, variance_norm: v_norm, z_norm, p_norm: p_two_sided(z_norm), variance_rand, z_rand, p_rand })
+    Ok(Geary {
+        n,
+        c,
+        expected: 1.0,
+        variance_norm: v_norm,
+        z_norm,
+        p_norm: p_two_sided(z_norm),
+        variance_rand,
+        z_rand,
+        p_rand,
+    })
 }
 
 #[cfg(test)]

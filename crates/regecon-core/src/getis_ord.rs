@@ -223,7 +223,8 @@ mod tests {
     fn extreme_magnitudes_and_islands() {
         // a line 0-1-2-3-4 and unit 5 alone
         let ids = [0, 1, 2, 3, 4, 5];
-        let t = [(0, 1, 1.0), (1, 0, 1.0), (1, 2, 1.0), (2, 1, 1.0), (2, 3, 1.0), (3, 2, 1.0), (3, 4, 1.0), (4, 3, 1.0)];
+        let t =
+            [(0, 1, 1.0), (1, 0, 1.0), (1, 2, 1.0), (2, 1, 1.0), (2, 3, 1.0), (3, 2, 1.0), (3, 4, 1.0), (4, 3, 1.0)];
         let w = Weights::from_triples(&ids, &t).unwrap();
         let x = [1.0, 2.0, 0.5, 4.0, 3.0, 2.5];
         let g0 = global_g(&w, &x).unwrap();

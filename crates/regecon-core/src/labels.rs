@@ -101,10 +101,14 @@ impl Labels {
     }
 }
 
+/// What [`sorted_union`] returns: the sorted names, and each dictionary's
+/// codes as ranks in them.
+pub type Union = (Vec<Arc<str>>, Vec<Vec<i64>>);
+
 /// The names of several dictionaries sorted by bytes and deduplicated, and,
 /// for each dictionary, the rank (position in that sorted list) of each of
 /// its codes.
-pub fn sorted_union(sets: &[&Labels]) -> Result<(Vec<Arc<str>>, Vec<Vec<i64>>)> {
+pub fn sorted_union(sets: &[&Labels]) -> Result<Union> {
     const WHAT: &str = "the text unit ids";
     let total = sets.iter().map(|s| s.len()).fold(0usize, usize::saturating_add);
     let mut names: Vec<Arc<str>> = mem::vec_with_capacity(total, WHAT)?;

@@ -123,7 +123,9 @@ impl<'w> LocalMoran<'w> {
                 let zi = self.z[i];
                 let ii = self.scale * zi * lag_z[i];
                 let expected = -(zi * zi * wi) / ((nf - 1.0) * self.m2);
-                let variance = (zi / self.m2).powi(2) * (nf / (nf - 2.0)) * (wi2 - wi * wi / (nf - 1.0))
+                let variance = (zi / self.m2).powi(2)
+                    * (nf / (nf - 2.0))
+                    * (wi2 - wi * wi / (nf - 1.0))
                     * (self.m2 - zi * zi / (nf - 1.0));
                 let ii_ml = zi * lag_z[i] / self.m2;
                 let z = (ii_ml - expected) / variance.sqrt();
@@ -146,7 +148,16 @@ impl<'w> LocalMoran<'w> {
         let mut out = crate::mem::vec_with_capacity(lisa.len(), "the LISA of every unit")?;
         for (i, l) in lisa.iter().enumerate() {
             if l.island {
-                out.push(LisaRow { ii: 0.0, expected: 0.0, variance: None, z: None, p: None, quadrant: None, lag: 0.0, island: true });
+                out.push(LisaRow {
+                    ii: 0.0,
+                    expected: 0.0,
+                    variance: None,
+                    z: None,
+                    p: None,
+                    quadrant: None,
+                    lag: 0.0,
+                    island: true,
+                });
                 continue;
             }
             if !l.lag.is_finite() {
@@ -246,7 +257,13 @@ impl<'w> LocalMoran<'w> {
     /// The simulated I_i of unit i (k >= 1 neighbours, k <= n - 1) under the
     /// permutations of `draws` (in `scratch.sims`), with the first pass of
     /// their inference against `observed`.
-    fn unit_sims<'s>(&self, i: usize, observed: f64, draws: &Draws, scratch: &'s mut Scratch) -> (&'s [f64], FirstPass) {
+    fn unit_sims<'s>(
+        &self,
+        i: usize,
+        observed: f64,
+        draws: &Draws,
+        scratch: &'s mut Scratch,
+    ) -> (&'s [f64], FirstPass) {
         let n = self.w.n();
         let (_, v) = self.w.row(i);
         let k = v.len();
@@ -305,7 +322,14 @@ impl<'w> LocalMoran<'w> {
     /// [`LocalMoran::draws`] on this `LocalMoran`). The result depends only
     /// on the data, the weights and the draws: not on the pool's size nor on
     /// how the units are sliced over calls.
-    pub fn simulate(&self, pool: &rayon::ThreadPool, lisa: &[Lisa], first: usize, count: usize, draws: &Draws) -> Vec<LisaSim> {
+    pub fn simulate(
+        &self,
+        pool: &rayon::ThreadPool,
+        lisa: &[Lisa],
+        first: usize,
+        count: usize,
+        draws: &Draws,
+    ) -> Vec<LisaSim> {
         let n = self.w.n();
         let threads = pool.current_num_threads().max(1);
         // at most four jobs a thread; each keeps a copy of the deviations
@@ -314,7 +338,8 @@ impl<'w> LocalMoran<'w> {
         let per_job = count.div_ceil(4 * threads).max(1);
         let end = first.saturating_add(count).min(n);
         let links: usize = (first.min(end)..end).map(|i| self.w.cardinality(i).min(draws.width)).sum();
-        let copies = draws.tabled() && (links as u128) * (draws.permutations as u128) >= 8 * (n as u128) * (4 * threads) as u128;
+        let copies =
+            draws.tabled() && (links as u128) * (draws.permutations as u128) >= 8 * (n as u128) * (4 * threads) as u128;
         pool.install(|| {
             (first..first + count)
                 .into_par_iter()
@@ -337,13 +362,22 @@ impl<'w> LocalMoran<'w> {
 /// a time: four independent sums in flight, each still summed in neighbour
 /// order (bit for bit the lag of one set at a time).
 #[inline(always)]
-fn tabled_sims(table: &[u32], width: usize, v: &[f64], c: f64, observed: f64, y: impl Fn(u32) -> f64, sims: &mut [f64]) -> FirstPass {
+fn tabled_sims(
+    table: &[u32],
+    width: usize,
+    v: &[f64],
+    c: f64,
+    observed: f64,
+    y: impl Fn(u32) -> f64,
+    sims: &mut [f64],
+) -> FirstPass {
     let k = v.len();
     let mut first = FirstPass::default();
     let mut blocks = table.chunks_exact(4 * width);
     let mut outs = sims.chunks_exact_mut(4);
     for (b, out) in (&mut blocks).zip(&mut outs) {
-        let (r0, r1, r2, r3) = (&b[..k], &b[width..width + k], &b[2 * width..2 * width + k], &b[3 * width..3 * width + k]);
+        let (r0, r1, r2, r3) =
+            (&b[..k], &b[width..width + k], &b[2 * width..2 * width + k], &b[3 * width..3 * width + k]);
         let (mut l0, mut l1, mut l2, mut l3) = (0.0, 0.0, 0.0, 0.0);
         for ((((&w, &t0), &t1), &t2), &t3) in v.iter().zip(r0).zip(r1).zip(r2).zip(r3) {
             l0 += w * y(t0);
@@ -479,7 +513,12 @@ impl FirstPass {
         let m = sims.len();
         if m < 8 {
             let inf = crate::moran::permutation_inference(observed, sims);
-            return LisaSim { p_sim: Some(inf.p_sim), mean_sim: Some(inf.mean_sim), sd_sim: Some(inf.sd_sim), z_sim: inf.z_sim };
+            return LisaSim {
+                p_sim: Some(inf.p_sim),
+                mean_sim: Some(inf.mean_sim),
+                sd_sim: Some(inf.sd_sim),
+                z_sim: inf.z_sim,
+            };
         }
         let rest = &sims[m - m % 4..];
         let m64 = m as u64;
@@ -648,9 +687,7 @@ impl Correction {
             "none" | "" => Ok(Correction::None),
             "bonferroni" => Ok(Correction::Bonferroni),
             "fdr" | "bh" | "benjamini-hochberg" => Ok(Correction::Fdr),
-            other => Err(Error::invalid(format!(
-                "unknown correction '{other}': use 'none', 'bonferroni' or 'fdr'"
-            ))),
+            other => Err(Error::invalid(format!("unknown correction '{other}': use 'none', 'bonferroni' or 'fdr'"))),
         }
     }
 }
@@ -664,7 +701,12 @@ pub const NOT_SIGNIFICANT: &str = "Not significant";
 pub const NEIGHBORLESS: &str = "Neighborless";
 
 /// [`cluster_labels_checked`] without a cancellation check.
-pub fn cluster_labels(rows: &[LisaRow], p: &[Option<f64>], cutoff: f64, correction: Correction) -> Result<Vec<&'static str>> {
+pub fn cluster_labels(
+    rows: &[LisaRow],
+    p: &[Option<f64>],
+    cutoff: f64,
+    correction: Correction,
+) -> Result<Vec<&'static str>> {
     cluster_labels_checked(rows, p, cutoff, correction, &mut crate::interrupt::none())
 }
 
@@ -740,12 +782,7 @@ pub fn cluster_labels_checked(
             ticker.tick_by(sorted.len());
             sorted.sort_unstable_by(f64::total_cmp);
             // the largest rank k (1-based) with p_(k) <= k cutoff / n
-            sorted
-                .iter()
-                .enumerate()
-                .rev()
-                .find(|&(k, &pk)| pk <= (k + 1) as f64 * cutoff / nf)
-                .map(|(_, &pk)| pk)
+            sorted.iter().enumerate().rev().find(|&(k, &pk)| pk <= (k + 1) as f64 * cutoff / nf).map(|(_, &pk)| pk)
         }
     };
     let mut out = crate::mem::vec_with_capacity(n, "the LISA cluster labels")?;
@@ -886,7 +923,13 @@ mod tests {
         assert!(raw[4].island && raw[4].z.is_nan()); // the reference formula's 0/0
         let l = lm.checked(&raw).unwrap();
         let island = &l[4];
-        assert!(island.island && island.z.is_none() && island.p.is_none() && island.variance.is_none() && island.quadrant.is_none());
+        assert!(
+            island.island
+                && island.z.is_none()
+                && island.p.is_none()
+                && island.variance.is_none()
+                && island.quadrant.is_none()
+        );
         assert_eq!((island.ii, island.expected, island.lag), (0.0, 0.0, 0.0));
         for u in &l[..4] {
             assert!(!u.island && u.z.unwrap().is_finite() && u.p.unwrap().is_finite() && u.quadrant.is_some());
@@ -908,7 +951,18 @@ mod tests {
     #[test]
     fn extreme_magnitudes_give_the_same_lisa() {
         let ids = [0, 1, 2, 3, 4, 5];
-        let t = [(0, 1, 0.5), (0, 2, 0.5), (1, 0, 1.0), (2, 0, 0.5), (2, 3, 0.5), (3, 2, 0.5), (3, 4, 0.5), (4, 3, 0.5), (4, 5, 0.5), (5, 4, 1.0)];
+        let t = [
+            (0, 1, 0.5),
+            (0, 2, 0.5),
+            (1, 0, 1.0),
+            (2, 0, 0.5),
+            (2, 3, 0.5),
+            (3, 2, 0.5),
+            (3, 4, 0.5),
+            (4, 3, 0.5),
+            (4, 5, 0.5),
+            (5, 4, 1.0),
+        ];
         let w = Weights::from_triples(&ids, &t).unwrap();
         let x = [1.0, 2.5, 3.0, 4.5, 0.5, 2.0];
         let lisa = |x: &[f64]| {
@@ -1042,7 +1096,17 @@ mod tests {
     #[test]
     fn neighbour_sets_are_uniform_ordered_draws_of_the_other_units() {
         let ids = [0, 1, 2, 3, 4, 5];
-        let t = [(0, 1, 0.7), (0, 2, 0.3), (3, 2, 0.7), (3, 4, 0.3), (5, 4, 0.7), (5, 0, 0.3), (1, 0, 1.0), (2, 3, 1.0), (4, 5, 1.0)];
+        let t = [
+            (0, 1, 0.7),
+            (0, 2, 0.3),
+            (3, 2, 0.7),
+            (3, 4, 0.3),
+            (5, 4, 0.7),
+            (5, 0, 0.3),
+            (1, 0, 1.0),
+            (2, 3, 1.0),
+            (4, 5, 1.0),
+        ];
         let w = Weights::from_triples(&ids, &t).unwrap();
         let x = [0.0, 1.0, 2.5, 4.25, 7.125, 11.0625];
         let lm = LocalMoran::new(&w, &x).unwrap();
@@ -1202,8 +1266,16 @@ mod tests {
         let mut rows: Vec<LisaRow> = q.iter().map(|&q| row(q, false)).collect();
         rows[8] = row("", true);
         let p = [
-            Some(0.001), Some(0.008), Some(0.039), Some(0.041), Some(0.042), Some(0.06), Some(0.074), Some(0.205),
-            None, None,
+            Some(0.001),
+            Some(0.008),
+            Some(0.039),
+            Some(0.041),
+            Some(0.042),
+            Some(0.06),
+            Some(0.074),
+            Some(0.205),
+            None,
+            None,
         ];
         let ns = NOT_SIGNIFICANT;
         // p <= 0.05
@@ -1258,7 +1330,10 @@ mod tests {
             assert_eq!(e.kind, crate::ErrorKind::InvalidParameter, "{c}");
             assert!(e.message.contains("cutoff"), "{}", e.message);
         }
-        assert!(cluster_labels(&rows, &p[..1], 0.05, Correction::None).unwrap_err().message.contains("1 p-values for 2 units"));
+        assert!(cluster_labels(&rows, &p[..1], 0.05, Correction::None)
+            .unwrap_err()
+            .message
+            .contains("1 p-values for 2 units"));
         for bad in [f64::NAN, 1.5, -0.01] {
             let e = cluster_labels(&rows, &[Some(0.01), Some(bad)], 0.05, Correction::Fdr).unwrap_err();
             assert!(e.kind == crate::ErrorKind::InvalidParameter && e.message.contains("unit 2"), "{}", e.message);
@@ -1314,7 +1389,10 @@ mod tests {
                 assert!((gz - wz / sd).abs() < 1e-15 && (gl - wl / sd).abs() < 1e-15, "{st:?}: {gz} {gl}");
             }
         }
-        assert_eq!(moran_scatter(&w, &x).unwrap(), moran_scatter_with(&w, &x, Standardise::Sample, &mut crate::interrupt::none()).unwrap());
+        assert_eq!(
+            moran_scatter(&w, &x).unwrap(),
+            moran_scatter_with(&w, &x, Standardise::Sample, &mut crate::interrupt::none()).unwrap()
+        );
         // scale-invariant down to extreme magnitudes
         let big: Vec<f64> = x.iter().map(|v| v * 1e300).collect();
         let tiny: Vec<f64> = x.iter().map(|v| v * 1e-310).collect();
@@ -1326,7 +1404,10 @@ mod tests {
         let e = moran_scatter(&w, &[2.0; 4]).unwrap_err();
         assert_eq!(e.kind, crate::ErrorKind::DivisionByZero);
         assert_eq!(moran_scatter(&w, &[1.0, 2.0]).unwrap_err().kind, crate::ErrorKind::InvalidParameter);
-        assert_eq!(moran_scatter(&w, &[1.0, f64::INFINITY, 2.0, 3.0]).unwrap_err().kind, crate::ErrorKind::InvalidParameter);
+        assert_eq!(
+            moran_scatter(&w, &[1.0, f64::INFINITY, 2.0, 3.0]).unwrap_err().kind,
+            crate::ErrorKind::InvalidParameter
+        );
     }
 
     fn slope(pts: &[(f64, f64)]) -> f64 {

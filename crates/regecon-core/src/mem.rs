@@ -123,16 +123,17 @@ fn check_with(bytes: usize, what: &str, limit: usize, live: usize) -> Result<()>
 /// `count` elements of `T` in bytes, or an out-of-memory error when the
 /// product overflows.
 pub fn bytes_of<T>(count: usize, what: &str) -> Result<usize> {
-    count
-        .checked_mul(std::mem::size_of::<T>().max(1))
-        .ok_or_else(|| Error::out_of_memory(format!("{what}: more memory needed than the address space ({count} elements)")))
+    count.checked_mul(std::mem::size_of::<T>().max(1)).ok_or_else(|| {
+        Error::out_of_memory(format!("{what}: more memory needed than the address space ({count} elements)"))
+    })
 }
 
 /// Reserves room for `additional` more elements in `v`, checked against the
 /// limit and fallibly allocated. Growth is geometric (as `Vec::push`), so
 /// calling this before every push costs an amortised O(1).
 pub fn reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> Result<()> {
-    let need = v.len().checked_add(additional).ok_or_else(|| Error::out_of_memory(format!("{what}: too many elements")))?;
+    let need =
+        v.len().checked_add(additional).ok_or_else(|| Error::out_of_memory(format!("{what}: too many elements")))?;
     if need <= v.capacity() {
         return Ok(());
     }
@@ -141,8 +142,12 @@ pub fn reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> Result<()> {
     check(bytes_of::<T>(target.saturating_sub(v.capacity()), what)?, what)?;
     if v.try_reserve_exact(grow).is_err() {
         // the doubled size was refused: try exactly what is needed
-        v.try_reserve_exact(additional)
-            .map_err(|_| Error::out_of_memory(format!("{what}: the system refused {}", human(bytes_of::<T>(additional, what).unwrap_or(usize::MAX)))))?;
+        v.try_reserve_exact(additional).map_err(|_| {
+            Error::out_of_memory(format!(
+                "{what}: the system refused {}",
+                human(bytes_of::<T>(additional, what).unwrap_or(usize::MAX))
+            ))
+        })?;
     }
     Ok(())
 }
@@ -151,8 +156,12 @@ pub fn reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> Result<()> {
 pub fn vec_with_capacity<T>(count: usize, what: &str) -> Result<Vec<T>> {
     let mut v = Vec::new();
     check(bytes_of::<T>(count, what)?, what)?;
-    v.try_reserve_exact(count)
-        .map_err(|_| Error::out_of_memory(format!("{what}: the system refused {}", human(bytes_of::<T>(count, what).unwrap_or(usize::MAX)))))?;
+    v.try_reserve_exact(count).map_err(|_| {
+        Error::out_of_memory(format!(
+            "{what}: the system refused {}",
+            human(bytes_of::<T>(count, what).unwrap_or(usize::MAX))
+        ))
+    })?;
     Ok(v)
 }
 

@@ -49,9 +49,8 @@ pub fn in_blocks(
 ) -> Vec<f64> {
     let threads = pool.current_num_threads().max(1) as u64;
     let block: u64 = count.div_ceil(threads).clamp(1, 32);
-    let blocks: Vec<(u64, u64)> = (0..count.div_ceil(block))
-        .map(|b| (first + b * block, block.min(count - b * block)))
-        .collect();
+    let blocks: Vec<(u64, u64)> =
+        (0..count.div_ceil(block)).map(|b| (first + b * block, block.min(count - b * block))).collect();
     pool.install(|| blocks.par_iter().map(|&(f, c)| one(f, c)).collect::<Vec<_>>().concat())
 }
 
@@ -325,7 +324,10 @@ impl<'w> Bivariate<'w> {
     pub fn new(w: &'w Weights, x: &[f64], y: &[f64]) -> Result<Bivariate<'w>> {
         let n = w.n();
         if x.len() != n || y.len() != n || n < 3 {
-            return Err(Error::invalid(format!("bivariate Moran needs at least 3 units with both values, got {}", x.len())));
+            return Err(Error::invalid(format!(
+                "bivariate Moran needs at least 3 units with both values, got {}",
+                x.len()
+            )));
         }
         let (dx, sx) = centred(x, w.ids(), "x", "bivariate Moran")?;
         let (dy, sy) = centred(y, w.ids(), "y", "bivariate Moran")?;
@@ -371,7 +373,15 @@ impl<'w> Bivariate<'w> {
 pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
     let m = sims.len() as u64;
     if m == 0 {
-        return Permutation { permutations: 0, larger: 0, p_sim: 1.0, mean_sim: 0.0, sd_sim: 0.0, z_sim: None, p_z_sim: None };
+        return Permutation {
+            permutations: 0,
+            larger: 0,
+            p_sim: 1.0,
+            mean_sim: 0.0,
+            sd_sim: 0.0,
+            z_sim: None,
+            p_z_sim: None,
+        };
     }
     let mut larger = sims.iter().filter(|&&s| s >= observed).count() as u64;
     if m - larger < larger {
@@ -475,9 +485,9 @@ impl UnitValues {
                 Ok(())
             }
             Some(o) if o == options => Ok(()),
-            Some(_) => Err(Error::invalid(
-                "weights, permutations, seed and style must be the same on every row of a group",
-            )),
+            Some(_) => {
+                Err(Error::invalid("weights, permutations, seed and style must be the same on every row of a group"))
+            }
         }
     }
 
@@ -487,7 +497,11 @@ impl UnitValues {
         }
         let paired = |u: &UnitValues| u.values2.len() == u.values.len();
         let single = |u: &UnitValues| u.values2.is_empty();
-        if !self.ids.is_empty() && !other.ids.is_empty() && !((paired(self) && paired(other)) || (single(self) && single(other))) {
+        if !(self.ids.is_empty()
+            || other.ids.is_empty()
+            || (paired(self) && paired(other))
+            || (single(self) && single(other)))
+        {
             return Err(Error::invalid("a group must not mix rows with one and with two values"));
         }
         if !self.ids.is_empty() && !other.ids.is_empty() && self.labels.is_empty() != other.labels.is_empty() {
@@ -716,7 +730,13 @@ mod tests {
         for c in [1e300, 1e307, 1e-300, 1e-310] {
             let xc: Vec<f64> = x.iter().map(|v| v * c).collect();
             let m = Context::new(&w, &xc).unwrap().analytic();
-            for (a, b) in [(m.i, base.i), (m.z_norm, base.z_norm), (m.p_norm, base.p_norm), (m.z_rand.unwrap(), base.z_rand.unwrap()), (m.variance_rand.unwrap(), base.variance_rand.unwrap())] {
+            for (a, b) in [
+                (m.i, base.i),
+                (m.z_norm, base.z_norm),
+                (m.p_norm, base.p_norm),
+                (m.z_rand.unwrap(), base.z_rand.unwrap()),
+                (m.variance_rand.unwrap(), base.variance_rand.unwrap()),
+            ] {
                 let tol = if c < 1e-307 { 1e-9 } else { 1e-12 };
                 assert!(a.is_finite() && (a - b).abs() <= tol * b.abs().max(1.0), "{c}: {a} vs {b}");
             }

@@ -107,9 +107,7 @@ impl ShiftShare {
             ));
         }
         if de == 0.0 {
-            return Err(Error::div_zero(
-                "expected change sum(e_base * g_j) is zero: relative resilience is undefined",
-            ));
+            return Err(Error::div_zero("expected change sum(e_base * g_j) is zero: relative resilience is undefined"));
         }
         let r = (da - de) / de.abs();
         let r = if r.is_finite() { r } else { da / de.abs() - de / de.abs() };

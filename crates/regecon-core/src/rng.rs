@@ -72,10 +72,19 @@ mod tests {
 
     #[test]
     fn reproducible_and_uniform() {
-        let a: Vec<u64> = { let mut r = Rng::stream(42, 7); (0..5).map(|_| r.next_u64()).collect() };
-        let b: Vec<u64> = { let mut r = Rng::stream(42, 7); (0..5).map(|_| r.next_u64()).collect() };
+        let a: Vec<u64> = {
+            let mut r = Rng::stream(42, 7);
+            (0..5).map(|_| r.next_u64()).collect()
+        };
+        let b: Vec<u64> = {
+            let mut r = Rng::stream(42, 7);
+            (0..5).map(|_| r.next_u64()).collect()
+        };
         assert_eq!(a, b);
-        assert_ne!(a, { let mut r = Rng::stream(42, 8); (0..5).map(|_| r.next_u64()).collect::<Vec<_>>() });
+        assert_ne!(a, {
+            let mut r = Rng::stream(42, 8);
+            (0..5).map(|_| r.next_u64()).collect::<Vec<_>>()
+        });
         let mut r = Rng::new(1);
         let mut counts = [0usize; 6];
         for _ in 0..60_000 {

@@ -15,8 +15,9 @@ fn an_oversized_table_of_draws_is_an_error_not_an_abort() {
     // a ring of 200 units, each with its 8 nearest along the ring
     let n = 200i64;
     let ids: Vec<i64> = (0..n).collect();
-    let t: Vec<(i64, i64, f64)> =
-        (0..n).flat_map(|i| [1, 2, 3, 4].into_iter().flat_map(move |d| [(i, (i + d) % n, 1.0), (i, (i + n - d) % n, 1.0)])).collect();
+    let t: Vec<(i64, i64, f64)> = (0..n)
+        .flat_map(|i| [1, 2, 3, 4].into_iter().flat_map(move |d| [(i, (i + d) % n, 1.0), (i, (i + n - d) % n, 1.0)]))
+        .collect();
     let w = Weights::from_triples(&ids, &t).unwrap().transform(Style::Row);
     let x: Vec<f64> = (0..n).map(|i| ((i * 7919) % 211) as f64).collect();
     let lm = LocalMoran::new(&w, &x).unwrap();

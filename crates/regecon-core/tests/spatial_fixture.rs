@@ -14,7 +14,11 @@ fn load(name: &str) -> Value {
 }
 
 fn rel(got: f64, want: f64) -> f64 {
-    if want == 0.0 { got.abs() } else { (got - want).abs() / want.abs() }
+    if want == 0.0 {
+        got.abs()
+    } else {
+        (got - want).abs() / want.abs()
+    }
 }
 
 fn weights(fx: &Value, set: &str, style: &str) -> Weights {
@@ -124,7 +128,12 @@ fn geary_and_getis_ord_g_match_peers() {
                 let g = geary(&w, &values(&fx, var)).unwrap();
                 let (e, s) = (&res["esda"], &res["spdep"]);
                 let tag = format!("{name} {style} {var} geary");
-                for (k, v) in [("C", g.c), ("EC", g.expected), ("VC_norm", g.variance_norm), ("VC_rand", g.variance_rand.unwrap())] {
+                for (k, v) in [
+                    ("C", g.c),
+                    ("EC", g.expected),
+                    ("VC_norm", g.variance_norm),
+                    ("VC_rand", g.variance_rand.unwrap()),
+                ] {
                     n += check(&tag, v, e[k].as_f64().unwrap(), 1e-12);
                     n += check(&tag, v, s[k].as_f64().unwrap(), 1e-12);
                 }
@@ -181,14 +190,14 @@ fn local_statistics_match_peers() {
                     let st = if style == "r" { Style::Row } else { Style::Binary };
                     let g = local_g_star(&weights(&fx, "gal", "b"), st, &values(&fx, var)).unwrap();
                     let (e, s) = (&res["esda"], &res["spdep"]);
-                    for i in 0..g.len() {
+                    for (i, gi) in g.iter().enumerate() {
                         let tag = format!("{name} {style} {var} G* {i}");
-                        n += check(&tag, g[i].g, arr(&e["Gs"])[i], 1e-12);
-                        n += check(&tag, g[i].z, arr(&s["Z"])[i], 1e-11);
+                        n += check(&tag, gi.g, arr(&e["Gs"])[i], 1e-12);
+                        n += check(&tag, gi.z, arr(&s["Z"])[i], 1e-11);
                         if style == "b" {
-                            n += check(&tag, g[i].z, arr(&e["Zs"])[i], 1e-11);
-                            n += check(&tag, g[i].expected, arr(&e["EGs"])[i], 1e-12);
-                            n += check(&tag, g[i].variance, arr(&e["VGs"])[i], 1e-11);
+                            n += check(&tag, gi.z, arr(&e["Zs"])[i], 1e-11);
+                            n += check(&tag, gi.expected, arr(&e["EGs"])[i], 1e-12);
+                            n += check(&tag, gi.variance, arr(&e["VGs"])[i], 1e-11);
                         }
                     }
                 }
@@ -200,7 +209,12 @@ fn local_statistics_match_peers() {
             for (pair, res) in cases {
                 let (x, y) = pair.split_once(',').unwrap();
                 let b = regecon_core::moran::Bivariate::new(&w, &values(&fx, x), &values(&fx, y)).unwrap();
-                n += check(&format!("{name} {style} {pair} BV"), b.statistic(), res["esda"]["I"].as_f64().unwrap(), 1e-12);
+                n += check(
+                    &format!("{name} {style} {pair} BV"),
+                    b.statistic(),
+                    res["esda"]["I"].as_f64().unwrap(),
+                    1e-12,
+                );
             }
         }
     }

@@ -28,7 +28,8 @@ fn floats(v: &Value) -> Vec<f64> {
 const TOL: f64 = 1e-9;
 
 fn close(what: &str, got: f64, want: f64) -> usize {
-    let ok = if want == 0.0 { got.abs() < 1e-13 } else { ((got - want) / want).abs() < TOL || (got - want).abs() < 1e-13 };
+    let ok =
+        if want == 0.0 { got.abs() < 1e-13 } else { ((got - want) / want).abs() < TOL || (got - want).abs() < 1e-13 };
     assert!(ok, "{what}: {got} vs {want}");
     1
 }

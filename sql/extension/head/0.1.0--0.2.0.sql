@@ -61,4 +61,23 @@ BEGIN
 END
 $head$;
 
+-- The aggregates' support functions move to a schema of their own (0.2.0's
+-- install script creates it first). The aggregates keep calling them: they
+-- refer to them by oid.
+CREATE SCHEMA regecon_internal;
+DO $head$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+             JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+             JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'regecon'
+             WHERE p.pronamespace = e.extnamespace
+               AND p.proname ~ '_(trans|final|combine|serialize|deserialize)$'
+    LOOP
+        EXECUTE pg_catalog.format('ALTER FUNCTION %s SET SCHEMA regecon_internal', f);
+    END LOOP;
+END
+$head$;
+
 -- Everything else: 0.2.0's definitions, created or replaced.

@@ -926,12 +926,12 @@ SELECT count(*) FROM tobit_hausman((SELECT fit FROM bi_fits WHERE model = 'fe'),
 SELECT (ROW(NULL, -1, 'NaN', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::moran_result).islands;
 --
 -- ===================== support functions called directly (no value of type internal can be made in SQL)
-SELECT morans_i_combine(NULL::internal, NULL::internal);
-SELECT hhi_trans(NULL::internal, 1::float8);
-SELECT panel_tobit_final(NULL::internal);
-SELECT hhi_deserialize('\x00'::bytea, NULL::internal);
-SELECT hhi_serialize(NULL);
-SELECT cedi_entropy_combine(NULL, NULL);
+SELECT regecon_internal.morans_i_combine(NULL::internal, NULL::internal);
+SELECT regecon_internal.hhi_trans(NULL::internal, 1::float8);
+SELECT regecon_internal.panel_tobit_final(NULL::internal);
+SELECT regecon_internal.hhi_deserialize('\x00'::bytea, NULL::internal);
+SELECT regecon_internal.hhi_serialize(NULL);
+SELECT regecon_internal.cedi_entropy_combine(NULL, NULL);
 --
 DROP TABLE bi_w, bi_v, bi_w_nullsrc, bi_w_nulldst, bi_w_nullw, bi_w_wrongcols, bi_w_textcols, bi_w_nan,
   bi_w_inf, bi_w_neg, bi_w_zero, bi_w_big, bi_w_tiny, bi_w_self, bi_w_dup, bi_w_empty, bi_w_stranger,

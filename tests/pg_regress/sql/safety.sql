@@ -167,5 +167,11 @@ CREATE ROLE regecon_safety_user;
 SET ROLE regecon_safety_user;
 SELECT sqlstate_of($$SET regecon.max_memory = '100GB'$$) AS ordinary_role_sets_memory;
 SELECT sqlstate_of($$SET regecon.max_threads = 64$$) AS ordinary_role_sets_threads;
+-- the support functions are out of reach (no USAGE on regecon_internal), the
+-- aggregates that call them by oid are not
+SELECT sqlstate_of($$SELECT regecon_internal.hhi_serialize(NULL)$$) AS ordinary_role_calls_support;
+SELECT hhi_agg(v) AS ordinary_role_aggregates FROM (VALUES (1.0::float8), (3.0)) t(v);
+SELECT (panel_tobit(y, ARRAY[x], u, 0, 1, 'pooled')).converged AS ordinary_role_tobit
+FROM (VALUES (0.2::float8, 0.1::float8, 1::bigint), (0.5, 0.4, 1), (0.0, -0.3, 2), (0.9, 0.8, 2), (0.4, 0.2, 3), (1.0, 1.1, 3)) v(y, x, u);
 RESET ROLE;
 DROP ROLE regecon_safety_user;

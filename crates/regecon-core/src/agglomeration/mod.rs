@@ -65,9 +65,7 @@ impl Pairs {
         let share = |xs: &[f64], name: &str| -> Result<Vec<f64>> {
             let mut total = sum(xs.iter().copied());
             if total == 0.0 {
-                return Err(Error::div_zero(format!(
-                    "{name} sums to zero over the group: shares are undefined"
-                )));
+                return Err(Error::div_zero(format!("{name} sums to zero over the group: shares are undefined")));
             }
             // values near 1e308 overflow the total: shares are scale-invariant,
             // so divide by a power of two first (exact); ordinary groups are

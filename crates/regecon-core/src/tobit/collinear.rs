@@ -33,7 +33,12 @@ pub const COLLINEAR_TOLERANCE: f64 = 1e-11;
 /// Which columns of the panel's design to omit, and each column's mean over
 /// the rows considered: all rows, or those of `units` (indices into the
 /// panel's units); `within` removes each unit's means first (fixed effects).
-pub fn omitted_columns(panel: &Panel, units: Option<&[usize]>, within: bool, mut between: Check<'_>) -> Result<(Vec<bool>, Vec<f64>)> {
+pub fn omitted_columns(
+    panel: &Panel,
+    units: Option<&[usize]>,
+    within: bool,
+    mut between: Check<'_>,
+) -> Result<(Vec<bool>, Vec<f64>)> {
     let k = panel.k;
     let mut a = vec![0.0; k * k];
     let mut raw = vec![0.0; k];

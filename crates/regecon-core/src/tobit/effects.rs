@@ -28,7 +28,6 @@ use super::normal::{cdf, ln_pdf};
 use super::Fit;
 use crate::error::{Error, Result};
 
-
 /// One marginal effect.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effect {
@@ -83,7 +82,9 @@ fn covariance_for(fit: &Fit, lower: Option<f64>, upper: Option<f64>, robust: boo
     super::validate_bounds(lower, upper)?;
     let v = if robust { &fit.robust_vcov } else { &fit.vcov };
     if v.is_empty() {
-        return Err(Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"));
+        return Err(Error::invalid(
+            "the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'",
+        ));
     }
     Ok(v)
 }
@@ -188,7 +189,7 @@ pub fn average_marginal_effects(
     if m == 0 && x.is_empty() && k > 0 {
         return Err(Error::invalid("no rows to average over"));
     }
-    if m == 0 || x.len() % m != 0 {
+    if m == 0 || !x.len().is_multiple_of(m) {
         return Err(Error::invalid(format!("x has {} values, not a whole number of rows of {m} regressors", x.len())));
     }
     let n = x.len() / m;
@@ -207,7 +208,9 @@ pub fn average_marginal_effects(
             match names.iter().position(|n| n == t) {
                 Some(c) => col.push(Some(c)),
                 None if fit.is_omitted(j) => col.push(None),
-                None => return Err(Error::invalid(format!("the term {t} of the fit is not among the regressors given"))),
+                None => {
+                    return Err(Error::invalid(format!("the term {t} of the fit is not among the regressors given")))
+                }
             }
         }
     }
@@ -253,15 +256,27 @@ pub fn average_marginal_effects(
         }
     }
     let nf = n as f64;
-    let var_of = |g: &[f64]| -> f64 { (0..q).map(|a| (0..q).map(|b| g[a] * v[a * p + b] * g[b]).sum::<f64>()).sum::<f64>() / (nf * nf) };
+    let var_of = |g: &[f64]| -> f64 {
+        (0..q).map(|a| (0..q).map(|b| g[a] * v[a * p + b] * g[b]).sum::<f64>()).sum::<f64>() / (nf * nf)
+    };
     let mut out = Vec::with_capacity(3 * slopes.len());
     for (t, &j) in slopes.iter().enumerate() {
         let term = &fit.names[j];
         let latent_se = v[j * p + j].max(0.0).sqrt();
         let rows = [
             (KINDS[0], fit.beta[j], latent_se),
-            (KINDS[1], est[t][0] / nf, crate::error::finite_result(var_of(&grad[(t * 2) * q..(t * 2 + 1) * q]), "a variance")?.max(0.0).sqrt()),
-            (KINDS[2], est[t][1] / nf, crate::error::finite_result(var_of(&grad[(t * 2 + 1) * q..(t * 2 + 2) * q]), "a variance")?.max(0.0).sqrt()),
+            (
+                KINDS[1],
+                est[t][0] / nf,
+                crate::error::finite_result(var_of(&grad[(t * 2) * q..(t * 2 + 1) * q]), "a variance")?.max(0.0).sqrt(),
+            ),
+            (
+                KINDS[2],
+                est[t][1] / nf,
+                crate::error::finite_result(var_of(&grad[(t * 2 + 1) * q..(t * 2 + 2) * q]), "a variance")?
+                    .max(0.0)
+                    .sqrt(),
+            ),
         ];
         for (kind, e, se) in rows {
             let what = format!("the average {kind} marginal effect of {term}");
@@ -331,10 +346,16 @@ pub fn hausman(fe: &Fit, re: &Fit, sigmamore: bool) -> Result<Hausman> {
         }
     }
     if let Some(x) = v.iter().find(|x| !x.is_finite()) {
-        return Err(Error::out_of_range(format!("V_fe - V_re has the element {}: the difference overflows", crate::error::sql_float(*x))));
+        return Err(Error::out_of_range(format!(
+            "V_fe - V_re has the element {}: the difference overflows",
+            crate::error::sql_float(*x)
+        )));
     }
     if let Some(x) = d.iter().find(|x| !x.is_finite()) {
-        return Err(Error::out_of_range(format!("b_fe - b_re is {}: the difference overflows", crate::error::sql_float(*x))));
+        return Err(Error::out_of_range(format!(
+            "b_fe - b_re is {}: the difference overflows",
+            crate::error::sql_float(*x)
+        )));
     }
     // entries near the overflow or underflow thresholds: rotate a copy scaled
     // by a power of two (exact), the eigenvalues scale back (ordinary
@@ -379,7 +400,10 @@ pub fn symmetric_eigen(a: &[f64], n: usize) -> (Vec<f64>, Vec<f64>) {
     let mut v = vec![0.0; n * n];
     (0..n).for_each(|i| v[i * n + i] = 1.0);
     for _sweep in 0..100 {
-        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| a[i * n + j].powi(2)).sum();
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i * n + j].powi(2))
+            .sum();
         let diag: f64 = (0..n).map(|i| a[i * n + i].powi(2)).sum();
         if off <= 1e-30 * diag || off == 0.0 {
             break;
@@ -548,7 +572,8 @@ mod tests {
     #[test]
     fn hausman_by_hand() {
         let fe = fit(&["a", "b"], &[1.2, 0.4], &[0.05, 0.0, 0.0, 0.02], None);
-        let re = fit(&["_cons", "a", "b"], &[3.0, 1.0, 0.5], &[1.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01], Some(1.0));
+        let re =
+            fit(&["_cons", "a", "b"], &[3.0, 1.0, 0.5], &[1.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01], Some(1.0));
         let h = hausman(&fe, &re, false).unwrap();
         assert!((h.chi2.unwrap() - 2.0).abs() < 1e-12, "{h:?}");
         // sigmamore: V_fe scaled by (sigma_re / sigma_fe)^2 = 1 here (both 2.0)
@@ -573,7 +598,8 @@ mod tests {
     #[test]
     fn degenerate_inputs_are_errors_not_nan() {
         let fe = fit(&["a", "b"], &[1.2, 0.4], &[0.05, 0.0, 0.0, 0.02], None);
-        let re = fit(&["_cons", "a", "b"], &[3.0, 1.0, 0.5], &[1.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01], Some(1.0));
+        let re =
+            fit(&["_cons", "a", "b"], &[3.0, 1.0, 0.5], &[1.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.0, 0.01], Some(1.0));
         // a vcov too short for the estimates: an error, not an index panic
         let mut short = fe.clone();
         short.vcov.truncate(3);
@@ -600,7 +626,10 @@ mod tests {
         tiny.sigma_e = 1e-320;
         tiny.x_means = vec![1.0, -0.5];
         let e = marginal_effects(&tiny, Some(0.0), None, false);
-        assert!(e.as_ref().map_or(true, |v| v.iter().all(|e| e.estimate.is_finite() && e.std_error.is_finite())), "{e:?}");
+        assert!(
+            e.as_ref().map_or(true, |v| v.iter().all(|e| e.estimate.is_finite() && e.std_error.is_finite())),
+            "{e:?}"
+        );
         // bounds out of order or not finite
         let ok = fit(&["_cons", "x"], &[1.0, 2.0], &[0.04, 0.0, 0.0, 0.09], None);
         assert!(marginal_effects(&ok, Some(1.0), Some(0.0), false).unwrap_err().message.contains("below upper"));
@@ -612,7 +641,8 @@ mod tests {
     /// there agree to 1e-7).
     #[test]
     fn average_effects_at_one_row_are_the_effects_at_the_means() {
-        let mut f = fit(&["_cons", "x", "z"], &[1.0, 2.0, -0.7], &[0.04, 0.01, 0.0, 0.01, 0.09, 0.002, 0.0, 0.002, 0.05], None);
+        let mut f =
+            fit(&["_cons", "x", "z"], &[1.0, 2.0, -0.7], &[0.04, 0.01, 0.0, 0.01, 0.09, 0.002, 0.0, 0.002, 0.05], None);
         f.x_means = vec![1.0, 0.5, 1.3];
         f.model = Model::Pooled;
         let names = vec!["z".to_string(), "x".to_string()];
@@ -627,7 +657,8 @@ mod tests {
             }
         }
         // averaging two rows: the mean of the per-row effects
-        let two = average_marginal_effects(&f, &[1.0, 0.0, 2.0, 1.0], &names, Some(0.0), None, false, &mut || {}).unwrap();
+        let two =
+            average_marginal_effects(&f, &[1.0, 0.0, 2.0, 1.0], &names, Some(0.0), None, false, &mut || {}).unwrap();
         let r1 = average_marginal_effects(&f, &[1.0, 0.0], &names, Some(0.0), None, false, &mut || {}).unwrap();
         let r2 = average_marginal_effects(&f, &[2.0, 1.0], &names, Some(0.0), None, false, &mut || {}).unwrap();
         for i in 0..two.len() {
@@ -636,7 +667,10 @@ mod tests {
         // errors
         assert!(average_marginal_effects(&f, &[1.0, 0.0, 2.0], &names, None, None, false, &mut || {}).is_err());
         assert!(average_marginal_effects(&f, &[], &names, None, None, false, &mut || {}).is_err());
-        assert!(average_marginal_effects(&f, &[1.0], &names[..1], None, None, false, &mut || {}).unwrap_err().message.contains("term x"));
+        assert!(average_marginal_effects(&f, &[1.0], &names[..1], None, None, false, &mut || {})
+            .unwrap_err()
+            .message
+            .contains("term x"));
         assert!(average_marginal_effects(&f, &[f64::NAN, 1.0], &names, None, None, false, &mut || {}).is_err());
     }
 

@@ -78,7 +78,13 @@ impl<'a> FixedEffects<'a> {
     /// Profile likelihood terms over the kept units; updates the alphas.
     /// Returns (ll, gradient, negative profile Hessian, per-unit scores).
     /// `check` runs every few thousand rows.
-    fn profile(&mut self, theta: &[f64], hessian: bool, scores: bool, mut check: Check<'_>) -> (f64, Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
+    fn profile(
+        &mut self,
+        theta: &[f64],
+        hessian: bool,
+        scores: bool,
+        mut check: Check<'_>,
+    ) -> (f64, Vec<f64>, Vec<f64>, Vec<Vec<f64>>) {
         let mut ticker = Ticker::new(&mut check, CHECK_ROWS);
         let pn = self.panel;
         let k = pn.k;
@@ -93,14 +99,16 @@ impl<'a> FixedEffects<'a> {
             let rows = pn.rows(g);
             // the unit's Newton solve costs a few passes over its rows
             ticker.tick_by(4 * rows.len());
-            let eta: Vec<f64> = rows.clone().map(|i| pn.row(i).iter().zip(&theta[..k]).map(|(a, b)| a * b).sum()).collect();
+            let eta: Vec<f64> =
+                rows.clone().map(|i| pn.row(i).iter().zip(&theta[..k]).map(|(a, b)| a * b).sum()).collect();
             let a = self.solve_alpha(g, &eta, theta, self.alpha[j]);
             self.alpha[j] = a;
             let mut b = vec![0.0; p]; // cross terms with alpha_i (negative Hessian)
             let mut d = 0.0;
             let mut s = vec![0.0; if scores { p } else { 0 }];
             for (t, i) in rows.clone().enumerate() {
-                let [l, de, dt, dee, det, dtt] = observation(pn.y[i], eta[t] + a, inv, tau, pn.cens[i], pn.lower, pn.upper);
+                let [l, de, dt, dee, det, dtt] =
+                    observation(pn.y[i], eta[t] + a, inv, tau, pn.cens[i], pn.lower, pn.upper);
                 ll += l;
                 let xi = pn.row(i);
                 for c in 0..k {
@@ -208,7 +216,9 @@ pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
         means.push((ym, xm));
     }
     let beta0 = Cholesky::new(&xtx, k, &panel.names)
-        .map_err(|e| Error::invalid(format!("{} within units: fixed effects absorb what does not vary within a unit", e.message)))?
+        .map_err(|e| {
+            Error::invalid(format!("{} within units: fixed effects absorb what does not vary within a unit", e.message))
+        })?
         .solve(&xty);
     let mut rss = 0.0;
     for (j, &g) in used.iter().enumerate() {
@@ -274,12 +284,9 @@ mod tests {
     #[test]
     fn equals_pooled_with_dummies() {
         // 5 units x 4 periods, one regressor, censored at 0 and 3
-        let y = [
-            0.0, 1.2, 2.0, 3.0, 0.4, 0.0, 1.1, 2.5, 1.9, 3.0, 3.0, 2.2, 0.0, 0.0, 0.7, 1.5, 2.8, 1.0, 0.0, 2.1,
-        ];
-        let x = [
-            -1.0, 0.2, 1.1, 2.0, 0.5, -0.7, 0.1, 1.4, -0.2, 0.9, 1.6, 0.3, -1.5, -0.8, 0.4, 1.0, 1.8, 0.0, -0.9, 1.2,
-        ];
+        let y = [0.0, 1.2, 2.0, 3.0, 0.4, 0.0, 1.1, 2.5, 1.9, 3.0, 3.0, 2.2, 0.0, 0.0, 0.7, 1.5, 2.8, 1.0, 0.0, 2.1];
+        let x =
+            [-1.0, 0.2, 1.1, 2.0, 0.5, -0.7, 0.1, 1.4, -0.2, 0.9, 1.6, 0.3, -1.5, -0.8, 0.4, 1.0, 1.8, 0.0, -0.9, 1.2];
         let unit: Vec<i64> = (0..20).map(|i| i / 4).collect();
         let names = vec!["x".to_string()];
         let panel = Panel::new(&y, &x, &unit, &names, false, Some(0.0), Some(3.0)).unwrap();

@@ -16,7 +16,9 @@ pub const MAX_POINTS: usize = 150;
 /// Nodes (ascending) and weights of the Q-point rule.
 pub fn rule(q: usize) -> Result<(Vec<f64>, Vec<f64>)> {
     if q == 0 || q > MAX_POINTS {
-        return Err(Error::invalid(format!("the number of quadrature points must be between 1 and {MAX_POINTS}, got {q}")));
+        return Err(Error::invalid(format!(
+            "the number of quadrature points must be between 1 and {MAX_POINTS}, got {q}"
+        )));
     }
     let qf = q as f64;
     let mut x = vec![0.0; q];

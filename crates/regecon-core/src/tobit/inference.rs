@@ -94,7 +94,8 @@ impl Fit {
         if v.len() != p * p {
             return None;
         }
-        let idx: Vec<usize> = (0..self.beta.len()).filter(|&j| self.names[j] != INTERCEPT && !self.is_omitted(j)).collect();
+        let idx: Vec<usize> =
+            (0..self.beta.len()).filter(|&j| self.names[j] != INTERCEPT && !self.is_omitted(j)).collect();
         let m = idx.len();
         if m == 0 {
             return None;
@@ -113,13 +114,17 @@ impl Fit {
     /// covariance and for `robust` when the robust covariance is undefined.
     pub fn conf_int(&self, level: f64, robust: bool) -> Result<Vec<Option<(f64, f64)>>> {
         if !(level > 0.0 && level < 100.0) {
-            return Err(Error::invalid(format!("level must be a percentage strictly between 0 and 100, got {}", crate::error::sql_float(level))));
+            return Err(Error::invalid(format!(
+                "level must be a percentage strictly between 0 and 100, got {}",
+                crate::error::sql_float(level)
+            )));
         }
         require_vcov(self)?;
-        let se = self
-            .std_errors_opt(robust)
-            .ok_or_else(|| Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'"))?;
-        let z = quantile(1.0 - (1.0 - level / 100.0) / 2.0).ok_or_else(|| Error::invalid("level is too close to 100"))?;
+        let se = self.std_errors_opt(robust).ok_or_else(|| {
+            Error::invalid("the cluster-robust covariance is undefined for this fit (a single unit): use vce => 'oim'")
+        })?;
+        let z =
+            quantile(1.0 - (1.0 - level / 100.0) / 2.0).ok_or_else(|| Error::invalid("level is too close to 100"))?;
         se.iter()
             .zip(&self.beta)
             .map(|(s, b)| match s {
@@ -143,7 +148,10 @@ impl Fit {
     /// finite or not ordered; 22003 when a prediction overflows.
     pub fn predict(&self, x: &[f64], offset: f64, lower: Option<f64>, upper: Option<f64>) -> Result<Prediction> {
         if !self.has_estimates() || self.beta.len() != self.names.len() {
-            return Err(Error::invalid(format!("the fit failed ({}): it has no estimates", self.message.as_deref().unwrap_or("no estimates"))));
+            return Err(Error::invalid(format!(
+                "the fit failed ({}): it has no estimates",
+                self.message.as_deref().unwrap_or("no estimates")
+            )));
         }
         super::validate_bounds(lower, upper)?;
         crate::error::finite(offset, "offset")?;
@@ -218,7 +226,7 @@ mod tests {
         for (a, v) in [0.04, 0.09, 0.01, 0.01].iter().enumerate() {
             vcov[a * p + a] = *v;
         }
-        vcov[1 * p + 2] = 0.005;
+        vcov[p + 2] = 0.005; // (1, 2)
         vcov[2 * p + 1] = 0.005;
         Fit {
             model: Model::Pooled,
@@ -259,7 +267,7 @@ mod tests {
         assert_eq!(df, 2);
         assert!((p - (-want / 2.0f64).exp()).abs() < 1e-15);
         assert!(f.wald(true).is_none()); // no robust covariance
-        // an omitted slope leaves the test
+                                         // an omitted slope leaves the test
         let mut g = f.clone();
         g.omitted[2] = true;
         g.beta[2] = 0.0;
@@ -282,7 +290,7 @@ mod tests {
         g.omitted[2] = true;
         g.beta[2] = 0.0;
         g.vcov[2 * 4 + 2] = 0.0;
-        g.vcov[1 * 4 + 2] = 0.0;
+        g.vcov[4 + 2] = 0.0; // (1, 2)
         g.vcov[2 * 4 + 1] = 0.0;
         assert!(g.conf_int(90.0, false).unwrap()[2].is_none());
         for bad in [0.0, 100.0, 0.95 - 1.0, f64::NAN, 150.0] {

@@ -236,7 +236,7 @@ impl Rows {
     pub fn canonical(&self) -> Result<Rows> {
         let n = self.y.len();
         let k = self.k();
-        if self.unit.len() != n || self.x.len() != n.checked_mul(k).unwrap_or(usize::MAX) {
+        if self.unit.len() != n || self.x.len() != n.saturating_mul(k) {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
         // text units: codes to ranks in the byte order of the names, so the
@@ -254,13 +254,10 @@ impl Rows {
             &ranked
         };
         let key = |i: usize, j: usize| {
-            unit[i]
-                .cmp(&unit[j])
-                .then(self.y[i].total_cmp(&self.y[j]))
-                .then_with(|| {
-                    let (a, b) = (&self.x[i * k..(i + 1) * k], &self.x[j * k..(j + 1) * k]);
-                    a.iter().zip(b).map(|(u, v)| u.total_cmp(v)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
-                })
+            unit[i].cmp(&unit[j]).then(self.y[i].total_cmp(&self.y[j])).then_with(|| {
+                let (a, b) = (&self.x[i * k..(i + 1) * k], &self.x[j * k..(j + 1) * k]);
+                a.iter().zip(b).map(|(u, v)| u.total_cmp(v)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+            })
         };
         let sorted = (1..n).all(|i| key(i - 1, i).is_le());
         let mut out = Rows { spec: self.spec.clone(), names_key: Vec::new(), ..Rows::default() };
@@ -296,7 +293,9 @@ impl Rows {
                 }
                 Some(t) if t == s => {}
                 Some(_) => {
-                    return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
+                    return Err(Error::invalid(
+                        "lower, upper, model and names must be the same on every row of a group",
+                    ))
                 }
             }
         }
@@ -365,7 +364,8 @@ impl Rows {
                 names.push(r.str()?);
             }
             let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names };
-            spec.validate().map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
+            spec.validate()
+                .map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
             Some(spec)
         } else {
             None
@@ -442,7 +442,13 @@ pub struct Fit {
 impl Fit {
     /// What every model reads the same way off a Newton outcome on the whole
     /// panel (theta = beta, ln sigma_e, ...): the models override the rest.
-    fn from_outcome(model: Model, panel: &panel::Panel, out: &newton::Outcome, vcov: Vec<f64>, robust_vcov: Vec<f64>) -> Fit {
+    fn from_outcome(
+        model: Model,
+        panel: &panel::Panel,
+        out: &newton::Outcome,
+        vcov: Vec<f64>,
+        robust_vcov: Vec<f64>,
+    ) -> Fit {
         let k = panel.k;
         let (n_left, n_uncensored, n_right) = panel.counts();
         Fit {
@@ -507,16 +513,22 @@ impl Fit {
             if self.message.is_none() {
                 return bad("sigma_e is 0 but the fit has no message saying why it failed".into());
             }
-            if !(self.beta.is_empty() && self.vcov.is_empty() && self.robust_vcov.is_empty() && self.sigma_u.is_none()) {
+            if !(self.beta.is_empty() && self.vcov.is_empty() && self.robust_vcov.is_empty() && self.sigma_u.is_none())
+            {
                 return bad("a failed fit (sigma_e 0) must have no estimates, covariances or sigma_u".into());
             }
             if self.x_means.len() != self.names.len() {
-                return bad(format!("{} terms and {} x_means (they must have the same length)", self.names.len(), self.x_means.len()));
+                return bad(format!(
+                    "{} terms and {} x_means (they must have the same length)",
+                    self.names.len(),
+                    self.x_means.len()
+                ));
             }
             if let Some(i) = self.x_means.iter().position(|x| !x.is_finite()) {
                 return bad(format!("x_means[{}] is {}", i + 1, crate::error::sql_float(self.x_means[i])));
             }
-            check_names(&self.names.iter().filter(|n| n.as_str() != INTERCEPT).cloned().collect::<Vec<_>>(), "terms").or_else(|e| bad(e.message))?;
+            check_names(&self.names.iter().filter(|n| n.as_str() != INTERCEPT).cloned().collect::<Vec<_>>(), "terms")
+                .or_else(|e| bad(e.message))?;
             if self.n_left.checked_add(self.n_uncensored).and_then(|s| s.checked_add(self.n_right)) != Some(self.n) {
                 return bad(format!("n_left + n_uncensored + n_right must equal n_obs ({})", self.n));
             }
@@ -540,7 +552,7 @@ impl Fit {
             ));
         }
         let p = self.p();
-        let pp = p.checked_mul(p).unwrap_or(usize::MAX);
+        let pp = p.saturating_mul(p);
         for (name, v) in [("vcov", &self.vcov), ("robust_vcov", &self.robust_vcov)] {
             if (name == "robust_vcov" || self.message.is_some()) && v.is_empty() {
                 continue; // undefined (a single cluster, a singular information): allowed
@@ -560,7 +572,13 @@ impl Fit {
                     let (x, y) = (v[a * p + b], v[b * p + a]);
                     let size = x.abs().max(y.abs()).max((d * v[b * p + b]).sqrt());
                     if (x - y).abs() > 1e-9 * size {
-                        return bad(format!("{name} is not symmetric (elements ({}, {}) and ({}, {}))", a + 1, b + 1, b + 1, a + 1));
+                        return bad(format!(
+                            "{name} is not symmetric (elements ({}, {}) and ({}, {}))",
+                            a + 1,
+                            b + 1,
+                            b + 1,
+                            a + 1
+                        ));
                     }
                 }
             }
@@ -590,12 +608,16 @@ impl Fit {
         // `_cons` exactly once for pooled and random effects (first as `fit`
         // produces it, last in SQL's display order: any position), never for
         // fixed effects
-        let cons: Vec<usize> = self.names.iter().enumerate().filter(|(_, n)| n.as_str() == INTERCEPT).map(|(j, _)| j).collect();
+        let cons: Vec<usize> =
+            self.names.iter().enumerate().filter(|(_, n)| n.as_str() == INTERCEPT).map(|(j, _)| j).collect();
         let slopes: Vec<String> = if self.model == Model::FixedEffects {
             self.names.clone()
         } else {
             let [j] = cons[..] else {
-                return bad(format!("a {} fit must have the intercept {INTERCEPT} exactly once among its terms", self.model.name()));
+                return bad(format!(
+                    "a {} fit must have the intercept {INTERCEPT} exactly once among its terms",
+                    self.model.name()
+                ));
             };
             if self.x_means[j] != 1.0 {
                 return bad(format!("the x mean of {INTERCEPT} must be 1, got {}", self.x_means[j]));
@@ -765,7 +787,13 @@ fn covariance_or_message(information: &[f64], p: usize, singular: &str) -> (Vec<
 }
 
 /// A fit that failed numerically before any estimate existed (see [`fit`]).
-fn failed_fit(model: Model, panel: &panel::Panel, omitted: Vec<bool>, message: String, quadrature: Option<(random::Quadrature, usize)>) -> Fit {
+fn failed_fit(
+    model: Model,
+    panel: &panel::Panel,
+    omitted: Vec<bool>,
+    message: String,
+    quadrature: Option<(random::Quadrature, usize)>,
+) -> Fit {
     let (n_left, n_uncensored, n_right) = panel.counts();
     Fit {
         model,
@@ -872,7 +900,12 @@ const MATRICES: usize = 8;
 ///
 /// Use [`Fit::has_estimates`] and [`Fit::has_vcov`] before reading them; the
 /// accessors in [`effects`] refuse such fits with 22023.
-pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, between: crate::interrupt::Check<'_>) -> Result<Fit> {
+pub fn fit(
+    rows: &Rows,
+    settings: Settings,
+    pool: Option<&rayon::ThreadPool>,
+    between: crate::interrupt::Check<'_>,
+) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
     let fe = spec.model == Model::FixedEffects;
     // the fit holds a few p x p matrices (information, covariances, the
@@ -898,7 +931,9 @@ pub fn fit(rows: &Rows, settings: Settings, pool: Option<&rayon::ThreadPool>, be
     };
     let result = match spec.model {
         Model::Pooled => pooled::fit(design, settings.newton, pool, &mut *between),
-        Model::RandomEffects => random::fit(design, settings.quadrature, settings.points, settings.newton, pool, &mut *between),
+        Model::RandomEffects => {
+            random::fit(design, settings.quadrature, settings.points, settings.newton, pool, &mut *between)
+        }
         Model::FixedEffects => fixed::fit(design, settings.newton, &mut *between),
     };
     let mut f = match result {
@@ -962,7 +997,20 @@ mod tests {
 
     #[test]
     fn total_order_bits_order_as_total_cmp() {
-        let v = [f64::NEG_INFINITY, -1e308, -2.5, -1e-310, -0.0, 0.0, 1e-310, 2.5, 1e308, f64::INFINITY, f64::NAN, -f64::NAN];
+        let v = [
+            f64::NEG_INFINITY,
+            -1e308,
+            -2.5,
+            -1e-310,
+            -0.0,
+            0.0,
+            1e-310,
+            2.5,
+            1e308,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
         for a in v {
             for b in v {
                 assert_eq!(a.total_cmp(&b), total_order_bits(a).cmp(&total_order_bits(b)), "{a} {b}");
@@ -1001,7 +1049,12 @@ mod tests {
 
     #[test]
     fn term_names_are_checked() {
-        let spec = |names: &[&str]| Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: names.iter().map(|s| s.to_string()).collect() };
+        let spec = |names: &[&str]| Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::Pooled,
+            names: names.iter().map(|s| s.to_string()).collect(),
+        };
         let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["_cons", "b"])).unwrap_err();
         assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
         assert!(e.message.contains("_cons") && e.message.contains("names[1]"), "{}", e.message);
@@ -1048,22 +1101,102 @@ mod tests {
             assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
             assert!(e.message.starts_with("fit is inconsistent") && e.message.contains(what), "{what}: {}", e.message);
         };
-        refused(&|h| { h.beta.push(1.0); }, "estimates");
-        refused(&|h| { h.x_means.pop(); }, "x_means");
-        refused(&|h| { h.vcov.pop(); }, "vcov has");
-        refused(&|h| { h.robust_vcov.push(0.0); }, "robust_vcov has");
-        refused(&|h| { h.vcov[1] += 1.0; }, "not symmetric");
-        refused(&|h| { h.vcov[0] = -1.0; }, "negative variance");
-        refused(&|h| { h.robust_vcov[2] = f64::NAN; }, "robust_vcov[3] is NaN");
-        refused(&|h| { h.beta[1] = f64::INFINITY; }, "estimates[2]");
-        refused(&|h| { h.sigma_e = 0.0; }, "sigma_e");
-        refused(&|h| { h.sigma_u = Some(1.0); }, "sigma_u is set");
-        refused(&|h| { h.names[1] = "_cons".into(); }, "_cons");
-        refused(&|h| { h.names[0] = "a".into(); }, "exactly once");
-        refused(&|h| { h.x_means[0] = 0.5; }, "x mean of _cons");
-        refused(&|h| { h.names[1] = String::new(); }, "empty");
-        refused(&|h| { h.n_left += 1; }, "n_obs");
-        refused(&|h| { h.log_likelihood = f64::NAN; }, "log_likelihood");
+        refused(
+            &|h| {
+                h.beta.push(1.0);
+            },
+            "estimates",
+        );
+        refused(
+            &|h| {
+                h.x_means.pop();
+            },
+            "x_means",
+        );
+        refused(
+            &|h| {
+                h.vcov.pop();
+            },
+            "vcov has",
+        );
+        refused(
+            &|h| {
+                h.robust_vcov.push(0.0);
+            },
+            "robust_vcov has",
+        );
+        refused(
+            &|h| {
+                h.vcov[1] += 1.0;
+            },
+            "not symmetric",
+        );
+        refused(
+            &|h| {
+                h.vcov[0] = -1.0;
+            },
+            "negative variance",
+        );
+        refused(
+            &|h| {
+                h.robust_vcov[2] = f64::NAN;
+            },
+            "robust_vcov[3] is NaN",
+        );
+        refused(
+            &|h| {
+                h.beta[1] = f64::INFINITY;
+            },
+            "estimates[2]",
+        );
+        refused(
+            &|h| {
+                h.sigma_e = 0.0;
+            },
+            "sigma_e",
+        );
+        refused(
+            &|h| {
+                h.sigma_u = Some(1.0);
+            },
+            "sigma_u is set",
+        );
+        refused(
+            &|h| {
+                h.names[1] = "_cons".into();
+            },
+            "_cons",
+        );
+        refused(
+            &|h| {
+                h.names[0] = "a".into();
+            },
+            "exactly once",
+        );
+        refused(
+            &|h| {
+                h.x_means[0] = 0.5;
+            },
+            "x mean of _cons",
+        );
+        refused(
+            &|h| {
+                h.names[1] = String::new();
+            },
+            "empty",
+        );
+        refused(
+            &|h| {
+                h.n_left += 1;
+            },
+            "n_obs",
+        );
+        refused(
+            &|h| {
+                h.log_likelihood = f64::NAN;
+            },
+            "log_likelihood",
+        );
         let mut re = real_fit(Model::RandomEffects);
         re.sigma_u = None;
         assert!(re.validate().unwrap_err().message.contains("sigma_u is missing"));
@@ -1131,10 +1264,18 @@ mod tests {
         let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
         for model in [Model::Pooled, Model::RandomEffects] {
             let plain: Vec<f64> = (0..12).flat_map(|i| [x[i], z[i]]).collect();
-            let base = fit(&rows_of(model, &y, &plain, &["x", "z"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+            let base =
+                fit(&rows_of(model, &y, &plain, &["x", "z"], &units, Some(0.0)), Settings::default(), None, &mut || {})
+                    .unwrap();
             // x2 = 2 x (collinear), c = 5 (constant, not _cons, is dropped)
             let wide: Vec<f64> = (0..12).flat_map(|i| [x[i], 2.0 * x[i], 5.0, z[i]]).collect();
-            let f = fit(&rows_of(model, &y, &wide, &["x", "x2", "c", "z"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+            let f = fit(
+                &rows_of(model, &y, &wide, &["x", "x2", "c", "z"], &units, Some(0.0)),
+                Settings::default(),
+                None,
+                &mut || {},
+            )
+            .unwrap();
             assert_eq!(f.omitted, vec![false, false, true, true, false], "{model:?}");
             assert_eq!(f.names, ["_cons", "x", "x2", "c", "z"]);
             assert!(f.converged && f.message.is_none());
@@ -1158,7 +1299,13 @@ mod tests {
         }
         // nothing omitted: bitwise the fit of before, all flags false
         let plain: Vec<f64> = (0..12).flat_map(|i| [x[i], z[i]]).collect();
-        let f = fit(&rows_of(Model::Pooled, &y, &plain, &["x", "z"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let f = fit(
+            &rows_of(Model::Pooled, &y, &plain, &["x", "z"], &units, Some(0.0)),
+            Settings::default(),
+            None,
+            &mut || {},
+        )
+        .unwrap();
         let panel = panel::Panel::new(&y, &plain, &units, &["x".into(), "z".into()], true, Some(0.0), None).unwrap();
         let direct = pooled::fit(&panel, newton::Options::default(), None, &mut || {}).unwrap();
         assert_eq!(f.beta, direct.beta);
@@ -1181,13 +1328,25 @@ mod tests {
                 [((i * 7) % 5) as f64, region]
             })
             .collect();
-        let f = fit(&rows_of(Model::FixedEffects, &y, &x, &["x", "region"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let f = fit(
+            &rows_of(Model::FixedEffects, &y, &x, &["x", "region"], &units, Some(0.0)),
+            Settings::default(),
+            None,
+            &mut || {},
+        )
+        .unwrap();
         assert_eq!(f.omitted, vec![false, true]);
         assert!(f.converged, "{:?}", f.message);
         f.validate().unwrap();
         let se = f.std_errors_opt(false).unwrap();
         assert!(se[0].unwrap() < 10.0 && se[1].is_none(), "{se:?}");
-        let p = fit(&rows_of(Model::Pooled, &y, &x, &["x", "region"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let p = fit(
+            &rows_of(Model::Pooled, &y, &x, &["x", "region"], &units, Some(0.0)),
+            Settings::default(),
+            None,
+            &mut || {},
+        )
+        .unwrap();
         assert_eq!(p.omitted, vec![false, false, false]);
     }
 
@@ -1201,7 +1360,11 @@ mod tests {
             assert!(f.sigma_e == 0.0 && f.log_likelihood == 0.0 && f.x_means.iter().all(|v| v.is_finite()));
             f.validate().unwrap();
             let e = effects::marginal_effects(f, Some(0.0), None, false).unwrap_err();
-            assert!(e.kind == crate::ErrorKind::InvalidParameter && e.message.contains("the fit failed"), "{}", e.message);
+            assert!(
+                e.kind == crate::ErrorKind::InvalidParameter && e.message.contains("the fit failed"),
+                "{}",
+                e.message
+            );
             assert!(effects::hausman(f, f, false).is_err());
             assert!(f.wald(false).is_none() && f.conf_int(95.0, false).is_err());
             assert!(f.predict(&[1.0, 0.0], 0.0, Some(0.0), None).is_err());
@@ -1209,31 +1372,70 @@ mod tests {
         };
         for model in [Model::Pooled, Model::RandomEffects, Model::FixedEffects] {
             // every observation censored
-            let f = fit(&rows_of(model, &[0.0; 6], &x, &["x"], &[1, 1, 2, 2, 3, 3], Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+            let f = fit(
+                &rows_of(model, &[0.0; 6], &x, &["x"], &[1, 1, 2, 2, 3, 3], Some(0.0)),
+                Settings::default(),
+                None,
+                &mut || {},
+            )
+            .unwrap();
             assert_eq!(f.n_left, 6);
-            check_failed(&f, if model == Model::FixedEffects { "no unit effect" } else { "every observation is censored" });
+            check_failed(
+                &f,
+                if model == Model::FixedEffects { "no unit effect" } else { "every observation is censored" },
+            );
             // fewer observations than parameters
-            let f = fit(&rows_of(model, &[0.5, 1.0], &x[..2], &["x"], &[1, 1], Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+            let f = fit(
+                &rows_of(model, &[0.5, 1.0], &x[..2], &["x"], &[1, 1], Some(0.0)),
+                Settings::default(),
+                None,
+                &mut || {},
+            )
+            .unwrap();
             check_failed(&f, "observations");
         }
         // random effects with one row per unit: sigma_u not identified
-        let f = fit(&rows_of(Model::RandomEffects, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let f = fit(
+            &rows_of(Model::RandomEffects, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)),
+            Settings::default(),
+            None,
+            &mut || {},
+        )
+        .unwrap();
         check_failed(&f, "not separately identified");
         // the iteration limit: estimates kept, message set
         let mut s = Settings::default();
         s.newton.max_iterations = 1;
-        let f = fit(&rows_of(Model::Pooled, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)), s, None, &mut || {}).unwrap();
+        let f = fit(
+            &rows_of(Model::Pooled, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)),
+            s,
+            None,
+            &mut || {},
+        )
+        .unwrap();
         assert!(!f.converged && f.message.as_deref().unwrap().contains("did not converge") && f.has_vcov());
         f.validate().unwrap();
         // input errors
         let bad_points = Settings { points: 0, ..Settings::default() };
-        assert!(fit(&rows_of(Model::RandomEffects, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)), bad_points, None, &mut || {}).is_err());
+        assert!(fit(
+            &rows_of(Model::RandomEffects, &[0.5, 1.0, 0.0, 2.0, 1.5, 0.2], &x, &["x"], &units, Some(0.0)),
+            bad_points,
+            None,
+            &mut || {}
+        )
+        .is_err());
         assert!(fit(&Rows::default(), Settings::default(), None, &mut || {}).is_err());
         let mut r = rows_of(Model::Pooled, &[0.5, 1.0, 0.0], &x[..3], &["x"], &units[..3], Some(0.0));
         r.x.push(1.0);
         assert!(fit(&r, Settings::default(), None, &mut || {}).is_err());
         // a failed fit missing its message, or carrying estimates, is refused
-        let f = fit(&rows_of(Model::Pooled, &[0.0; 6], &x, &["x"], &units, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let f = fit(
+            &rows_of(Model::Pooled, &[0.0; 6], &x, &["x"], &units, Some(0.0)),
+            Settings::default(),
+            None,
+            &mut || {},
+        )
+        .unwrap();
         let mut g = f.clone();
         g.message = None;
         assert!(g.validate().is_err());
@@ -1267,9 +1469,17 @@ mod tests {
         let y = [0.0, 0.0, 0.0, 1.0, 2.0, 0.5, 1.5, 0.0, 2.5, 0.3];
         let x = [1.0, 2.0, 3.0, 0.5, 1.5, 0.1, 1.1, -0.4, 2.0, 0.7];
         let unit = [1, 1, 1, 2, 2, 3, 3, 4, 4, 4];
-        let fe = fit(&rows_of(Model::FixedEffects, &y, &x, &["x"], &unit, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let fe =
+            fit(&rows_of(Model::FixedEffects, &y, &x, &["x"], &unit, Some(0.0)), Settings::default(), None, &mut || {})
+                .unwrap();
         assert_eq!((fe.dropped_units, fe.obs_per_unit), (1, (2, 7.0 / 3.0, 3)));
-        let re = fit(&rows_of(Model::RandomEffects, &y, &x, &["x"], &unit, Some(0.0)), Settings::default(), None, &mut || {}).unwrap();
+        let re = fit(
+            &rows_of(Model::RandomEffects, &y, &x, &["x"], &unit, Some(0.0)),
+            Settings::default(),
+            None,
+            &mut || {},
+        )
+        .unwrap();
         assert_eq!(re.obs_per_unit, (2, 2.5, 3));
     }
 

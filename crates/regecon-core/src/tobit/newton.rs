@@ -152,7 +152,8 @@ mod tests {
     #[test]
     fn one_dimensional_maximum() {
         // -cosh(x - 2): maximum at 2, second derivative -1 there
-        let (x, d2) = maximise_1d(-5.0, |x| (-(x - 2.0f64).cosh(), -(x - 2.0f64).sinh(), -(x - 2.0f64).cosh()), |_| 1.0);
+        let (x, d2) =
+            maximise_1d(-5.0, |x| (-(x - 2.0f64).cosh(), -(x - 2.0f64).sinh(), -(x - 2.0f64).cosh()), |_| 1.0);
         assert!((x - 2.0).abs() < 1e-12 && (d2 + 1.0).abs() < 1e-12);
     }
 }

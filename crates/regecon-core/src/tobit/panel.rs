@@ -38,7 +38,11 @@ impl Panel {
         let n = y.len();
         let k0 = names.len();
         if x.len() != n * k0 || units.len() != n {
-            return Err(Error::invalid(format!("x has {} values and units {}, expected {n} rows of {k0}", x.len(), units.len())));
+            return Err(Error::invalid(format!(
+                "x has {} values and units {}, expected {n} rows of {k0}",
+                x.len(),
+                units.len()
+            )));
         }
         if let (Some(l), Some(u)) = (lower, upper) {
             if !(l < u) {
@@ -56,7 +60,9 @@ impl Panel {
         order.extend(0..n);
         order.sort_by_key(|&i| units[i]); // stable: input order within a unit
         let k = k0 + intercept as usize;
-        let nk = n.checked_mul(k).ok_or_else(|| Error::out_of_memory("the design of panel_tobit is larger than the address space"))?;
+        let nk = n
+            .checked_mul(k)
+            .ok_or_else(|| Error::out_of_memory("the design of panel_tobit is larger than the address space"))?;
         let mut p = Panel {
             y: crate::mem::vec_with_capacity(n, "the outcomes of panel_tobit")?,
             x: crate::mem::vec_with_capacity(nk, "the design of panel_tobit")?,
@@ -143,7 +149,9 @@ impl Panel {
     pub fn keep_columns(&self, keep: &[bool]) -> crate::error::Result<Panel> {
         let k = keep.iter().filter(|b| **b).count();
         let n = self.n();
-        let nk = n.checked_mul(k).ok_or_else(|| Error::out_of_memory("the design of panel_tobit is larger than the address space"))?;
+        let nk = n
+            .checked_mul(k)
+            .ok_or_else(|| Error::out_of_memory("the design of panel_tobit is larger than the address space"))?;
         let mut x = crate::mem::vec_with_capacity(nk, "the design of panel_tobit")?;
         for i in 0..n {
             x.extend(self.row(i).iter().zip(keep).filter(|(_, b)| **b).map(|(v, _)| *v));

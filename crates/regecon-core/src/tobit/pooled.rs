@@ -187,7 +187,9 @@ pub fn ols(panel: &Panel, mut between: Check<'_>) -> Result<(Vec<f64>, f64)> {
 pub fn check_identified(panel: &Panel, params: usize) -> Result<()> {
     let n = panel.n();
     if n <= params {
-        return Err(Error::invalid(format!("{n} observations for {params} parameters: need more observations than parameters")));
+        return Err(Error::invalid(format!(
+            "{n} observations for {params} parameters: need more observations than parameters"
+        )));
     }
     if panel.counts().1 == 0 {
         return Err(Error::invalid("every observation is censored: sigma is not identified"));

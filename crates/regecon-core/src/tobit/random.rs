@@ -94,7 +94,12 @@ pub struct RandomEffects<'a> {
 }
 
 impl<'a> RandomEffects<'a> {
-    pub fn new(panel: &'a Panel, quadrature: Quadrature, points: usize, pool: Option<&'a rayon::ThreadPool>) -> Result<Self> {
+    pub fn new(
+        panel: &'a Panel,
+        quadrature: Quadrature,
+        points: usize,
+        pool: Option<&'a rayon::ThreadPool>,
+    ) -> Result<Self> {
         let (nodes, w) = hermite::rule(points)?;
         Ok(RandomEffects {
             panel,
@@ -172,7 +177,11 @@ impl<'a> RandomEffects<'a> {
             }
         }
         // nq x (rows of the unit): sized by the input, so allocated fallibly
-        let mut terms = crate::mem::vec_filled([0.0; 6], if level >= Level::Gradient { nq.saturating_mul(nt) } else { 0 }, "the quadrature terms of a unit")?;
+        let mut terms = crate::mem::vec_filled(
+            [0.0; 6],
+            if level >= Level::Gradient { nq.saturating_mul(nt) } else { 0 },
+            "the quadrature terms of a unit",
+        )?;
         let mut a = lw.clone();
         for q in 0..nq {
             for (t, i) in rows.clone().enumerate() {
@@ -279,22 +288,22 @@ impl<'a> RandomEffects<'a> {
         type Part = (f64, Vec<f64>, Vec<f64>, Vec<f64>, Vec<Vec<f64>>);
         let parts: Vec<Part> = crate::interrupt::sliced(self.pool, self.panel.n_units(), CHUNK, check, |chunk| {
             Ok(vec![{
-                    let mut ll = 0.0;
-                    let mut g = vec![0.0; if level >= Level::Gradient { p } else { 0 }];
-                    let mut h = vec![0.0; if level == Level::Hessian { p * p } else { 0 }];
-                    let mut centres = Vec::with_capacity(chunk.len());
-                    let mut scores = Vec::with_capacity(if level == Level::Hessian { chunk.len() } else { 0 });
-                    for u in chunk {
-                        let t = this.unit(u, theta, level)?;
-                        ll += t.ll;
-                        g.iter_mut().zip(&t.g).for_each(|(a, b)| *a += b);
-                        h.iter_mut().zip(&t.h).for_each(|(a, b)| *a += b);
-                        centres.push(t.centre);
-                        if level == Level::Hessian {
-                            scores.push(t.g);
-                        }
+                let mut ll = 0.0;
+                let mut g = vec![0.0; if level >= Level::Gradient { p } else { 0 }];
+                let mut h = vec![0.0; if level == Level::Hessian { p * p } else { 0 }];
+                let mut centres = Vec::with_capacity(chunk.len());
+                let mut scores = Vec::with_capacity(if level == Level::Hessian { chunk.len() } else { 0 });
+                for u in chunk {
+                    let t = this.unit(u, theta, level)?;
+                    ll += t.ll;
+                    g.iter_mut().zip(&t.g).for_each(|(a, b)| *a += b);
+                    h.iter_mut().zip(&t.h).for_each(|(a, b)| *a += b);
+                    centres.push(t.centre);
+                    if level == Level::Hessian {
+                        scores.push(t.g);
                     }
-                    (ll, g, h, centres, scores)
+                }
+                (ll, g, h, centres, scores)
             }])
         })?;
         let mut ll = 0.0;
@@ -392,7 +401,8 @@ pub fn fit(
     // sigma_u driven to 0 (the unit effects add nothing to the pooled fit):
     // the boundary solution, reported as Stata does (sigma_u = 0, rho = 0,
     // chibar2 = 0, p = 1) with the pooled estimates
-    let at_boundary = out.theta[k + 1] - out.theta[k] < (1e-4f64).ln() || Cholesky::new(&out.information, p, &[]).is_err();
+    let at_boundary =
+        out.theta[k + 1] - out.theta[k] < (1e-4f64).ln() || Cholesky::new(&out.information, p, &[]).is_err();
     if at_boundary && out.log_likelihood - pooled.log_likelihood <= 1e-6 * (1.0 + pooled.log_likelihood.abs()) {
         let q = k + 1;
         let widen = |v: &[f64]| -> Vec<f64> {
@@ -427,7 +437,8 @@ pub fn fit(
         p,
         "the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined",
     );
-    let robust_vcov = if vcov.is_empty() { Vec::new() } else { sandwich(&vcov, &obj.unit_scores(&out.theta, between)?) };
+    let robust_vcov =
+        if vcov.is_empty() { Vec::new() } else { sandwich(&vcov, &obj.unit_scores(&out.theta, between)?) };
     let fitted = Fit::from_outcome(Model::RandomEffects, panel, &out, vcov, robust_vcov);
     Ok(Fit {
         sigma_u: Some(out.theta[k + 1].exp()),
@@ -491,7 +502,11 @@ mod tests {
                 assert!((num - g[j]).abs() < tol * (1.0 + g[j].abs()), "{quad:?} gradient {j}: {num} vs {}", g[j]);
                 for i in 0..p {
                     let nh = -(ga[i] - gb[i]) / (2.0 * eps);
-                    assert!((nh - h[i * p + j]).abs() < 10.0 * tol * (1.0 + h[i * p + j].abs()), "{quad:?} hessian {i},{j}: {nh} vs {}", h[i * p + j]);
+                    assert!(
+                        (nh - h[i * p + j]).abs() < 10.0 * tol * (1.0 + h[i * p + j].abs()),
+                        "{quad:?} hessian {i},{j}: {nh} vs {}",
+                        h[i * p + j]
+                    );
                 }
             }
         }
@@ -529,16 +544,25 @@ mod tests {
         let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
         let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
         let mut calls = 0;
-        let a = RandomEffects::new(&panel, Quadrature::Adaptive, 12, Some(&one)).unwrap().evaluate(&theta, true, &mut || calls += 1).unwrap();
+        let a = RandomEffects::new(&panel, Quadrature::Adaptive, 12, Some(&one))
+            .unwrap()
+            .evaluate(&theta, true, &mut || calls += 1)
+            .unwrap();
         assert!(calls >= 3000 / (2 * CHUNK), "{calls}");
         let mut calls2 = 0;
-        let b = RandomEffects::new(&panel, Quadrature::Adaptive, 12, Some(&two)).unwrap().evaluate(&theta, true, &mut || calls2 += 1).unwrap();
+        let b = RandomEffects::new(&panel, Quadrature::Adaptive, 12, Some(&two))
+            .unwrap()
+            .evaluate(&theta, true, &mut || calls2 += 1)
+            .unwrap();
         assert!(calls2 >= 3000 / (4 * CHUNK), "{calls2}");
         assert_eq!(a.0.to_bits(), b.0.to_bits());
         assert_eq!(a.1, b.1);
         assert_eq!(a.2, b.2);
         let mut calls = 0;
-        RandomEffects::new(&panel, Quadrature::Plain, 12, None).unwrap().unit_scores(&theta, &mut || calls += 1).unwrap();
+        RandomEffects::new(&panel, Quadrature::Plain, 12, None)
+            .unwrap()
+            .unit_scores(&theta, &mut || calls += 1)
+            .unwrap();
         assert!(calls >= 3000 / (2 * CHUNK), "{calls}");
     }
 

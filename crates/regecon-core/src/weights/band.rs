@@ -29,7 +29,15 @@ pub struct Band {
 impl Band {
     /// Validates the arguments and builds the tree (O(n log n), calling
     /// `check`); no link is computed yet.
-    pub fn new(ids: &[i64], x: &[f64], y: &[f64], threshold: f64, metric: Metric, kernel: Kernel, check: Check<'_>) -> Result<Band> {
+    pub fn new(
+        ids: &[i64],
+        x: &[f64],
+        y: &[f64],
+        threshold: f64,
+        metric: Metric,
+        kernel: Kernel,
+        check: Check<'_>,
+    ) -> Result<Band> {
         if ids.len() != x.len() {
             return Err(Error::invalid(format!("ids has {} elements but x has {}", ids.len(), x.len())));
         }
@@ -104,7 +112,13 @@ pub fn band(ids: &[i64], x: &[f64], y: &[f64], threshold: f64, metric: Metric, k
 /// The smallest threshold that leaves no island: the largest nearest-neighbour
 /// distance (libpysal's `min_threshold_distance`). The queries run in blocks
 /// on `pool` (sequentially without one), with `check` between slices.
-pub fn min_threshold(x: &[f64], y: &[f64], metric: Metric, pool: Option<&rayon::ThreadPool>, mut check: Check<'_>) -> Result<f64> {
+pub fn min_threshold(
+    x: &[f64],
+    y: &[f64],
+    metric: Metric,
+    pool: Option<&rayon::ThreadPool>,
+    mut check: Check<'_>,
+) -> Result<f64> {
     let pts = Points::new(None, x, y, metric, &mut check)?;
     if pts.len() < 2 {
         return Err(Error::invalid("at least two points are needed"));
@@ -193,7 +207,16 @@ mod tests {
         assert_eq!(first.len(), n - 1);
         assert_eq!(first[0], (0, 1, 1.0, 0.0));
         // inverse distance on coincident units: 22012 naming the pair, then exhausted
-        let mut b = Band::new(&[4, 9], &[0.0, 0.0], &[1.0, 1.0], 1.0, Metric::Euclidean, Kernel::new(false, 1.0).unwrap(), &mut none()).unwrap();
+        let mut b = Band::new(
+            &[4, 9],
+            &[0.0, 0.0],
+            &[1.0, 1.0],
+            1.0,
+            Metric::Euclidean,
+            Kernel::new(false, 1.0).unwrap(),
+            &mut none(),
+        )
+        .unwrap();
         let e = b.next_unit(&mut none()).unwrap().unwrap_err();
         assert_eq!(e.kind, ErrorKind::DivisionByZero);
         assert!(e.message.contains("units 4 and 9"), "{}", e.message);
@@ -203,7 +226,10 @@ mod tests {
         let w = band(&[1, 2, 3], &x, &[1e308, 1e308, 0.0], 5e300, Metric::Euclidean, Kernel::Binary).unwrap();
         assert_eq!(w.iter().map(|l| (l.0, l.1)).collect::<Vec<_>>(), vec![(1, 2), (2, 1)]);
         assert!(w.iter().all(|l| l.3.is_finite()));
-        assert_eq!(min_threshold(&[1e308, -1e308], &[0.0, 0.0], Metric::Euclidean, None, &mut none()).unwrap_err().kind, ErrorKind::OutOfRange);
+        assert_eq!(
+            min_threshold(&[1e308, -1e308], &[0.0, 0.0], Metric::Euclidean, None, &mut none()).unwrap_err().kind,
+            ErrorKind::OutOfRange
+        );
     }
 
     #[test]

@@ -27,9 +27,9 @@ impl Metric {
         match s.to_ascii_lowercase().as_str() {
             "euclidean" | "planar" => Ok(Metric::Euclidean),
             "great_circle" | "great-circle" | "arc" | "haversine" | "km" => Ok(Metric::GreatCircle),
-            other => Err(Error::invalid(format!(
-                "unknown distance metric '{other}': use 'euclidean' or 'great_circle'"
-            ))),
+            other => {
+                Err(Error::invalid(format!("unknown distance metric '{other}': use 'euclidean' or 'great_circle'")))
+            }
         }
     }
 }
@@ -63,7 +63,10 @@ impl std::fmt::Debug for Points {
 enum Kind {
     /// `unscale` is the power of two that maps tree distances back
     /// to the caller's units (1 unless the coordinates were scaled).
-    Planar { tree: KdTree<2>, unscale: f64 },
+    Planar {
+        tree: KdTree<2>,
+        unscale: f64,
+    },
     Sphere(KdTree<3>),
 }
 
@@ -101,11 +104,7 @@ impl Points {
     /// validating and building.
     pub fn new(ids: Option<&[i64]>, x: &[f64], y: &[f64], metric: Metric, mut check: Check<'_>) -> Result<Points> {
         if x.len() != y.len() {
-            return Err(Error::invalid(format!(
-                "x has {} coordinates but y has {}",
-                x.len(),
-                y.len()
-            )));
+            return Err(Error::invalid(format!("x has {} coordinates but y has {}", x.len(), y.len())));
         }
         let n = x.len();
         let ids = match ids {
@@ -328,10 +327,12 @@ mod tests {
     #[test]
     fn great_circle_distances() {
         // Beijing (116.4074, 39.9042) to Shanghai (121.4737, 31.2304): ~1067 km
-        let p = Points::new(None, &[116.4074, 121.4737], &[39.9042, 31.2304], Metric::GreatCircle, &mut none()).unwrap();
+        let p =
+            Points::new(None, &[116.4074, 121.4737], &[39.9042, 31.2304], Metric::GreatCircle, &mut none()).unwrap();
         let d = p.knn(0, 1).unwrap()[0].1;
         // haversine on the same sphere
-        let (l1, p1, l2, p2) = (116.4074f64.to_radians(), 39.9042f64.to_radians(), 121.4737f64.to_radians(), 31.2304f64.to_radians());
+        let (l1, p1, l2, p2) =
+            (116.4074f64.to_radians(), 39.9042f64.to_radians(), 121.4737f64.to_radians(), 31.2304f64.to_radians());
         let h = ((p2 - p1) / 2.0).sin().powi(2) + p1.cos() * p2.cos() * ((l2 - l1) / 2.0).sin().powi(2);
         let hav = 2.0 * EARTH_RADIUS_KM * h.sqrt().asin();
         assert!((d - hav).abs() < 1e-9 * hav, "{d} {hav}");
@@ -385,7 +386,10 @@ mod tests {
         let nn = p.knn(0, 2).unwrap();
         let want = [(x[1] - x[0]).hypot(y[1] - y[0]), (x[2] - x[0]).hypot(y[2] - y[0])];
         assert_eq!((nn[0].0, nn[1].0), (1, 2));
-        assert!((nn[0].1 - want[0]).abs() <= 1e-15 * want[0] && (nn[1].1 - want[1]).abs() <= 1e-15 * want[1], "{nn:?} {want:?}");
+        assert!(
+            (nn[0].1 - want[0]).abs() <= 1e-15 * want[0] && (nn[1].1 - want[1]).abs() <= 1e-15 * want[1],
+            "{nn:?} {want:?}"
+        );
         let mut out = Vec::new();
         p.within(0, 6e300, &mut out, "test").unwrap();
         assert_eq!(out.iter().map(|p| p.0).collect::<Vec<_>>(), vec![1]);

@@ -53,8 +53,7 @@ fn header(line: Option<&str>) -> Result<u64> {
         [_, n, ..] => n,
         [] => return Err(Error::invalid("weights file header is empty")),
     };
-    n.parse()
-        .map_err(|_| Error::invalid(format!("weights file header '{line}' does not give the number of units")))
+    n.parse().map_err(|_| Error::invalid(format!("weights file header '{line}' does not give the number of units")))
 }
 
 fn int(tok: &str, line_no: usize) -> Result<i64> {
@@ -113,9 +112,8 @@ pub fn parse_gal_with(text: &str, id_of: &mut IdOf<'_>, mut check: Check<'_>) ->
         }
         let id = id_of(f[0], no)?;
         let tok = f[0];
-        let k: usize = f[1]
-            .parse()
-            .map_err(|_| Error::invalid(format!("line {no}: '{}' is not a neighbour count", f[1])))?;
+        let k: usize =
+            f[1].parse().map_err(|_| Error::invalid(format!("line {no}: '{}' is not a neighbour count", f[1])))?;
         mem::push(&mut units, id, UNITS)?;
         if k == 0 {
             continue;
@@ -174,9 +172,7 @@ pub fn parse_gwt_with(text: &str, id_of: &mut IdOf<'_>, mut check: Check<'_>) ->
         if f.len() != 3 {
             return Err(Error::invalid(format!("line {no}: expected 'src dst weight', got '{l}'")));
         }
-        let w: f64 = f[2]
-            .parse()
-            .map_err(|_| Error::invalid(format!("line {no}: '{}' is not a weight", f[2])))?;
+        let w: f64 = f[2].parse().map_err(|_| Error::invalid(format!("line {no}: '{}' is not a weight", f[2])))?;
         if !w.is_finite() {
             return Err(Error::invalid(format!("line {no}: weight '{}' is not a finite number", f[2])));
         }
@@ -427,17 +423,16 @@ mod tests {
         for (layer, idv) in [("", "id"), ("my layer", "id"), ("l", "a\tb"), ("l", "x\ny"), ("l", "nul\0"), ("l", "")] {
             let e = write_gwt(2, &[(1, 2, 1.0)], layer, idv, &mut none()).unwrap_err();
             assert_eq!(e.kind, ErrorKind::InvalidParameter, "{layer:?} {idv:?}");
-            assert!(e.message.contains(if layer.is_empty() || layer.contains(' ') { "layer" } else { "id_variable" }), "{}", e.message);
+            assert!(
+                e.message.contains(if layer.is_empty() || layer.contains(' ') { "layer" } else { "id_variable" }),
+                "{}",
+                e.message
+            );
         }
         assert!(write_gwt(2, &[(1, 2, f64::NAN)], "l", "id", &mut none()).unwrap_err().message.contains("(1, 2)"));
         // accepted output round-trips, with GeoDa's 4-field header, for awkward values
-        let links = vec![
-            (i64::MIN, i64::MAX, 1e300),
-            (-5, 7, 5e-324),
-            (0, 1, 0.1 + 0.2),
-            (3, 4, -0.0),
-            (4, 3, f64::MAX),
-        ];
+        let links =
+            vec![(i64::MIN, i64::MAX, 1e300), (-5, 7, 5e-324), (0, 1, 0.1 + 0.2), (3, 4, -0.0), (4, 3, f64::MAX)];
         let out = write_gwt(5, &links, "ünïcødé_layer", "POLY_ID", &mut none()).unwrap();
         let head: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
         assert_eq!(head, vec!["0", "5", "ünïcødé_layer", "POLY_ID"]);

@@ -152,8 +152,7 @@ impl<const D: usize> KdTree<D> {
         }
         let mid = (lo + hi) / 2;
         let pts = &self.pts;
-        self.idx[lo..hi]
-            .select_nth_unstable_by(mid - lo, |&a, &b| pts[a][dim].total_cmp(&pts[b][dim]).then(a.cmp(&b)));
+        self.idx[lo..hi].select_nth_unstable_by(mid - lo, |&a, &b| pts[a][dim].total_cmp(&pts[b][dim]).then(a.cmp(&b)));
         let left = self.build(lo, mid, ticker)?;
         let right = self.build(mid, hi, ticker)?;
         let node = &mut self.nodes[id];
@@ -236,7 +235,15 @@ impl<const D: usize> KdTree<D> {
         Ok(())
     }
 
-    fn within_rec(&self, node: usize, q: &[f64; D], r2: f64, ex: usize, out: &mut Vec<(usize, f64)>, what: &str) -> Result<()> {
+    fn within_rec(
+        &self,
+        node: usize,
+        q: &[f64; D],
+        r2: f64,
+        ex: usize,
+        out: &mut Vec<(usize, f64)>,
+        what: &str,
+    ) -> Result<()> {
         let nd = &self.nodes[node];
         if box_d2(q, &nd.bmin, &nd.bmax) > r2 {
             return Ok(());
@@ -266,7 +273,8 @@ mod tests {
     }
 
     fn brute(pts: &[[f64; 2]], q: usize) -> Vec<(usize, f64)> {
-        let mut all: Vec<(usize, f64)> = (0..pts.len()).filter(|&i| i != q).map(|i| (i, d2(&pts[q], &pts[i]))).collect();
+        let mut all: Vec<(usize, f64)> =
+            (0..pts.len()).filter(|&i| i != q).map(|i| (i, d2(&pts[q], &pts[i]))).collect();
         all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         all
     }

@@ -43,7 +43,8 @@ pub fn knn_checked(
     if k == 0 || k >= n {
         return Err(Error::invalid(format!("k must be between 1 and n - 1 = {}, got {k}", n.saturating_sub(1))));
     }
-    let total = n.checked_mul(k).ok_or_else(|| Error::out_of_memory(format!("{WHAT}: {n} units times k = {k} overflows")))?;
+    let total =
+        n.checked_mul(k).ok_or_else(|| Error::out_of_memory(format!("{WHAT}: {n} units times k = {k} overflows")))?;
     mem::check(mem::bytes_of::<Link>(total, WHAT)?, WHAT)?;
     let pts = Points::new(Some(ids), x, y, metric, &mut *check)?;
     // a block's queries cost ~ (log n + k) each: aim at a few ms per block
@@ -95,7 +96,8 @@ mod tests {
         let y: Vec<f64> = (0..n).map(|_| lcg(&mut s)).collect();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
         let mut calls = 0;
-        let par = knn_checked(&ids, &x, &y, 4, Metric::Euclidean, Kernel::Binary, Some(&pool), &mut || calls += 1).unwrap();
+        let par =
+            knn_checked(&ids, &x, &y, 4, Metric::Euclidean, Kernel::Binary, Some(&pool), &mut || calls += 1).unwrap();
         // slices of 2 * 2 blocks of 819 queries: at least n / 3276 checks
         assert!(calls >= n / 3276, "{calls}");
         let seq = knn(&ids, &x, &y, 4, Metric::Euclidean, Kernel::Binary).unwrap();
@@ -116,7 +118,8 @@ mod tests {
         assert_eq!(&w[2 * 77..2 * 78], &[(77, 0, 1.0, 0.0), (77, 1, 1.0, 0.0)]);
         assert!(w.iter().all(|l| l.0 == l.1 || l.1 < 3));
         // inverse distance on coincident units: an error naming the pair
-        let e = knn(&[5, 6, 7], &[0.0, 0.0, 1.0], &[0.0; 3], 1, Metric::Euclidean, Kernel::new(false, 1.0).unwrap()).unwrap_err();
+        let e = knn(&[5, 6, 7], &[0.0, 0.0, 1.0], &[0.0; 3], 1, Metric::Euclidean, Kernel::new(false, 1.0).unwrap())
+            .unwrap_err();
         assert_eq!(e.kind, ErrorKind::DivisionByZero);
         assert!(e.message.contains("units 5 and 6"), "{}", e.message);
         // distances beyond the largest double: 22003, not Infinity

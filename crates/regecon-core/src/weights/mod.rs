@@ -69,8 +69,7 @@ pub(crate) fn index_ids(ids: &[i64], what: &str, arg: &str, mut check: Check<'_>
     let per_entry = mem::bytes_of::<(i64, usize)>(1, what)? + 1;
     mem::check(n.saturating_mul(per_entry).saturating_mul(16) / 7, what)?;
     let mut map: IdMap<usize> = IdMap::default();
-    map.try_reserve(n)
-        .map_err(|_| Error::out_of_memory(format!("{what}: the system refused room for {n} ids")))?;
+    map.try_reserve(n).map_err(|_| Error::out_of_memory(format!("{what}: the system refused room for {n} ids")))?;
     let mut ticker = Ticker::new(&mut check, 1 << 16);
     for (i, &id) in ids.iter().enumerate() {
         ticker.tick();
@@ -311,10 +310,20 @@ impl Weights {
                 (si.unwrap_or_default(), di.unwrap_or_default())
             } else {
                 let si = *index.get(&s).ok_or_else(|| {
-                    Error::invalid(format!("weights link ({}, {}): unit {} has no value in the data", name(s), name(d), name(s)))
+                    Error::invalid(format!(
+                        "weights link ({}, {}): unit {} has no value in the data",
+                        name(s),
+                        name(d),
+                        name(s)
+                    ))
                 })?;
                 let di = *index.get(&d).ok_or_else(|| {
-                    Error::invalid(format!("weights link ({}, {}): unit {} has no value in the data", name(s), name(d), name(d)))
+                    Error::invalid(format!(
+                        "weights link ({}, {}): unit {} has no value in the data",
+                        name(s),
+                        name(d),
+                        name(d)
+                    ))
                 })?;
                 if !w.is_finite() || w < 0.0 {
                     return Err(bad_weight(s, d, w));
@@ -560,7 +569,9 @@ impl Weights {
         let mut pos = mem::vec_filled(usize::MAX, n, WHAT)?;
         for (p, &old) in order.iter().enumerate() {
             if old >= n || pos[old] != usize::MAX {
-                return Err(Error::invalid(format!("the reordering is not a permutation of the {n} units (position {p})")));
+                return Err(Error::invalid(format!(
+                    "the reordering is not a permutation of the {n} units (position {p})"
+                )));
             }
             pos[old] = p;
         }
@@ -813,8 +824,16 @@ mod tests {
     fn subset_drops_links_to_absent_units() {
         // 1 - 2 - 3 - 4 - 5 on a line plus 3 - 9; data only for 1, 2, 4, 5 (3 and 9 absent)
         let t = [
-            (1, 2, 1.0), (2, 1, 1.0), (2, 3, 1.0), (3, 2, 1.0), (3, 4, 1.0), (4, 3, 1.0),
-            (4, 5, 1.0), (5, 4, 1.0), (3, 9, 2.0), (9, 3, 0.0),
+            (1, 2, 1.0),
+            (2, 1, 1.0),
+            (2, 3, 1.0),
+            (3, 2, 1.0),
+            (3, 4, 1.0),
+            (4, 3, 1.0),
+            (4, 5, 1.0),
+            (5, 4, 1.0),
+            (3, 9, 2.0),
+            (9, 3, 0.0),
         ];
         let ids = [5, 1, 2, 4];
         assert!(Weights::from_triples(&ids, &t).unwrap_err().message.contains("unit 3 has no value"));
@@ -871,7 +890,10 @@ mod tests {
             e.message,
             "weights relation names units absent from the group: 3, 17, 20, 21, 22, 23, 24, 25, 26, 27, ... (12 in all)"
         );
-        assert_eq!(absent_units_error(&[3, 17], 2).message, "weights relation names units absent from the group: 3, 17");
+        assert_eq!(
+            absent_units_error(&[3, 17], 2).message,
+            "weights relation names units absent from the group: 3, 17"
+        );
         assert_eq!(absent_units_error(&twelve[..10], 10).message.matches(", ").count(), 9);
         // through the report: the sorted ids of a relation whose absent units come unsorted
         let t: Vec<(i64, i64, f64)> = (0..12).map(|k| (1, 100 - k, 1.0)).collect();
@@ -939,7 +961,9 @@ mod tests {
         assert!(w.lag_checked(&[1.0], &mut none).unwrap_err().message.contains("3 units"));
         // the Cuthill-McKee order as before: from the least-degree unit, by degree then index
         assert_eq!(w.locality_order(), vec![0, 1, 2]);
-        let star = Weights::from_triples(&[1, 2, 3, 4], &[(1, 2, 1.0), (1, 3, 1.0), (1, 4, 1.0), (4, 1, 1.0), (2, 1, 1.0)]).unwrap();
+        let star =
+            Weights::from_triples(&[1, 2, 3, 4], &[(1, 2, 1.0), (1, 3, 1.0), (1, 4, 1.0), (4, 1, 1.0), (2, 1, 1.0)])
+                .unwrap();
         assert_eq!(star.locality_order(), vec![2, 1, 0, 3]);
     }
 }
