@@ -150,10 +150,105 @@ pub fn set_field<T: pgrx::IntoDatum>(t: &mut PgHeapTuple<'_, pgrx::AllocatedByRu
 
 // Catalogue comments of the user-facing functions and types that their own
 // files do not comment, run last (every object exists by then), so that
-// \df+, \da+ and \dT+ read like the README's function table. A test
-// (sql_features.sql) fails when a user-facing object has no comment.
+// \df+, \da+ and \dT+ read like the README's function table (and \d+ of a
+// result type lists what each field is). A test (sql_features.sql) fails
+// when a user-facing object or a field of a result type has no comment.
 extension_sql!(
     r#"
+-- every field of the result types (\d+ moran_result shows them)
+COMMENT ON COLUMN coupling_result.c IS 'Coupling degree C = 2 sqrt(U1 U2) / (U1 + U2) (m systems: its generalisation), in [0, 1]';
+COMMENT ON COLUMN coupling_result.t IS 'Comprehensive coordination index T = sum of weight_j U_j';
+COMMENT ON COLUMN coupling_result.d IS 'Coupling coordination degree D = sqrt(C T)';
+COMMENT ON COLUMN moran_result.n IS 'Units in the group';
+COMMENT ON COLUMN moran_result.islands IS 'Units without neighbours (kept in n, as esda does)';
+COMMENT ON COLUMN moran_result.i IS 'Moran''s I';
+COMMENT ON COLUMN moran_result.expected IS 'E[I] = -1/(n-1)';
+COMMENT ON COLUMN moran_result.variance_norm IS 'Var[I] under normality';
+COMMENT ON COLUMN moran_result.z_norm IS 'z of I under normality';
+COMMENT ON COLUMN moran_result.p_norm IS 'Two-sided p under normality';
+COMMENT ON COLUMN moran_result.variance_rand IS 'Var[I] under randomisation (NULL for n < 4)';
+COMMENT ON COLUMN moran_result.z_rand IS 'z of I under randomisation';
+COMMENT ON COLUMN moran_result.p_rand IS 'Two-sided p under randomisation';
+COMMENT ON COLUMN moran_result.permutations IS 'Permutations drawn (NULL without permutation inference)';
+COMMENT ON COLUMN moran_result.mean_sim IS 'Mean of the permuted I';
+COMMENT ON COLUMN moran_result.sd_sim IS 'Standard deviation of the permuted I (population)';
+COMMENT ON COLUMN moran_result.z_sim IS '(I - mean_sim) / sd_sim';
+COMMENT ON COLUMN moran_result.p_sim IS 'Pseudo p: (permuted I at least as extreme + 1) / (permutations + 1), as GeoDa and esda';
+COMMENT ON COLUMN moran_result.p_z_sim IS 'One-sided normal p of z_sim, as esda';
+COMMENT ON COLUMN moran_result.absent_units IS 'Units of the weights relation without a row in the group (their links dropped)';
+COMMENT ON COLUMN moran_result.dropped_links IS 'Links of the weights relation dropped because they name an absent unit';
+COMMENT ON COLUMN geary_result.n IS 'Units in the group';
+COMMENT ON COLUMN geary_result.islands IS 'Units without neighbours';
+COMMENT ON COLUMN geary_result.c IS 'Geary''s C';
+COMMENT ON COLUMN geary_result.expected IS 'E[C] = 1';
+COMMENT ON COLUMN geary_result.variance_norm IS 'Var[C] under normality';
+COMMENT ON COLUMN geary_result.z_norm IS '(C - 1) / sd under normality';
+COMMENT ON COLUMN geary_result.p_norm IS 'Two-sided p under normality';
+COMMENT ON COLUMN geary_result.variance_rand IS 'Var[C] under randomisation';
+COMMENT ON COLUMN geary_result.z_rand IS '(C - 1) / sd under randomisation';
+COMMENT ON COLUMN geary_result.p_rand IS 'Two-sided p under randomisation';
+COMMENT ON COLUMN geary_result.absent_units IS 'Units of the weights relation without a row in the group';
+COMMENT ON COLUMN geary_result.dropped_links IS 'Links dropped because they name an absent unit';
+COMMENT ON COLUMN getis_ord_result.n IS 'Units in the group';
+COMMENT ON COLUMN getis_ord_result.islands IS 'Units without neighbours';
+COMMENT ON COLUMN getis_ord_result.g IS 'Getis-Ord G';
+COMMENT ON COLUMN getis_ord_result.expected IS 'E[G] = S0 / (n (n - 1))';
+COMMENT ON COLUMN getis_ord_result.variance IS 'Var[G]';
+COMMENT ON COLUMN getis_ord_result.z IS '(G - E[G]) / sd';
+COMMENT ON COLUMN getis_ord_result.p IS 'Two-sided p';
+COMMENT ON COLUMN getis_ord_result.absent_units IS 'Units of the weights relation without a row in the group';
+COMMENT ON COLUMN getis_ord_result.dropped_links IS 'Links dropped because they name an absent unit';
+COMMENT ON COLUMN bivariate_moran_result.n IS 'Units in the group';
+COMMENT ON COLUMN bivariate_moran_result.islands IS 'Units without neighbours';
+COMMENT ON COLUMN bivariate_moran_result.i IS 'Bivariate Moran: x against the spatial lag of y';
+COMMENT ON COLUMN bivariate_moran_result.permutations IS 'Permutations drawn (NULL without permutation inference)';
+COMMENT ON COLUMN bivariate_moran_result.mean_sim IS 'Mean of the permuted statistic';
+COMMENT ON COLUMN bivariate_moran_result.sd_sim IS 'Standard deviation of the permuted statistic';
+COMMENT ON COLUMN bivariate_moran_result.z_sim IS '(I - mean_sim) / sd_sim';
+COMMENT ON COLUMN bivariate_moran_result.p_sim IS 'Pseudo p, as esda';
+COMMENT ON COLUMN bivariate_moran_result.p_z_sim IS 'One-sided normal p of z_sim';
+COMMENT ON COLUMN bivariate_moran_result.absent_units IS 'Units of the weights relation without a row in the group';
+COMMENT ON COLUMN bivariate_moran_result.dropped_links IS 'Links dropped because they name an absent unit';
+COMMENT ON COLUMN tobit_fit.model IS 'pooled, re (random effects) or fe (fixed effects)';
+COMMENT ON COLUMN tobit_fit.terms IS 'Regressors, then _cons (Stata''s order; no _cons for fe)';
+COMMENT ON COLUMN tobit_fit.estimates IS 'Coefficients, in the order of terms (0 for an omitted term)';
+COMMENT ON COLUMN tobit_fit.std_errors IS 'Standard errors from the observed information matrix';
+COMMENT ON COLUMN tobit_fit.robust_std_errors IS 'Cluster-robust standard errors by unit';
+COMMENT ON COLUMN tobit_fit.vcov IS 'Covariance of (terms..., ln sigma_e[, ln sigma_u]), row-major';
+COMMENT ON COLUMN tobit_fit.robust_vcov IS 'The same, cluster-robust by unit';
+COMMENT ON COLUMN tobit_fit.n_obs IS 'Rows used';
+COMMENT ON COLUMN tobit_fit.n_units IS 'Units';
+COMMENT ON COLUMN tobit_fit.n_left IS 'Rows censored at lower';
+COMMENT ON COLUMN tobit_fit.n_uncensored IS 'Rows strictly between the bounds';
+COMMENT ON COLUMN tobit_fit.n_right IS 'Rows censored at upper';
+COMMENT ON COLUMN tobit_fit.dropped_units IS 'fe: units with every row censored at the same bound (they carry no information)';
+COMMENT ON COLUMN tobit_fit.log_likelihood IS 'Log likelihood at the estimates';
+COMMENT ON COLUMN tobit_fit.sigma_e IS 'Standard deviation of the idiosyncratic error';
+COMMENT ON COLUMN tobit_fit.se_sigma_e IS 'Its standard error';
+COMMENT ON COLUMN tobit_fit.sigma_u IS 'Standard deviation of the unit effect (random effects only)';
+COMMENT ON COLUMN tobit_fit.se_sigma_u IS 'Its standard error';
+COMMENT ON COLUMN tobit_fit.rho IS 'sigma_u^2 / (sigma_u^2 + sigma_e^2) (random effects only)';
+COMMENT ON COLUMN tobit_fit.lr_chibar2 IS 'LR test of sigma_u = 0 (random effects only)';
+COMMENT ON COLUMN tobit_fit.p_chibar2 IS 'Its p, chi-bar-squared (half the chi2(1) tail)';
+COMMENT ON COLUMN tobit_fit.iterations IS 'Newton iterations';
+COMMENT ON COLUMN tobit_fit.converged IS 'Whether the fit converged (false with a message when it failed numerically)';
+COMMENT ON COLUMN tobit_fit.n_params IS 'Estimated parameters';
+COMMENT ON COLUMN tobit_fit.aic IS 'Akaike information criterion';
+COMMENT ON COLUMN tobit_fit.bic IS 'Bayesian information criterion';
+COMMENT ON COLUMN tobit_fit.quadrature IS 'adaptive or ghq (random effects only)';
+COMMENT ON COLUMN tobit_fit.quadrature_points IS 'Gauss-Hermite points (random effects only)';
+COMMENT ON COLUMN tobit_fit.lower IS 'Lower censoring bound (NULL: none)';
+COMMENT ON COLUMN tobit_fit.upper IS 'Upper censoring bound (NULL: none)';
+COMMENT ON COLUMN tobit_fit.x_means IS 'Means of the terms over the rows used (1 for _cons)';
+COMMENT ON COLUMN tobit_fit.offset_mean IS 'fe: mean fitted unit effect over the rows used; 0 otherwise';
+COMMENT ON COLUMN tobit_fit.omitted IS 'Terms omitted because of collinearity (estimate 0, NULL standard error)';
+COMMENT ON COLUMN tobit_fit.message IS 'Why the fit failed (NULL when it converged)';
+COMMENT ON COLUMN tobit_fit.wald_chi2 IS 'Wald chi2 that every slope is 0 (observed information)';
+COMMENT ON COLUMN tobit_fit.wald_df IS 'Its degrees of freedom';
+COMMENT ON COLUMN tobit_fit.wald_p IS 'Its p';
+COMMENT ON COLUMN tobit_fit.obs_min IS 'Fewest rows of a unit';
+COMMENT ON COLUMN tobit_fit.obs_mean IS 'Mean rows per unit';
+COMMENT ON COLUMN tobit_fit.obs_max IS 'Most rows of a unit';
 COMMENT ON TYPE coupling_result IS 'Coupling of m systems: C (coupling degree), T (coordination index), D = sqrt(C T) (coupling coordination degree)';
 COMMENT ON TYPE moran_result IS 'Global Moran''s I with analytic (normality, randomisation) and permutation inference, islands and subset counts';
 COMMENT ON TYPE geary_result IS 'Geary''s C with analytic inference (normality, randomisation)';

@@ -828,6 +828,16 @@ CREATE SCHEMA IF NOT EXISTS regecon_internal; /* regecon::types::regecon_interna
 /* </end connected objects> */
 
 /* <begin connected objects> */
+-- regecon::agglomeration::pairs_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."pairs_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
 -- regecon::entropy::cedi_entropy_combine
 CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_combine"(
 	"a" internal, /* Option < pgrx :: Internal > */
@@ -839,224 +849,17 @@ AS 'MODULE_PATHNAME', 'cedi_entropy_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::entropy::indicator_entropy_final
-CREATE OR REPLACE FUNCTION regecon_internal."indicator_entropy_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'indicator_entropy_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_final
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_combine
-CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_trans
-CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_trans"(
+-- regecon::geary_getis::spatial_style_trans
+CREATE OR REPLACE FUNCTION regecon_internal."spatial_style_trans"(
 	"state" internal, /* Option < Internal > */
 	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_final
-CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS getis_ord_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_trans
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_trans"(
-	"state" internal, /* Option < Internal > */
-	"value" double precision, /* Option < f64 > */
-	"total" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::krugman_index_final
-CREATE OR REPLACE FUNCTION regecon_internal."krugman_index_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'krugman_index_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::spatial_style_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."spatial_style_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
 	"value" double precision, /* Option < f64 > */
 	"weights" regclass, /* Option < RegClass > */
 	"style" TEXT /* Option < & str > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_style_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_trans
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_trans"(
-	"state" internal, /* Option < Internal > */
-	"e_t" double precision, /* Option < f64 > */
-	"e_base" double precision, /* Option < f64 > */
-	"ref_t" double precision, /* Option < f64 > */
-	"ref_base" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."pairs_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_final
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_final
-CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS geary_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_combine
-CREATE OR REPLACE FUNCTION regecon_internal."pairs_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_combine_wrapper';
+AS 'MODULE_PATHNAME', 'spatial_style_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1074,49 +877,6 @@ AS 'MODULE_PATHNAME', 'bivariate_morans_i_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::entropy::cedi_entropy_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_combine
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_combine
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- regecon::autocorrelation::morans_i_perm_trans
 CREATE OR REPLACE FUNCTION regecon_internal."morans_i_perm_trans"(
 	"state" internal, /* Option < Internal > */
@@ -1129,383 +889,6 @@ CREATE OR REPLACE FUNCTION regecon_internal."morans_i_perm_trans"(
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'morans_i_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_final
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_final
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_style_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint, /* Option < i64 > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_style_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."pairs_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_final
-CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS bivariate_moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_combine
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::spatial_gini_trans
-CREATE OR REPLACE FUNCTION regecon_internal."spatial_gini_trans"(
-	"state" internal, /* Option < Internal > */
-	"l_ij" double precision, /* Option < f64 > */
-	"l_i" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_gini_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_perm_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_perm_trans
-CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_trans
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_trans"(
-	"state" internal, /* Option < Internal > */
-	"edi" double precision[] /* :: std :: option :: Option < Array < '_, f64 > > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   edi
---   cedi
---   cedi_entropy_trans
---   cedi_entropy_final
---   indicator_entropy_final
---   cedi_entropy_combine
---   cedi_entropy_serialize
---   cedi_entropy_deserialize
-
-
-CREATE OR REPLACE AGGREGATE cedi_entropy(edi float8[]) (
-    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.cedi_entropy_final,
-    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
-    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
-'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
-
-CREATE OR REPLACE AGGREGATE indicator_entropy(edi float8[]) (
-    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.indicator_entropy_final,
-    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
-    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
-'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
-
-COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
-'Environmental damage index: (emission / total_emission) / (output / total_output)';
-COMMENT ON FUNCTION cedi(float8[], float8[]) IS
-'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_combine
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_trans
-CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_style_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint, /* Option < i64 > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_style_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   morans_i_trans
---   morans_i_perm_trans
---   morans_i_style_trans
---   morans_i_text_trans
---   morans_i_text_perm_trans
---   morans_i_text_style_trans
---   morans_i_final
---   morans_i_combine
---   morans_i_serialize
---   morans_i_deserialize
-
-
-CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass) (
-    SFUNC = regecon_internal.morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = regecon_internal.morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = regecon_internal.morans_i_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass) (
-    SFUNC = regecon_internal.morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = regecon_internal.morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = regecon_internal.morans_i_text_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
-'Global Moran''s I keyed by text unit ids (the weights relation''s src and dst must be text too)';
-COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint) IS
-'Global Moran''s I with permutation inference, text unit ids';
-COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint, text) IS
-'Global Moran''s I with a weights style, text unit ids';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass) IS
-'Global Moran''s I of value over the units of the group, weights from a (src, dst, weight) relation, row-standardised; analytic inference';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint) IS
-'Global Moran''s I with permutation inference (seeded, reproducible)';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
-'Global Moran''s I; style r (row-standardised), b (binary) or o (weights as stored)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_final
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   martin_resilience
---   martin_resilience_guarded
---   martin_resilience_trans
---   martin_resilience_final
---   martin_resilience_combine
---   martin_resilience_serialize
---   martin_resilience_deserialize
-
-
-CREATE OR REPLACE AGGREGATE martin_resilience_agg(e_t float8, e_base float8, ref_t float8, ref_base float8) (
-    SFUNC = regecon_internal.martin_resilience_trans,
-    STYPE = internal,
-    FINALFUNC = regecon_internal.martin_resilience_final,
-    COMBINEFUNC = regecon_internal.martin_resilience_combine,
-    SERIALFUNC = regecon_internal.martin_resilience_serialize,
-    DESERIALFUNC = regecon_internal.martin_resilience_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience of a region from its sectors: (sum(e_t - e_base) - sum(e_base * g_j)) / |sum(e_base * g_j)|, g_j = (ref_t - ref_base) / ref_base';
-COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience (g_i - g_r) / |g_r|, g = (t - base) / base';
-COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience, NULL with a NOTICE when |g_r| < min_ref_change (where the ratio explodes)';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1525,6 +908,242 @@ AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_perm_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
+-- regecon::resilience::martin_resilience_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::krugman_index_trans
+CREATE OR REPLACE FUNCTION regecon_internal."krugman_index_trans"(
+	"state" internal, /* Option < Internal > */
+	"l_ij" double precision, /* Option < f64 > */
+	"l_j" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'krugman_index_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_perm_trans
+CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::gearys_c_trans
+CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gearys_c_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_final
+CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS bivariate_moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_final
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::spatial_gini_trans
+CREATE OR REPLACE FUNCTION regecon_internal."spatial_gini_trans"(
+	"state" internal, /* Option < Internal > */
+	"l_ij" double precision, /* Option < f64 > */
+	"l_i" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_gini_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_trans
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_trans"(
+	"state" internal, /* Option < Internal > */
+	"edi" double precision[] /* :: std :: option :: Option < Array < '_, f64 > > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_combine
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::spatial_gini_final
+CREATE OR REPLACE FUNCTION regecon_internal."spatial_gini_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_gini_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::spatial_style_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."spatial_style_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_style_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_trans
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_trans"(
+	"state" internal, /* Option < Internal > */
+	"e_t" double precision, /* Option < f64 > */
+	"e_base" double precision, /* Option < f64 > */
+	"ref_t" double precision, /* Option < f64 > */
+	"ref_base" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::krugman_index_final
+CREATE OR REPLACE FUNCTION regecon_internal."krugman_index_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'krugman_index_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_combine
+CREATE OR REPLACE FUNCTION regecon_internal."pairs_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_style_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint, /* Option < i64 > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_trans
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_trans"(
+	"state" internal, /* Option < Internal > */
+	"value" double precision, /* Option < f64 > */
+	"total" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
 -- regecon::tobit::panel_tobit_final
 CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_final"(
 	"state" internal /* Option < Internal > */
@@ -1533,6 +1152,222 @@ AllocatedByRust > > */
 STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'panel_tobit_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_combine
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_final
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_final
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::gearys_c_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gearys_c_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_final
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_normalized_final
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_normalized_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_normalized_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_final
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_perm_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_combine
+CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."pairs_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_combine
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_serialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1635,53 +1470,135 @@ COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_normalized_final
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_normalized_final"(
+-- regecon::geary_getis::gearys_c_final
+CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_final"(
 	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
+) RETURNS geary_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_normalized_final_wrapper';
+AS 'MODULE_PATHNAME', 'gearys_c_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_text_trans"(
+-- regecon::agglomeration::hhi_total_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::getis_ord_g_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_text_trans"(
 	"state" internal, /* Option < Internal > */
 	"id" TEXT, /* Option < & str > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
+	"value" double precision, /* Option < f64 > */
 	"weights" regclass /* Option < RegClass > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_trans_wrapper';
+AS 'MODULE_PATHNAME', 'getis_ord_g_text_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::krugman_index_trans
-CREATE OR REPLACE FUNCTION regecon_internal."krugman_index_trans"(
-	"state" internal, /* Option < Internal > */
-	"l_ij" double precision, /* Option < f64 > */
-	"l_j" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
+-- regecon::geary_getis::getis_ord_g_final
+CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS getis_ord_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'krugman_index_trans_wrapper';
+AS 'MODULE_PATHNAME', 'getis_ord_g_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::geary_getis::spatial_style_trans
-CREATE OR REPLACE FUNCTION regecon_internal."spatial_style_trans"(
+-- regecon::geary_getis::getis_ord_g_trans
+CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_trans"(
 	"state" internal, /* Option < Internal > */
 	"id" bigint, /* Option < i64 > */
 	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'getis_ord_g_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_style_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
 	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint, /* Option < i64 > */
 	"style" TEXT /* Option < & str > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_style_trans_wrapper';
+AS 'MODULE_PATHNAME', 'morans_i_text_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   morans_i_trans
+--   morans_i_perm_trans
+--   morans_i_style_trans
+--   morans_i_text_trans
+--   morans_i_text_perm_trans
+--   morans_i_text_style_trans
+--   morans_i_final
+--   morans_i_combine
+--   morans_i_serialize
+--   morans_i_deserialize
+
+
+CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass) (
+    SFUNC = regecon_internal.morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = regecon_internal.morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint, style text) (
+    SFUNC = regecon_internal.morans_i_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass) (
+    SFUNC = regecon_internal.morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = regecon_internal.morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
+    SFUNC = regecon_internal.morans_i_text_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
+'Global Moran''s I keyed by text unit ids (the weights relation''s src and dst must be text too)';
+COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint) IS
+'Global Moran''s I with permutation inference, text unit ids';
+COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint, text) IS
+'Global Moran''s I with a weights style, text unit ids';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass) IS
+'Global Moran''s I of value over the units of the group, weights from a (src, dst, weight) relation, row-standardised; analytic inference';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint) IS
+'Global Moran''s I with permutation inference (seeded, reproducible)';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
+'Global Moran''s I; style r (row-standardised), b (binary) or o (weights as stored)';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1772,13 +1689,14 @@ COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::spatial_gini_final
-CREATE OR REPLACE FUNCTION regecon_internal."spatial_gini_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
+-- regecon::agglomeration::hhi_total_combine
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_gini_final_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_total_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1850,8 +1768,184 @@ COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
+-- regecon::entropy::indicator_entropy_final
+CREATE OR REPLACE FUNCTION regecon_internal."indicator_entropy_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'indicator_entropy_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   edi
+--   cedi
+--   cedi_entropy_trans
+--   cedi_entropy_final
+--   indicator_entropy_final
+--   cedi_entropy_combine
+--   cedi_entropy_serialize
+--   cedi_entropy_deserialize
+
+
+CREATE OR REPLACE AGGREGATE cedi_entropy(edi float8[]) (
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.cedi_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
+'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
+
+CREATE OR REPLACE AGGREGATE indicator_entropy(edi float8[]) (
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.indicator_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
+'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
+
+COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
+'Environmental damage index: (emission / total_emission) / (output / total_output)';
+COMMENT ON FUNCTION cedi(float8[], float8[]) IS
+'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   martin_resilience
+--   martin_resilience_guarded
+--   martin_resilience_trans
+--   martin_resilience_final
+--   martin_resilience_combine
+--   martin_resilience_serialize
+--   martin_resilience_deserialize
+
+
+CREATE OR REPLACE AGGREGATE martin_resilience_agg(e_t float8, e_base float8, ref_t float8, ref_base float8) (
+    SFUNC = regecon_internal.martin_resilience_trans,
+    STYPE = internal,
+    FINALFUNC = regecon_internal.martin_resilience_final,
+    COMBINEFUNC = regecon_internal.martin_resilience_combine,
+    SERIALFUNC = regecon_internal.martin_resilience_serialize,
+    DESERIALFUNC = regecon_internal.martin_resilience_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience of a region from its sectors: (sum(e_t - e_base) - sum(e_base * g_j)) / |sum(e_base * g_j)|, g_j = (ref_t - ref_base) / ref_base';
+COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience (g_i - g_r) / |g_r|, g = (t - base) / base';
+COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience, NULL with a NOTICE when |g_r| < min_ref_change (where the ratio explodes)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
 -- finalize
 
+-- every field of the result types (\d+ moran_result shows them)
+COMMENT ON COLUMN coupling_result.c IS 'Coupling degree C = 2 sqrt(U1 U2) / (U1 + U2) (m systems: its generalisation), in [0, 1]';
+COMMENT ON COLUMN coupling_result.t IS 'Comprehensive coordination index T = sum of weight_j U_j';
+COMMENT ON COLUMN coupling_result.d IS 'Coupling coordination degree D = sqrt(C T)';
+COMMENT ON COLUMN moran_result.n IS 'Units in the group';
+COMMENT ON COLUMN moran_result.islands IS 'Units without neighbours (kept in n, as esda does)';
+COMMENT ON COLUMN moran_result.i IS 'Moran''s I';
+COMMENT ON COLUMN moran_result.expected IS 'E[I] = -1/(n-1)';
+COMMENT ON COLUMN moran_result.variance_norm IS 'Var[I] under normality';
+COMMENT ON COLUMN moran_result.z_norm IS 'z of I under normality';
+COMMENT ON COLUMN moran_result.p_norm IS 'Two-sided p under normality';
+COMMENT ON COLUMN moran_result.variance_rand IS 'Var[I] under randomisation (NULL for n < 4)';
+COMMENT ON COLUMN moran_result.z_rand IS 'z of I under randomisation';
+COMMENT ON COLUMN moran_result.p_rand IS 'Two-sided p under randomisation';
+COMMENT ON COLUMN moran_result.permutations IS 'Permutations drawn (NULL without permutation inference)';
+COMMENT ON COLUMN moran_result.mean_sim IS 'Mean of the permuted I';
+COMMENT ON COLUMN moran_result.sd_sim IS 'Standard deviation of the permuted I (population)';
+COMMENT ON COLUMN moran_result.z_sim IS '(I - mean_sim) / sd_sim';
+COMMENT ON COLUMN moran_result.p_sim IS 'Pseudo p: (permuted I at least as extreme + 1) / (permutations + 1), as GeoDa and esda';
+COMMENT ON COLUMN moran_result.p_z_sim IS 'One-sided normal p of z_sim, as esda';
+COMMENT ON COLUMN moran_result.absent_units IS 'Units of the weights relation without a row in the group (their links dropped)';
+COMMENT ON COLUMN moran_result.dropped_links IS 'Links of the weights relation dropped because they name an absent unit';
+COMMENT ON COLUMN geary_result.n IS 'Units in the group';
+COMMENT ON COLUMN geary_result.islands IS 'Units without neighbours';
+COMMENT ON COLUMN geary_result.c IS 'Geary''s C';
+COMMENT ON COLUMN geary_result.expected IS 'E[C] = 1';
+COMMENT ON COLUMN geary_result.variance_norm IS 'Var[C] under normality';
+COMMENT ON COLUMN geary_result.z_norm IS '(C - 1) / sd under normality';
+COMMENT ON COLUMN geary_result.p_norm IS 'Two-sided p under normality';
+COMMENT ON COLUMN geary_result.variance_rand IS 'Var[C] under randomisation';
+COMMENT ON COLUMN geary_result.z_rand IS '(C - 1) / sd under randomisation';
+COMMENT ON COLUMN geary_result.p_rand IS 'Two-sided p under randomisation';
+COMMENT ON COLUMN geary_result.absent_units IS 'Units of the weights relation without a row in the group';
+COMMENT ON COLUMN geary_result.dropped_links IS 'Links dropped because they name an absent unit';
+COMMENT ON COLUMN getis_ord_result.n IS 'Units in the group';
+COMMENT ON COLUMN getis_ord_result.islands IS 'Units without neighbours';
+COMMENT ON COLUMN getis_ord_result.g IS 'Getis-Ord G';
+COMMENT ON COLUMN getis_ord_result.expected IS 'E[G] = S0 / (n (n - 1))';
+COMMENT ON COLUMN getis_ord_result.variance IS 'Var[G]';
+COMMENT ON COLUMN getis_ord_result.z IS '(G - E[G]) / sd';
+COMMENT ON COLUMN getis_ord_result.p IS 'Two-sided p';
+COMMENT ON COLUMN getis_ord_result.absent_units IS 'Units of the weights relation without a row in the group';
+COMMENT ON COLUMN getis_ord_result.dropped_links IS 'Links dropped because they name an absent unit';
+COMMENT ON COLUMN bivariate_moran_result.n IS 'Units in the group';
+COMMENT ON COLUMN bivariate_moran_result.islands IS 'Units without neighbours';
+COMMENT ON COLUMN bivariate_moran_result.i IS 'Bivariate Moran: x against the spatial lag of y';
+COMMENT ON COLUMN bivariate_moran_result.permutations IS 'Permutations drawn (NULL without permutation inference)';
+COMMENT ON COLUMN bivariate_moran_result.mean_sim IS 'Mean of the permuted statistic';
+COMMENT ON COLUMN bivariate_moran_result.sd_sim IS 'Standard deviation of the permuted statistic';
+COMMENT ON COLUMN bivariate_moran_result.z_sim IS '(I - mean_sim) / sd_sim';
+COMMENT ON COLUMN bivariate_moran_result.p_sim IS 'Pseudo p, as esda';
+COMMENT ON COLUMN bivariate_moran_result.p_z_sim IS 'One-sided normal p of z_sim';
+COMMENT ON COLUMN bivariate_moran_result.absent_units IS 'Units of the weights relation without a row in the group';
+COMMENT ON COLUMN bivariate_moran_result.dropped_links IS 'Links dropped because they name an absent unit';
+COMMENT ON COLUMN tobit_fit.model IS 'pooled, re (random effects) or fe (fixed effects)';
+COMMENT ON COLUMN tobit_fit.terms IS 'Regressors, then _cons (Stata''s order; no _cons for fe)';
+COMMENT ON COLUMN tobit_fit.estimates IS 'Coefficients, in the order of terms (0 for an omitted term)';
+COMMENT ON COLUMN tobit_fit.std_errors IS 'Standard errors from the observed information matrix';
+COMMENT ON COLUMN tobit_fit.robust_std_errors IS 'Cluster-robust standard errors by unit';
+COMMENT ON COLUMN tobit_fit.vcov IS 'Covariance of (terms..., ln sigma_e[, ln sigma_u]), row-major';
+COMMENT ON COLUMN tobit_fit.robust_vcov IS 'The same, cluster-robust by unit';
+COMMENT ON COLUMN tobit_fit.n_obs IS 'Rows used';
+COMMENT ON COLUMN tobit_fit.n_units IS 'Units';
+COMMENT ON COLUMN tobit_fit.n_left IS 'Rows censored at lower';
+COMMENT ON COLUMN tobit_fit.n_uncensored IS 'Rows strictly between the bounds';
+COMMENT ON COLUMN tobit_fit.n_right IS 'Rows censored at upper';
+COMMENT ON COLUMN tobit_fit.dropped_units IS 'fe: units with every row censored at the same bound (they carry no information)';
+COMMENT ON COLUMN tobit_fit.log_likelihood IS 'Log likelihood at the estimates';
+COMMENT ON COLUMN tobit_fit.sigma_e IS 'Standard deviation of the idiosyncratic error';
+COMMENT ON COLUMN tobit_fit.se_sigma_e IS 'Its standard error';
+COMMENT ON COLUMN tobit_fit.sigma_u IS 'Standard deviation of the unit effect (random effects only)';
+COMMENT ON COLUMN tobit_fit.se_sigma_u IS 'Its standard error';
+COMMENT ON COLUMN tobit_fit.rho IS 'sigma_u^2 / (sigma_u^2 + sigma_e^2) (random effects only)';
+COMMENT ON COLUMN tobit_fit.lr_chibar2 IS 'LR test of sigma_u = 0 (random effects only)';
+COMMENT ON COLUMN tobit_fit.p_chibar2 IS 'Its p, chi-bar-squared (half the chi2(1) tail)';
+COMMENT ON COLUMN tobit_fit.iterations IS 'Newton iterations';
+COMMENT ON COLUMN tobit_fit.converged IS 'Whether the fit converged (false with a message when it failed numerically)';
+COMMENT ON COLUMN tobit_fit.n_params IS 'Estimated parameters';
+COMMENT ON COLUMN tobit_fit.aic IS 'Akaike information criterion';
+COMMENT ON COLUMN tobit_fit.bic IS 'Bayesian information criterion';
+COMMENT ON COLUMN tobit_fit.quadrature IS 'adaptive or ghq (random effects only)';
+COMMENT ON COLUMN tobit_fit.quadrature_points IS 'Gauss-Hermite points (random effects only)';
+COMMENT ON COLUMN tobit_fit.lower IS 'Lower censoring bound (NULL: none)';
+COMMENT ON COLUMN tobit_fit.upper IS 'Upper censoring bound (NULL: none)';
+COMMENT ON COLUMN tobit_fit.x_means IS 'Means of the terms over the rows used (1 for _cons)';
+COMMENT ON COLUMN tobit_fit.offset_mean IS 'fe: mean fitted unit effect over the rows used; 0 otherwise';
+COMMENT ON COLUMN tobit_fit.omitted IS 'Terms omitted because of collinearity (estimate 0, NULL standard error)';
+COMMENT ON COLUMN tobit_fit.message IS 'Why the fit failed (NULL when it converged)';
+COMMENT ON COLUMN tobit_fit.wald_chi2 IS 'Wald chi2 that every slope is 0 (observed information)';
+COMMENT ON COLUMN tobit_fit.wald_df IS 'Its degrees of freedom';
+COMMENT ON COLUMN tobit_fit.wald_p IS 'Its p';
+COMMENT ON COLUMN tobit_fit.obs_min IS 'Fewest rows of a unit';
+COMMENT ON COLUMN tobit_fit.obs_mean IS 'Mean rows per unit';
+COMMENT ON COLUMN tobit_fit.obs_max IS 'Most rows of a unit';
 COMMENT ON TYPE coupling_result IS 'Coupling of m systems: C (coupling degree), T (coordination index), D = sqrt(C T) (coupling coordination degree)';
 COMMENT ON TYPE moran_result IS 'Global Moran''s I with analytic (normality, randomisation) and permutation inference, islands and subset counts';
 COMMENT ON TYPE geary_result IS 'Geary''s C with analytic inference (normality, randomisation)';

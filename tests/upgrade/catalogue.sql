@@ -17,7 +17,8 @@ SELECT 'aggregate ' || a.aggfnoid::regprocedure::text || ' sfunc ' || a.aggtrans
 FROM members m JOIN pg_aggregate a ON m.classid = 'pg_proc'::regclass AND a.aggfnoid = m.objid
 UNION ALL
 SELECT 'type ' || t.oid::regtype::text || ' ' || coalesce(obj_description(t.oid, 'pg_type'), '(no comment)') || ' | '
-       || (SELECT string_agg(att.attname || ' ' || format_type(att.atttypid, att.atttypmod), ', ' ORDER BY att.attnum)
+       || (SELECT string_agg(att.attname || ' ' || format_type(att.atttypid, att.atttypmod)
+                             || coalesce(' (' || col_description(att.attrelid, att.attnum) || ')', ''), ', ' ORDER BY att.attnum)
            FROM pg_attribute att WHERE att.attrelid = t.typrelid AND att.attnum > 0 AND NOT att.attisdropped)
 FROM members m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
 UNION ALL

@@ -38,7 +38,8 @@ ORDER BY 1, 2;
 -- STRICT scalars give NULL for NULL input; coupling_coordination too (it is not
 -- STRICT because its weights argument may be NULL)
 SELECT coupling_coordination(NULL) IS NULL AS null_u, (coupling_coordination(ARRAY[0.25, 1], NULL)).d AS null_weights;
--- every user-facing function, aggregate and type has a catalogue comment
+-- every user-facing function, aggregate, type, field of a result type and
+-- setting has a catalogue comment (settings: their description)
 -- (support functions: *_trans, *_final, *_combine, *_serialize, *_deserialize)
 SELECT 'function' AS kind, p.oid::regprocedure::text AS uncommented
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
@@ -49,4 +50,12 @@ SELECT 'type', t.typname::text
 FROM pg_type t JOIN pg_depend d ON d.objid = t.oid AND d.classid = 'pg_type'::regclass AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'regecon'
 WHERE obj_description(t.oid, 'pg_type') IS NULL
+UNION ALL
+SELECT 'type field', t.typname || '.' || a.attname
+FROM pg_type t JOIN pg_depend d ON d.objid = t.oid AND d.classid = 'pg_type'::regclass AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'regecon'
+JOIN pg_attribute a ON a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE col_description(t.typrelid, a.attnum) IS NULL
+UNION ALL
+SELECT 'setting', name FROM pg_settings WHERE name LIKE 'regecon.%' AND coalesce(short_desc, '') = ''
 ORDER BY 1, 2;
