@@ -24,13 +24,36 @@ use crate::regclass::RegClass;
 use pgrx::prelude::*;
 use regecon_core::Error;
 
-/// The number of arguments of an fmgr call.
+/// A pgrx-generated fmgr wrapper.
+type Wrapper = unsafe extern "C-unwind" fn(pg_sys::FunctionCallInfo) -> pg_sys::Datum;
+
+/// Calls the form whose argument count is the call's; an error (22023)
+/// naming the symbol and the counts it serves otherwise.
 ///
 /// # Safety
-/// `fcinfo` is null or points to a valid `FunctionCallInfoBaseData`.
-unsafe fn nargs(fcinfo: pg_sys::FunctionCallInfo) -> i16 {
-    // SAFETY: the caller's contract; null gives -1 (no signature matches).
-    unsafe { fcinfo.as_ref() }.map_or(-1, |f| f.nargs)
+/// `fcinfo` is the valid fcinfo of a call of a SQL function declared with
+/// the argument count and types of one of `forms` (fmgr's contract for a
+/// function bound to the dispatching symbol).
+unsafe fn dispatch(fcinfo: pg_sys::FunctionCallInfo, symbol: &str, forms: &[(i16, Wrapper, &str)]) -> pg_sys::Datum {
+    // SAFETY: fcinfo is null or valid (the caller's contract); null gives -1,
+    // which no form matches.
+    let nargs = unsafe { fcinfo.as_ref() }.map_or(-1, |f| f.nargs);
+    match forms.iter().find(|f| f.0 == nargs) {
+        // SAFETY: the declaration has exactly this form's argument count and
+        // types, so the wrapper reads only arguments that exist, with their
+        // declared types, and returns the row shape the caller expects.
+        Some(&(_, wrapper, _)) => unsafe { wrapper(fcinfo) },
+        None => {
+            let served: Vec<String> = forms.iter().map(|(n, _, name)| format!("{n} ({name})")).collect();
+            raise(
+                forms[0].2,
+                Error::invalid(format!(
+                    "the SQL function bound to {symbol} declares {nargs} arguments; the library takes {}",
+                    served.join(" or ")
+                )),
+            )
+        }
+    }
 }
 
 #[no_mangle]
@@ -49,12 +72,16 @@ pub extern "C" fn pg_finfo_local_moran_wrapper() -> &'static pg_sys::Pg_finfo_re
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn local_moran_wrapper(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    // SAFETY: each branch passes on an fcinfo whose argument count is the
-    // one the callee's signature declares (its types are the declared ones).
-    match unsafe { nargs(fcinfo) } {
-        8 => unsafe { crate::local::local_moran_int_wrapper(fcinfo) },
-        6 => unsafe { local_moran_v01_wrapper(fcinfo) },
-        n => raise("local_moran", Error::invalid(format!("the SQL function bound to local_moran_wrapper declares {n} arguments; the library takes 6 (local_moran_0_1) or 8 (local_moran)"))),
+    // SAFETY: this function's contract is dispatch's, for these two forms.
+    unsafe {
+        dispatch(
+            fcinfo,
+            "local_moran_wrapper",
+            &[
+                (8, crate::local::local_moran_int_wrapper, "local_moran"),
+                (6, local_moran_v01_wrapper, "local_moran_0_1"),
+            ],
+        )
     }
 }
 
@@ -73,11 +100,16 @@ pub extern "C" fn pg_finfo_tobit_coefficients_wrapper() -> &'static pg_sys::Pg_f
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn tobit_coefficients_wrapper(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
-    // SAFETY: as in local_moran_wrapper.
-    match unsafe { nargs(fcinfo) } {
-        3 => unsafe { crate::tobit::tobit_coefficients_level_wrapper(fcinfo) },
-        2 => unsafe { tobit_coefficients_v01_wrapper(fcinfo) },
-        n => raise("tobit_coefficients", Error::invalid(format!("the SQL function bound to tobit_coefficients_wrapper declares {n} arguments; the library takes 2 (tobit_coefficients_0_1) or 3 (tobit_coefficients)"))),
+    // SAFETY: this function's contract is dispatch's, for these two forms.
+    unsafe {
+        dispatch(
+            fcinfo,
+            "tobit_coefficients_wrapper",
+            &[
+                (3, crate::tobit::tobit_coefficients_level_wrapper, "tobit_coefficients"),
+                (2, tobit_coefficients_v01_wrapper, "tobit_coefficients_0_1"),
+            ],
+        )
     }
 }
 
