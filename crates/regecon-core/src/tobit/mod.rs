@@ -94,6 +94,12 @@ pub struct Spec {
     pub upper: Option<f64>,
     pub model: Model,
     pub names: Vec<String>,
+    /// The Gauss-Hermite rule of a random-effects fit when the call names
+    /// it; `None`: the caller's default (the SQL layer's setting).
+    pub quadrature: Option<random::Quadrature>,
+    /// The number of Gauss-Hermite points when the call names it (1 to
+    /// [`hermite::MAX_POINTS`]); `None`: the caller's default.
+    pub points: Option<usize>,
 }
 
 /// The name of the intercept, reserved: no regressor may be called so.
@@ -134,6 +140,14 @@ impl Spec {
         if let (Some(l), Some(u)) = (self.lower, self.upper) {
             if !(l < u) {
                 return Err(Error::invalid(format!("lower ({l}) must be below upper ({u})")));
+            }
+        }
+        if let Some(p) = self.points {
+            if !(1..=hermite::MAX_POINTS).contains(&p) {
+                return Err(Error::invalid(format!(
+                    "quadrature_points must be between 1 and {}, got {p}",
+                    hermite::MAX_POINTS
+                )));
             }
         }
         Ok(())
@@ -188,7 +202,9 @@ impl Rows {
             }
             Some(s) if s == spec || s.names.len() != k => {} // push names the length mismatch
             Some(_) => {
-                return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
+                return Err(Error::invalid(
+                    "lower, upper, model, names and the quadrature must be the same on every row of a group",
+                ))
             }
         }
         Ok(())
@@ -294,7 +310,7 @@ impl Rows {
                 Some(t) if t == s => {}
                 Some(_) => {
                     return Err(Error::invalid(
-                        "lower, upper, model and names must be the same on every row of a group",
+                        "lower, upper, model, names and the quadrature must be the same on every row of a group",
                     ))
                 }
             }
@@ -338,6 +354,13 @@ impl Rows {
                 s.names.iter().for_each(|n| {
                     w.str(n);
                 });
+                // the quadrature named by the call: 0 for none
+                w.u64(match s.quadrature {
+                    None => 0,
+                    Some(random::Quadrature::Plain) => 1,
+                    Some(random::Quadrature::Adaptive) => 2,
+                })
+                .u64(s.points.map_or(0, |p| p as u64));
             }
         }
         w.f64s(&self.y).f64s(&self.x).u64(self.unit.len() as u64);
@@ -363,7 +386,17 @@ impl Rows {
             for _ in 0..k {
                 names.push(r.str()?);
             }
-            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names };
+            let quadrature = match r.u64()? {
+                0 => None,
+                1 => Some(random::Quadrature::Plain),
+                2 => Some(random::Quadrature::Adaptive),
+                c => return Err(Error::corrupt(format!("aggregate state has an unknown quadrature code {c}"))),
+            };
+            let points = match r.u64()? {
+                0 => None,
+                p => Some(usize::try_from(p).map_err(|_| Error::corrupt("aggregate state has too many points"))?),
+            };
+            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names, quadrature, points };
             spec.validate()
                 .map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
             Some(spec)
@@ -734,7 +767,7 @@ impl Fit {
 /// Checks censoring bounds given with a fit: finite, and lower below upper
 /// when both are set (22023).
 pub fn validate_bounds(lower: Option<f64>, upper: Option<f64>) -> Result<()> {
-    Spec { lower, upper, model: Model::Pooled, names: Vec::new() }.validate()
+    Spec { lower, upper, model: Model::Pooled, names: Vec::new(), quadrature: None, points: None }.validate()
 }
 
 /// The covariance of the estimates: the inverse of the information matrix.
@@ -900,6 +933,9 @@ const MATRICES: usize = 8;
 ///
 /// Use [`Fit::has_estimates`] and [`Fit::has_vcov`] before reading them; the
 /// accessors in [`effects`] refuse such fits with 22023.
+///
+/// `settings` holds the defaults: a quadrature or number of points named in
+/// the rows' [`Spec`] (the call's arguments) takes precedence.
 pub fn fit(
     rows: &Rows,
     settings: Settings,
@@ -907,6 +943,11 @@ pub fn fit(
     between: crate::interrupt::Check<'_>,
 ) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
+    let settings = Settings {
+        quadrature: spec.quadrature.unwrap_or(settings.quadrature),
+        points: spec.points.unwrap_or(settings.points),
+        ..settings
+    };
     let fe = spec.model == Model::FixedEffects;
     // the fit holds a few p x p matrices (information, covariances, the
     // collinearity check): sized from the number of regressors, so checked
@@ -965,7 +1006,14 @@ mod tests {
 
     #[test]
     fn rows_round_trip() {
-        let spec = Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: vec!["a".into(), "b".into()] };
+        let spec = Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::Pooled,
+            names: vec!["a".into(), "b".into()],
+            quadrature: None,
+            points: None,
+        };
         let mut r = Rows::default();
         r.add(1.0, &[2.0, 3.0], 7, &spec).unwrap();
         r.add(0.0, &[1.0, -3.0], 8, &spec).unwrap();
@@ -1019,8 +1067,57 @@ mod tests {
     }
 
     #[test]
+    fn quadrature_named_by_the_call_overrides_the_defaults() {
+        let spec = |quadrature, points| Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::RandomEffects,
+            names: vec!["x".into()],
+            quadrature,
+            points,
+        };
+        let rows = |spec: &Spec| {
+            let mut r = Rows::default();
+            for i in 0..60 {
+                let x = ((i * 37) % 11) as f64 / 3.0 - 1.0;
+                let u = (i % 7) as i64;
+                r.add((((i * 13) % 17) as f64 / 4.0 - 1.0 + 0.3 * x + 0.2 * u as f64).max(0.0), &[x], u, spec).unwrap();
+            }
+            r
+        };
+        let plain8 = Settings { quadrature: random::Quadrature::Plain, points: 8, ..Settings::default() };
+        let by_settings = fit(&rows(&spec(None, None)), plain8, None, &mut || {}).unwrap();
+        let named = rows(&spec(Some(random::Quadrature::Plain), Some(8)));
+        let by_call = fit(&named, Settings::default(), None, &mut || {}).unwrap();
+        assert_eq!(by_call.quadrature, Some((random::Quadrature::Plain, 8)));
+        assert_eq!(by_call.beta, by_settings.beta);
+        assert_eq!(by_call.log_likelihood, by_settings.log_likelihood);
+        // the adaptive 12-point default differs: the arguments were used
+        let default = fit(&rows(&spec(None, None)), Settings::default(), None, &mut || {}).unwrap();
+        assert_ne!(default.log_likelihood, by_call.log_likelihood);
+        // the choice survives the state's serialization (parallel query)
+        assert_eq!(Rows::from_bytes(&named.to_bytes()).unwrap(), named);
+        // rows of one group must agree on it
+        let mut mixed = rows(&spec(None, None));
+        let e = mixed.add(1.0, &[0.5], 1, &spec(Some(random::Quadrature::Plain), None)).unwrap_err();
+        assert!(e.message.contains("quadrature"), "{}", e.message);
+        for bad in [0, hermite::MAX_POINTS + 1] {
+            let e = Rows::default().add(1.0, &[0.5], 1, &spec(None, Some(bad))).unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+            assert!(e.message.contains("quadrature_points"), "{}", e.message);
+        }
+    }
+
+    #[test]
     fn canonical_order_makes_fits_independent_of_row_order() {
-        let spec = Spec { lower: Some(0.0), upper: None, model: Model::RandomEffects, names: vec!["x".into()] };
+        let spec = Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::RandomEffects,
+            names: vec!["x".into()],
+            quadrature: None,
+            points: None,
+        };
         let rows: Vec<(f64, f64, i64)> = (0..60)
             .map(|i| {
                 let x = ((i * 37) % 11) as f64 / 3.0 - 1.0;
@@ -1054,6 +1151,8 @@ mod tests {
             upper: None,
             model: Model::Pooled,
             names: names.iter().map(|s| s.to_string()).collect(),
+            quadrature: None,
+            points: None,
         };
         let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["_cons", "b"])).unwrap_err();
         assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
@@ -1078,7 +1177,8 @@ mod tests {
         let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0, 0.7, 2.9, 0.0, 1.1, 2.0];
         let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0, 0.5, 1.9, -1.0, 0.2, 1.4];
         let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
-        let spec = Spec { lower: Some(0.0), upper: None, model, names: vec!["x".into()] };
+        let spec =
+            Spec { lower: Some(0.0), upper: None, model, names: vec!["x".into()], quadrature: None, points: None };
         let mut r = Rows::default();
         for i in 0..12 {
             r.add(y[i], &[x[i]], units[i], &spec).unwrap();
@@ -1219,7 +1319,14 @@ mod tests {
     }
 
     fn rows_of(model: Model, y: &[f64], x: &[f64], names: &[&str], units: &[i64], lower: Option<f64>) -> Rows {
-        let spec = Spec { lower, upper: None, model, names: names.iter().map(|s| s.to_string()).collect() };
+        let spec = Spec {
+            lower,
+            upper: None,
+            model,
+            names: names.iter().map(|s| s.to_string()).collect(),
+            quadrature: None,
+            points: None,
+        };
         let k = names.len();
         let mut r = Rows::default();
         for i in 0..y.len() {
@@ -1230,7 +1337,14 @@ mod tests {
 
     #[test]
     fn text_units_rank_by_bytes_and_merge() {
-        let spec = Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: vec!["x1".into()] };
+        let spec = Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::Pooled,
+            names: vec!["x1".into()],
+            quadrature: None,
+            points: None,
+        };
         let mut a = Rows::default();
         a.add_text(1.0, &[1.0], "b", &spec).unwrap();
         a.add_text(2.0, &[2.0], "a", &spec).unwrap();
@@ -1502,7 +1616,14 @@ mod tests {
         let mut w = Writer::new(tag::TOBIT_ROWS, 64);
         w.u64(0).f64s(&[1.0]).f64s(&[]).u64(1).u64(3);
         assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        let spec = Spec { lower: None, upper: None, model: Model::Pooled, names: vec!["a".into()] };
+        let spec = Spec {
+            lower: None,
+            upper: None,
+            model: Model::Pooled,
+            names: vec!["a".into()],
+            quadrature: None,
+            points: None,
+        };
         let mut r = Rows::default();
         r.add(1.0, &[2.0], 1, &spec).unwrap();
         r.x.push(5.0);
