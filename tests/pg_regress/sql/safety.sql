@@ -61,6 +61,29 @@ SELECT stats.coupling_degree(0.25, 1, 0.4, 0.6) > 0 AS weighted_d,
        stats.coupling_class(0.45, ARRAY[0.3, 0.5], ARRAY['a', 'b', 'c']) AS custom_class;
 SELECT (stats.morans_i(id, x, 'public.w')).n AS n_analytic, (stats.morans_i(id, x, 'public.w', 9, 1, 'b')).n AS n_binary
 FROM public.obs;
+-- text unit ids (a text weights relation), the readers' _text twins, the
+-- fit's readers and the quadrature arguments, still with an empty path
+CREATE TABLE public.wt AS SELECT 'p' || src AS src, 'p' || dst AS dst, weight FROM public.w;
+SELECT round((m).i::numeric, 12) AS i_text, round((g).c::numeric, 12) AS c_text, round((o).g::numeric, 12) AS g_text,
+       round((b).i::numeric, 12) AS bivariate_text
+FROM (SELECT stats.morans_i('p' || id, x, 'public.wt', 99, 1) AS m, stats.gearys_c('p' || id, x, 'public.wt') AS g,
+             stats.getis_ord_g('p' || id, x, 'public.wt') AS o,
+             stats.bivariate_morans_i('p' || id, x, y, 'public.wt', 99, 1) AS b
+      FROM public.obs) s;
+SELECT id, round(ii::numeric, 12) AS ii FROM stats.local_moran(ARRAY['p1', 'p2', 'p3', 'p4', 'p5'], ARRAY[1, 2, 4, 3, 7.0], 'public.wt');
+SELECT id, round(lag::numeric, 12) AS lag FROM stats.spatial_lag(ARRAY['p1', 'p2', 'p3', 'p4', 'p5'], ARRAY[1, 2, 4, 3, 7.0], 'public.wt');
+SELECT id, round(z::numeric, 12) AS z, round(lag::numeric, 12) AS lag
+FROM stats.moran_scatter(ARRAY[1, 2, 3, 4, 5]::bigint[], ARRAY[1, 2, 4, 3, 7.0], 'public.w');
+SELECT count(*) AS links_text FROM stats.weights_transform_text('public.wt', 'r');
+SELECT count(*) AS gal_links_text FROM stats.read_gal_text(stats.to_gal('public.wt'));
+SELECT count(*) AS gwt_links_text FROM stats.read_gwt_text(stats.to_gwt('public.wt'));
+SELECT count(*) AS knn_links_text FROM stats.knn_weights(ARRAY['a', 'b', 'c'], ARRAY[0.0, 1, 3], ARRAY[0.0, 0, 0], 1);
+SELECT (stats.tobit_check_fit(fit)).n_obs AS checked,
+       (SELECT count(*) FROM stats.tobit_predict(fit, ARRAY[2.0])) AS predictions,
+       (SELECT count(*) FROM stats.tobit_average_marginal_effects(fit, ARRAY[[1.0], [2.0], [4.0]])) AS average_effects
+FROM public.fits;
+SELECT (f).quadrature, (f).quadrature_points, (f).n_units
+FROM (SELECT stats.panel_tobit(y, ARRAY[x], 'u' || unit, NULL, NULL, 're', NULL, 'ghq', 8) AS f FROM public.panel) s;
 -- the same with the decoys first on the path: regecon's own types are used
 SET search_path = public, stats;
 SELECT (coupling_coordination(ARRAY[0.25, 1])).c AS c_is_0_8;
