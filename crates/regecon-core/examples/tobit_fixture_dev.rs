@@ -91,10 +91,19 @@ fn main() {
     let w = &fx["pooled"];
     let (f, ms) = timed(reps, || pooled::fit(&panel, Options::default(), None, &mut || {}).unwrap());
     report("pooled health", &f, ms, &pick(w, "coefficients"), &pick(w, "std_error"), w["loglik"].as_f64().unwrap());
-    for (key, quad, q) in [("exact", Quadrature::Adaptive, 12), ("q12", Quadrature::Plain, 12), ("q8", Quadrature::Plain, 8)] {
+    for (key, quad, q) in
+        [("exact", Quadrature::Adaptive, 12), ("q12", Quadrature::Plain, 12), ("q8", Quadrature::Plain, 8)]
+    {
         let w = if key == "exact" { &fx["exact"] } else { &fx["ghq"][key] };
         let (f, ms) = timed(reps, || random::fit(&panel, quad, q, Options::default(), None, &mut || {}).unwrap());
         let what = format!("re health {key} (R maxNR {})", w["maxnr_iterations"]);
-        report(&what, &f, ms, &pick(w, "coefficients"), &pick(w, "coefficient_std_error"), w["loglik"].as_f64().unwrap());
+        report(
+            &what,
+            &f,
+            ms,
+            &pick(w, "coefficients"),
+            &pick(w, "coefficient_std_error"),
+            w["loglik"].as_f64().unwrap(),
+        );
     }
 }
