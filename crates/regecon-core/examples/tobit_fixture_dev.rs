@@ -8,6 +8,7 @@ use regecon_core::tobit::panel::Panel;
 use regecon_core::tobit::random::Quadrature;
 use regecon_core::tobit::{pooled, random, Fit};
 use serde_json::Value;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 fn dir() -> String {
@@ -33,7 +34,15 @@ fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs()
 }
 
-fn timed(reps: usize, mut f: impl FnMut() -> Fit) -> (Fit, f64) {
+/// Likelihood passes of the optimiser so far: (with derivatives, value only).
+fn passes() -> (usize, usize) {
+    let e = &regecon_core::tobit::newton::EVALUATIONS;
+    (e[0].load(Ordering::Relaxed), e[1].load(Ordering::Relaxed))
+}
+
+/// The fit, its median time in ms, and the optimiser's likelihood passes per fit.
+fn timed(reps: usize, mut f: impl FnMut() -> Fit) -> (Fit, f64, (usize, usize)) {
+    let before = passes();
     let mut times = Vec::new();
     let mut fit = None;
     for _ in 0..reps {
@@ -42,18 +51,21 @@ fn timed(reps: usize, mut f: impl FnMut() -> Fit) -> (Fit, f64) {
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(f64::total_cmp);
-    (fit.unwrap(), times[times.len() / 2])
+    let after = passes();
+    (fit.unwrap(), times[times.len() / 2], ((after.0 - before.0) / reps, (after.1 - before.1) / reps))
 }
 
-fn report(what: &str, f: &Fit, ms: f64, coef: &[f64], se: &[f64], ll: f64) {
+fn report(what: &str, (f, ms, ev): &(Fit, f64, (usize, usize)), coef: &[f64], se: &[f64], ll: f64) {
     let k = f.beta.len();
     let ses = f.std_errors(false);
     let dc = (0..k).map(|j| rel(f.beta[j], coef[j])).fold(0.0, f64::max);
     let ds = (0..k).map(|j| rel(ses[j], se[j])).fold(0.0, f64::max);
     println!(
-        "{what:<28} iterations {:>2} converged {} | max rel dev coef {dc:.2e} se {ds:.2e} loglik {:.2e} | {ms:.2} ms",
+        "{what:<28} iterations {:>2} converged {} passes {:>2}+{:<2} | max rel dev coef {dc:.2e} se {ds:.2e} loglik {:.2e} | {ms:.2} ms",
         f.iterations,
         f.converged,
+        ev.0,
+        ev.1,
         rel(f.log_likelihood, ll)
     );
 }
@@ -72,9 +84,9 @@ fn main() {
         let w = &fx["fits"][key];
         let units: Vec<i64> = (0..y.len() as i64).collect();
         let panel = Panel::new(&y, &x, &units, &names, true, Some(0.0), upper).unwrap();
-        let (f, ms) = timed(reps, || pooled::fit(&panel, Options::default(), None, &mut || {}).unwrap());
+        let r = timed(reps, || pooled::fit(&panel, Options::default(), None, &mut || {}).unwrap());
         let (est, se) = (nums(&w["estimate"]), nums(&w["std_error"]));
-        report(&format!("pooled affairs {key}"), &f, ms, &est, &se, w["log_likelihood"].as_f64().unwrap());
+        report(&format!("pooled affairs {key}"), &r, &est, &se, w["log_likelihood"].as_f64().unwrap());
     }
     // random effects and pooled on the health panel
     let (h, rows) = csv("health_panel.csv");
@@ -89,21 +101,14 @@ fn main() {
     let terms = ["(Intercept)", "income", "age", "chronic", "insurance", "female", "bmi"];
     let pick = |w: &Value, field: &str| -> Vec<f64> { terms.iter().map(|t| w[field][t].as_f64().unwrap()).collect() };
     let w = &fx["pooled"];
-    let (f, ms) = timed(reps, || pooled::fit(&panel, Options::default(), None, &mut || {}).unwrap());
-    report("pooled health", &f, ms, &pick(w, "coefficients"), &pick(w, "std_error"), w["loglik"].as_f64().unwrap());
+    let r = timed(reps, || pooled::fit(&panel, Options::default(), None, &mut || {}).unwrap());
+    report("pooled health", &r, &pick(w, "coefficients"), &pick(w, "std_error"), w["loglik"].as_f64().unwrap());
     for (key, quad, q) in
         [("exact", Quadrature::Adaptive, 12), ("q12", Quadrature::Plain, 12), ("q8", Quadrature::Plain, 8)]
     {
         let w = if key == "exact" { &fx["exact"] } else { &fx["ghq"][key] };
-        let (f, ms) = timed(reps, || random::fit(&panel, quad, q, Options::default(), None, &mut || {}).unwrap());
+        let r = timed(reps, || random::fit(&panel, quad, q, Options::default(), None, &mut || {}).unwrap());
         let what = format!("re health {key} (R maxNR {})", w["maxnr_iterations"]);
-        report(
-            &what,
-            &f,
-            ms,
-            &pick(w, "coefficients"),
-            &pick(w, "coefficient_std_error"),
-            w["loglik"].as_f64().unwrap(),
-        );
+        report(&what, &r, &pick(w, "coefficients"), &pick(w, "coefficient_std_error"), w["loglik"].as_f64().unwrap());
     }
 }
