@@ -3,8 +3,11 @@
 //! positive definite), step halving until the likelihood does not decrease,
 //! and convergence on the Newton decrement g' (-H)^{-1} g.
 
-use crate::error::{Error, Result};
+#[cfg(not(feature = "argmin-compare"))]
+use crate::error::Error;
+use crate::error::Result;
 use crate::interrupt::Check;
+#[cfg(not(feature = "argmin-compare"))]
 use crate::linalg::Cholesky;
 
 /// A log-likelihood to maximise.
@@ -47,12 +50,33 @@ pub struct Outcome {
 /// Maximises `f` from `theta`. `between` runs before every iteration and,
 /// through [`Objective::evaluate`], every few milliseconds inside the
 /// likelihood passes (the SQL layer checks for interrupts there).
+#[cfg(feature = "argmin-compare")]
+pub fn maximise(f: &mut dyn Objective, theta: Vec<f64>, opts: Options, between: Check<'_>) -> Result<Outcome> {
+    argmin_compare::maximise(f, theta, opts, between)
+}
+
+/// Likelihood passes started by [`maximise`] since the process began: (with
+/// derivatives, value only). Read by examples/tobit_fixture_dev.rs to compare
+/// optimisers by work done; one relaxed add per pass (each pass is a sweep
+/// over the data), so free in practice.
+pub static EVALUATIONS: [std::sync::atomic::AtomicUsize; 2] =
+    [std::sync::atomic::AtomicUsize::new(0), std::sync::atomic::AtomicUsize::new(0)];
+
+fn count(hessian: bool) {
+    EVALUATIONS[usize::from(!hessian)].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Maximises `f` from `theta`. `between` runs before every iteration and,
+/// through [`Objective::evaluate`], every few milliseconds inside the
+/// likelihood passes (the SQL layer checks for interrupts there).
+#[cfg(not(feature = "argmin-compare"))]
 pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, between: Check<'_>) -> Result<Outcome> {
     let p = theta.len();
     if theta.iter().any(|v| !v.is_finite()) {
         return Err(Error::invalid("the starting values are not finite"));
     }
     let (mut ll, mut g, mut h) = f.evaluate(&theta, true, &mut *between)?;
+    count(true);
     if !ll.is_finite() {
         return Err(Error::invalid("the likelihood is not finite at the starting values"));
     }
@@ -89,6 +113,7 @@ pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, betwe
             let cand: Vec<f64> = theta.iter().zip(&dir).map(|(t, d)| t + step * d).collect();
             let full = attempt == 0;
             let (ll_c, g_c, h_c) = f.evaluate(&cand, full, &mut *between)?;
+            count(full);
             if ll_c.is_finite() && ll_c >= ll - 1e-13 * scale {
                 accepted = Some((cand, ll_c, full.then_some((g_c, h_c))));
                 break;
@@ -103,7 +128,10 @@ pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, betwe
         theta = cand;
         (ll, g, h) = match derivs {
             Some((g_c, h_c)) => (ll_c, g_c, h_c),
-            None => f.evaluate(&theta, true, &mut *between)?,
+            None => {
+                count(true);
+                f.evaluate(&theta, true, &mut *between)?
+            }
         };
         // a full Newton step from a tiny decrement lands within rounding of
         // the optimum (quadratic convergence): the next decrement is ~ its square
@@ -113,6 +141,142 @@ pub fn maximise(f: &mut dyn Objective, mut theta: Vec<f64>, opts: Options, betwe
         }
     }
     Ok(Outcome { theta, log_likelihood: ll, gradient: g, information: h, iterations, converged })
+}
+
+/// argmin's Newton-CG (nalgebra backend) with a backtracking line search
+/// under the Armijo condition, on the same objective: the comparison recorded
+/// in docs/dependencies.md.
+#[cfg(feature = "argmin-compare")]
+mod argmin_compare {
+    use super::{count, Objective, Options, Outcome};
+    use crate::error::{Error, Result};
+    use crate::interrupt::Check;
+    use argmin::core::{CostFunction, Executor, Gradient, Hessian, State, TerminationReason, TerminationStatus};
+    use argmin::solver::linesearch::condition::ArmijoCondition;
+    use argmin::solver::linesearch::BacktrackingLineSearch;
+    use argmin::solver::newton::NewtonCG;
+    use nalgebra::{DMatrix, DVector};
+    use std::cell::RefCell;
+
+    /// The last evaluation: (point, with Hessian, log L, gradient, negative Hessian).
+    type Memo = Option<(Vec<f64>, bool, f64, Vec<f64>, Vec<f64>)>;
+
+    /// -log L with its derivatives, remembering the last point so that
+    /// argmin's separate cost, gradient and Hessian calls share one pass.
+    struct Neg<'a, 'b> {
+        f: RefCell<&'a mut dyn Objective>,
+        between: RefCell<Check<'b>>,
+        last: RefCell<Memo>,
+        err: RefCell<Option<Error>>,
+    }
+
+    impl Neg<'_, '_> {
+        fn eval(&self, p: &DVector<f64>, hessian: bool) -> (f64, Vec<f64>, Vec<f64>) {
+            if let Some((t, h, ll, g, hs)) = &*self.last.borrow() {
+                if t.as_slice() == p.as_slice() && (*h || !hessian) {
+                    return (*ll, g.clone(), hs.clone());
+                }
+            }
+            count(hessian);
+            let mut between = self.between.borrow_mut();
+            match self.f.borrow_mut().evaluate(p.as_slice(), hessian, &mut **between) {
+                Ok((ll, g, h)) => {
+                    *self.last.borrow_mut() = Some((p.as_slice().to_vec(), hessian, ll, g.clone(), h.clone()));
+                    (ll, g, h)
+                }
+                Err(e) => {
+                    *self.err.borrow_mut() = Some(e);
+                    (f64::NEG_INFINITY, vec![0.0; p.len()], vec![])
+                }
+            }
+        }
+    }
+
+    impl CostFunction for Neg<'_, '_> {
+        type Param = DVector<f64>;
+        type Output = f64;
+        fn cost(&self, p: &DVector<f64>) -> std::result::Result<f64, argmin::core::Error> {
+            let ll = self.eval(p, false).0;
+            // argmin needs a finite cost; outside the domain the likelihood is -inf
+            Ok(if ll.is_finite() { -ll } else { f64::MAX })
+        }
+    }
+
+    impl Gradient for Neg<'_, '_> {
+        type Param = DVector<f64>;
+        type Gradient = DVector<f64>;
+        fn gradient(&self, p: &DVector<f64>) -> std::result::Result<DVector<f64>, argmin::core::Error> {
+            let g = self.eval(p, true).1;
+            Ok(-DVector::from_vec(g))
+        }
+    }
+
+    impl Hessian for Neg<'_, '_> {
+        type Param = DVector<f64>;
+        type Hessian = DMatrix<f64>;
+        fn hessian(&self, p: &DVector<f64>) -> std::result::Result<DMatrix<f64>, argmin::core::Error> {
+            let (_, _, h) = self.eval(p, true);
+            // `evaluate` gives the negative Hessian of log L: the Hessian of -log L
+            Ok(DMatrix::from_row_slice(p.len(), p.len(), &h))
+        }
+    }
+
+    pub fn maximise(f: &mut dyn Objective, theta: Vec<f64>, opts: Options, between: Check<'_>) -> Result<Outcome> {
+        let p = theta.len();
+        if theta.iter().any(|v| !v.is_finite()) {
+            return Err(Error::invalid("the starting values are not finite"));
+        }
+        let neg = Neg {
+            f: RefCell::new(f),
+            between: RefCell::new(between),
+            last: RefCell::new(None),
+            err: RefCell::new(None),
+        };
+        let ll0 = neg.eval(&DVector::from_vec(theta.clone()), true).0;
+        if !ll0.is_finite() {
+            return Err(Error::invalid("the likelihood is not finite at the starting values"));
+        }
+        let start = DVector::from_vec(theta);
+        let max = opts.max_iterations as u64;
+        // REGECON_ARGMIN=newton: argmin's plain Newton (full steps, no line
+        // search, no convergence test of its own: it runs max_iterations)
+        let (neg, state) = if std::env::var("REGECON_ARGMIN").as_deref() == Ok("newton") {
+            let res = Executor::new(neg, argmin::solver::newton::Newton::new())
+                .configure(|s| s.param(start).max_iters(max))
+                .run()
+                .map_err(|e| Error::invalid(format!("argmin: {e}")))?;
+            let st = res.state().clone();
+            (res.problem.problem.unwrap(), st)
+        } else {
+            let ls = BacktrackingLineSearch::new(ArmijoCondition::new(1e-4).unwrap()).rho(0.5).unwrap();
+            // stop when -log L changes by less than rounding of its size
+            let solver = NewtonCG::new(ls).with_tolerance(1e-15 * (1.0 + ll0.abs())).unwrap();
+            let res = Executor::new(neg, solver)
+                .configure(|s| s.param(start).max_iters(max))
+                .run()
+                .map_err(|e| Error::invalid(format!("argmin: {e}")))?;
+            let st = res.state().clone();
+            (res.problem.problem.unwrap(), st)
+        };
+        let converged =
+            matches!(state.get_termination_status(), TerminationStatus::Terminated(TerminationReason::SolverConverged));
+        let iterations = state.get_iter() as usize;
+        let best = state.get_best_param().or(state.get_param()).cloned().unwrap();
+        let err = neg.err.borrow_mut().take();
+        if let Some(e) = err {
+            return Err(e);
+        }
+        let (ll, g, h) = neg.eval(&best, true);
+        debug_assert_eq!(g.len(), p);
+        Ok(Outcome {
+            theta: best.as_slice().to_vec(),
+            log_likelihood: ll,
+            gradient: g,
+            information: h,
+            iterations,
+            converged,
+        })
+    }
 }
 
 /// Maximises a smooth concave function of one variable by Newton's method
