@@ -1,12 +1,13 @@
 //! SQL: `gearys_c` and `getis_ord_g` (global aggregates) and
 //! `bivariate_morans_i`. They share the state and plumbing of `morans_i`
-//! (autocorrelation.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
+//! (spatial.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
 
 use crate::aggregate;
-use crate::autocorrelation::{group_weights, options, set_fields, sim_fields, subset_fields, trans, Id, UnitValuesExt};
 use crate::errors::OrRaise;
+use crate::ids::Id;
 use crate::pool::permute;
 use crate::regclass::RegClass;
+use crate::spatial::{group_weights, options, set_fields, sim_fields, subset_fields, trans, UnitValuesExt};
 use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;

@@ -13,6 +13,25 @@ use regecon_core::Error;
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// A unit id as an aggregate's transition function receives it.
+#[derive(Clone, Copy)]
+pub enum Id<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+impl From<i64> for Id<'_> {
+    fn from(v: i64) -> Self {
+        Id::Int(v)
+    }
+}
+
+impl<'a> From<&'a str> for Id<'a> {
+    fn from(v: &'a str) -> Self {
+        Id::Text(v)
+    }
+}
+
 /// A `text[]` argument as a dictionary whose codes are the positions of the
 /// elements (NULL element: 22004; a repeated id: 22023 naming it).
 pub fn dense_text(arr: &Array<'_, &str>, func: &str, arg: &str) -> Labels {

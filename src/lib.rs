@@ -11,7 +11,7 @@
 //! | `entropy.rs` | `edi`, `cedi_entropy`, `indicator_entropy`, `cedi` |
 //! | `coupling.rs` | `min_max_scale`, `coupling_degree`, `coupling_coordination`, `coupling_class` |
 //! | `weights.rs` | `knn_weights`, `distance_band_weights`, `min_threshold_distance`, `contiguity_weights`, `weights_transform`, `weights_summary`, `read_gal`, `read_gwt`, `to_gal`, `to_gwt` |
-//! | `autocorrelation.rs` | `morans_i` and the weights plumbing of the spatial aggregates |
+//! | `autocorrelation.rs` | `morans_i` |
 //! | `geary_getis.rs` | `gearys_c`, `getis_ord_g`, `bivariate_morans_i` |
 //! | `local.rs` | `local_moran`, `local_g_star`, `spatial_lag`, `moran_scatter` |
 //! | `tobit.rs` | `panel_tobit`, `tobit_coefficients`, `tobit_summary`, `tobit_marginal_effects`, `tobit_hausman`, `tobit_predict`, `tobit_check_fit` |
@@ -19,7 +19,9 @@
 //!
 //! Shared: `errors.rs` turns core errors into `ereport` with a SQLSTATE;
 //! `aggregate.rs` holds the support-function plumbing of every aggregate
-//! (NULL states, memory contexts); `pool.rs` the limits a call works within
+//! (NULL states, memory contexts); `spatial.rs` the state, options, weights
+//! (read, matched, cached per statement) and result fields shared by the
+//! spatial aggregates; `ids.rs` unit ids of either key type; `pool.rs` the limits a call works within
 //! (threads, `regecon.max_memory`, interrupts, progress, the weights-match
 //! setting); `types.rs` the composite result types, found by oid;
 //! `regclass.rs` reading a weights relation by oid. docs/security.md says
@@ -50,6 +52,7 @@ mod local;
 mod pool;
 mod regclass;
 mod resilience;
+mod spatial;
 mod tobit;
 mod types;
 mod weights;

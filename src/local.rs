@@ -54,7 +54,7 @@ impl Group {
         }
         let ids: Vec<i64> = order.iter().map(|&i| keys[i]).collect();
         let values: Vec<f64> = order.iter().map(|&i| values[i]).collect();
-        let (w, subset) = crate::autocorrelation::subset_weights(&ids, &m, style, func);
+        let (w, subset) = crate::spatial::subset_weights(&ids, &m, style, func);
         if subset.absent_units > 0 {
             let named: Vec<String> = subset.absent.iter().take(3).map(|&c| m.show(c)).collect();
             let more = if subset.absent_units > named.len() { ", ..." } else { "" };

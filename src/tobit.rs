@@ -6,8 +6,8 @@
 //! checks between Newton iterations on the main thread.
 
 use crate::aggregate::{self, agg_state, parallel_support};
-use crate::autocorrelation::Id;
 use crate::errors::{dense, raise, OrRaise};
+use crate::ids::Id;
 use crate::pool::{interrupts_with_progress, thread_pool};
 use crate::types::result_tuple;
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
