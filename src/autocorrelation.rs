@@ -1,5 +1,5 @@
 //! SQL: `morans_i`, the global Moran's I aggregate with analytic and
-//! permutation inference. Numerics: core `moran` and `weights`.
+//! permutation inference. Numerics: core `moran`, `permutation`, `spatial_state` and `weights`.
 //!
 //! The final step reads the weights relation once per group through SPI
 //! (with the caller's privileges), builds a CSR matrix over the ids of the
@@ -17,7 +17,9 @@ use crate::spatial::{group_weights, set_fields, sim_fields, subset_fields, trans
 use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
-use regecon_core::moran::{permutation_inference, Context, UnitValues};
+use regecon_core::moran::Context;
+use regecon_core::permutation::permutation_inference;
+use regecon_core::spatial_state::UnitValues;
 
 const F: &str = "morans_i";
 

@@ -13,7 +13,9 @@ use pgrx::prelude::*;
 use pgrx::Internal;
 use regecon_core::geary::geary;
 use regecon_core::getis_ord::global_g;
-use regecon_core::moran::{permutation_inference, Bivariate, UnitValues};
+use regecon_core::moran::Bivariate;
+use regecon_core::permutation::permutation_inference;
+use regecon_core::spatial_state::UnitValues;
 
 const GEARY: &str = "gearys_c";
 const GETIS: &str = "getis_ord_g";

@@ -12,7 +12,8 @@ use crate::pool::interrupts;
 use crate::regclass::{read_links, Links, RegClass};
 use pgrx::prelude::*;
 use pgrx::Internal;
-use regecon_core::moran::{Options, Permutation, UnitValues};
+use regecon_core::permutation::Permutation;
+use regecon_core::spatial_state::{Options, UnitValues};
 use regecon_core::weights::{Style, Subset, Weights};
 use regecon_core::Error;
 

@@ -13,6 +13,12 @@
 //! - [`entropy`]: environmental damage index, entropy weights and the CEDI.
 //! - [`coupling`]: coupling degree C, coordination index T, coupling coordination D, classes.
 //! - [`scale`]: min-max normalisation.
+//! - [`moran`]: global Moran's I and the bivariate Moran's I; [`geary`]: Geary's C;
+//!   [`getis_ord`]: Getis-Ord global G and local G*; [`local_moran`]: LISA, spatial lag, Moran scatter.
+//! - [`permutation`]: the permutation engine (blocks on a pool, esda's pseudo p) every spatial statistic uses.
+//! - [`spatial_state`]: the aggregate state of the spatial statistics (rows, options, byte format).
+//! - [`weights`]: spatial weights (CSR), their builders (k nearest, distance band, contiguity, GAL/GWT) and styles.
+//! - [`tobit`]: panel Tobit (pooled, random effects, fixed effects), marginal effects, Hausman test.
 //! - [`sum`]: compensated summation used by every accumulator.
 //! - [`codec`]: the versioned byte format of aggregate states (parallel query).
 //! - [`mem`]: input-sized buffers, allocated fallibly under `regecon.max_memory`.
@@ -37,9 +43,11 @@ pub mod linalg;
 pub mod local_moran;
 pub mod mem;
 pub mod moran;
+pub mod permutation;
 pub mod resilience;
 pub mod rng;
 pub mod scale;
+pub mod spatial_state;
 pub mod sum;
 pub mod tobit;
 pub mod weights;
