@@ -60,7 +60,8 @@ pub fn trans(
     aggregate::trans::<UnitValues>(state, fcinfo, func, |s| s.add_id(id, value, options))
 }
 
-/// Checks and packs the per-call options of a spatial aggregate.
+/// Checks and packs the per-call options of a spatial aggregate; the weights
+/// relation's oid is the key the core state carries for us (see `group_weights`).
 pub fn options(
     func: &str,
     weights: Option<RegClass>,
@@ -79,7 +80,7 @@ pub fn options(
         );
     }
     let style = Style::parse(style).or_raise(func);
-    Options { weights: weights.0.to_u32(), permutations: permutations as i64, seed, style: style.code() }
+    Options { key: weights.0.to_u32(), permutations: permutations as i64, seed, style: style.code() }
 }
 
 /// The group's rows in canonical order (by id), so that every result, the
@@ -229,13 +230,13 @@ pub fn group_weights(
     let cache = unsafe { statement_cache(fcinfo, func) };
     let (r, m) = aggregate::finish::<UnitValues, _>(state, func, |s| {
         let Some(opts) = s.options else { raise(func, Error::corrupt("aggregate state has rows but no options")) };
-        let key = read_key(opts.weights);
+        let key = read_key(opts.key);
         let fresh = match (&cache.links, key) {
             (Some((k, _)), Some(key)) => *k != key,
             _ => true,
         };
         if fresh {
-            let links = read_links(RegClass(pg_sys::Oid::from(opts.weights)), func);
+            let links = read_links(RegClass(pg_sys::Oid::from(opts.key)), func);
             cache.built = None;
             cache.links = None;
             match key {

@@ -12,16 +12,20 @@ pub struct UnitValues {
     pub values: Vec<f64>,
     /// A second value per row, for bivariate statistics (empty otherwise).
     pub values2: Vec<f64>,
-    /// Options as first seen: weights relation oid, permutations, seed, style
+    /// Options as first seen: the weights key, permutations, seed, style
     /// code (see [`crate::weights::Style`]).
     pub options: Option<Options>,
     /// Text ids: their dictionary, `ids` holding the codes (empty for bigint ids).
     pub labels: crate::labels::Labels,
 }
 
+/// The per-call options of a spatial aggregate, the same on every row of a group.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
-    pub weights: u32,
+    /// Which weights the group is measured with: an opaque key the caller
+    /// defines and resolves (the extension puts a relation's oid here). This
+    /// crate only stores, compares and serialises it.
+    pub key: u32,
     pub permutations: i64,
     pub seed: i64,
     pub style: u8,
@@ -134,9 +138,9 @@ impl UnitValues {
 
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = crate::codec::Writer::new(crate::codec::tag::UNIT_VALUES, 48 + 16 * self.ids.len());
-        let o = self.options.unwrap_or(Options { weights: 0, permutations: -1, seed: 0, style: 0 });
+        let o = self.options.unwrap_or(Options { key: 0, permutations: -1, seed: 0, style: 0 });
         w.u64(self.options.is_some() as u64)
-            .u64(o.weights as u64)
+            .u64(o.key as u64)
             .u64(o.permutations as u64)
             .u64(o.seed as u64)
             .u64(o.style as u64)
@@ -153,12 +157,12 @@ impl UnitValues {
         let mut r = crate::codec::Reader::new(bytes, crate::codec::tag::UNIT_VALUES)?;
         let has = r.u64()? != 0;
         let narrow = |v: u64| Error::corrupt(format!("aggregate state has an option out of range ({v})"));
-        let weights = r.u64()?;
-        let weights = u32::try_from(weights).map_err(|_| narrow(weights))?;
+        let key = r.u64()?;
+        let key = u32::try_from(key).map_err(|_| narrow(key))?;
         let (permutations, seed) = (r.u64()? as i64, r.u64()? as i64);
         let style = r.u64()?;
         let style = u8::try_from(style).map_err(|_| narrow(style))?;
-        let o = Options { weights, permutations, seed, style };
+        let o = Options { key, permutations, seed, style };
         let n = r.count(8)?;
         let ids = r.i64s_exact(n)?;
         let values = r.f64s()?;
@@ -181,7 +185,7 @@ mod tests {
 
     #[test]
     fn unit_values_state() {
-        let o = Options { weights: 16384, permutations: 999, seed: -5, style: 1 };
+        let o = Options { key: 16384, permutations: 999, seed: -5, style: 1 };
         let mut a = UnitValues::default();
         a.add(1, 2.5, o).unwrap();
         let mut b = UnitValues::default();
@@ -199,7 +203,7 @@ mod tests {
 
     #[test]
     fn unit_values_with_text_ids() {
-        let o = Options { weights: 1, permutations: 0, seed: 0, style: 1 };
+        let o = Options { key: 1, permutations: 0, seed: 0, style: 1 };
         let mut a = UnitValues::default();
         a.add_text("b", 1.0, o).unwrap();
         a.add_text("a", 2.0, o).unwrap();
@@ -243,7 +247,7 @@ mod tests {
         let mut w = Writer::new(tag::UNIT_VALUES, 64);
         w.u64(1).u64(u64::MAX).u64(9).u64(0).u64(1).u64(0).f64s(&[]).f64s(&[]);
         assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        let o = Options { weights: 1, permutations: 9, seed: 0, style: 1 };
+        let o = Options { key: 1, permutations: 9, seed: 0, style: 1 };
         let mut a = UnitValues::default();
         a.add2(1, 1.0, 2.0, o).unwrap();
         let bytes = a.to_bytes();
