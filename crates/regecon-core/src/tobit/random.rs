@@ -23,10 +23,11 @@
 //! number of threads.
 
 use super::hermite;
+use super::likelihood::observation;
 use super::newton::{maximise, maximise_1d, Objective, Options};
 use super::normal::ln_pdf;
 use super::panel::{sandwich, Panel};
-use super::pooled::{self, check_identified, observation};
+use super::pooled::{self, check_identified};
 use super::{Fit, Model};
 use crate::error::{Error, Result};
 use crate::interrupt::Check;
@@ -432,7 +433,7 @@ pub fn fit(
             ..pooled
         });
     }
-    let (vcov, singular) = super::covariance_or_message(
+    let (vcov, singular) = super::fit::covariance_or_message(
         &out.information,
         p,
         "the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined",

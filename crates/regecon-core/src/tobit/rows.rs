@@ -1,0 +1,406 @@
+//! The inputs of a Tobit regression: which model, the censoring bounds and
+//! term names ([`Spec`]), how a row is censored, and the rows themselves
+//! ([`Rows`], the aggregate state of `panel_tobit`, with its byte format).
+
+use crate::codec::{tag, Reader, Writer};
+use crate::error::{Error, Result};
+
+/// Censoring of one observation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Censoring {
+    Left,
+    Uncensored,
+    Right,
+}
+
+/// Relative tolerance of the bounds: y within `BOUND_TOLERANCE * max(1, |bound|)`
+/// of a bound is censored there, so that rounding in a computed outcome (a
+/// coupling degree of 0.9999999999999998 for 1) does not make a censored row
+/// uncensored.
+pub const BOUND_TOLERANCE: f64 = 1e-12;
+
+/// Classifies y against the bounds: at or below `lower` is left-censored, at
+/// or above `upper` right-censored (within [`BOUND_TOLERANCE`]).
+pub fn censoring(y: f64, lower: Option<f64>, upper: Option<f64>) -> Censoring {
+    if lower.is_some_and(|l| y <= l + BOUND_TOLERANCE * l.abs().max(1.0)) {
+        Censoring::Left
+    } else if upper.is_some_and(|u| y >= u - BOUND_TOLERANCE * u.abs().max(1.0)) {
+        Censoring::Right
+    } else {
+        Censoring::Uncensored
+    }
+}
+/// Which Tobit to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    Pooled,
+    RandomEffects,
+    FixedEffects,
+}
+
+impl Model {
+    pub fn parse(s: &str) -> Result<Model> {
+        match s.to_ascii_lowercase().as_str() {
+            "pooled" => Ok(Model::Pooled),
+            "re" | "random" | "random_effects" => Ok(Model::RandomEffects),
+            "fe" | "fixed" | "fixed_effects" => Ok(Model::FixedEffects),
+            other => Err(Error::invalid(format!("model must be 'pooled', 're' or 'fe', got '{other}'"))),
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Pooled => "pooled",
+            Model::RandomEffects => "re",
+            Model::FixedEffects => "fe",
+        }
+    }
+    fn code(self) -> u64 {
+        match self {
+            Model::Pooled => 0,
+            Model::RandomEffects => 1,
+            Model::FixedEffects => 2,
+        }
+    }
+    fn from_code(c: u64) -> Result<Model> {
+        match c {
+            0 => Ok(Model::Pooled),
+            1 => Ok(Model::RandomEffects),
+            2 => Ok(Model::FixedEffects),
+            _ => Err(Error::corrupt(format!("unknown Tobit model code {c}"))),
+        }
+    }
+}
+
+/// The options of one regression, the same on every row of a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub model: Model,
+    pub names: Vec<String>,
+}
+
+/// The name of the intercept, reserved: no regressor may be called so.
+pub const INTERCEPT: &str = "_cons";
+
+/// Checks term names: none empty, none `_cons` (the intercept's name), no
+/// two equal. `what` names the argument in the message ("names", "fit terms").
+pub fn check_names(names: &[String], what: &str) -> Result<()> {
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    for (j, n) in names.iter().enumerate() {
+        if n.is_empty() {
+            return Err(Error::invalid(format!("{what}[{}] is empty: every term needs a name", j + 1)));
+        }
+        if n == INTERCEPT {
+            return Err(Error::invalid(format!(
+                "{what}[{}] is \"{INTERCEPT}\", the reserved name of the intercept",
+                j + 1
+            )));
+        }
+        if !seen.insert(n.as_str()) {
+            return Err(Error::invalid(format!("{what} has the name \"{n}\" twice: term names must be unique")));
+        }
+    }
+    Ok(())
+}
+
+impl Spec {
+    /// Checks the options: the names (see [`check_names`]) and the bounds
+    /// (finite, lower below upper).
+    pub fn validate(&self) -> Result<()> {
+        check_names(&self.names, "names")?;
+        if let Some(l) = self.lower {
+            crate::error::finite(l, "lower")?;
+        }
+        if let Some(u) = self.upper {
+            crate::error::finite(u, "upper")?;
+        }
+        if let (Some(l), Some(u)) = (self.lower, self.upper) {
+            if !(l < u) {
+                return Err(Error::invalid(format!("lower ({l}) must be below upper ({u})")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Aggregate state: the rows of one regression.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rows {
+    pub y: Vec<f64>,
+    pub x: Vec<f64>,
+    pub unit: Vec<i64>,
+    pub spec: Option<Spec>,
+    /// For the SQL layer: the bytes of the `names` argument the spec was
+    /// built from, so later rows compare bytes instead of rebuilding names.
+    /// Not serialized.
+    pub names_key: Vec<u8>,
+    /// Text unit ids: their dictionary, `unit` holding the codes (empty for
+    /// bigint units). See [`crate::labels`].
+    pub labels: crate::labels::Labels,
+}
+
+/// A float's bits as an unsigned integer ordered as `f64::total_cmp`.
+fn total_order_bits(v: f64) -> u64 {
+    let b = v.to_bits() as i64;
+    (b ^ (((b >> 63) as u64) >> 1) as i64) as u64 ^ (1 << 63)
+}
+
+impl Rows {
+    pub fn k(&self) -> usize {
+        self.spec.as_ref().map_or(0, |s| s.names.len())
+    }
+
+    /// Adds a row; `spec.names` fixes k, and every row must agree with it.
+    pub fn add(&mut self, y: f64, x: &[f64], unit: i64, spec: &Spec) -> Result<()> {
+        self.set_spec(spec, x.len())?;
+        self.push(y, x, unit)
+    }
+
+    /// [`Rows::add`] with a text unit id.
+    pub fn add_text(&mut self, y: f64, x: &[f64], unit: &str, spec: &Spec) -> Result<()> {
+        self.set_spec(spec, x.len())?;
+        self.push_text(y, x, unit)
+    }
+
+    /// Sets the options from the first row, or checks that a row's equal them.
+    fn set_spec(&mut self, spec: &Spec, k: usize) -> Result<()> {
+        match &self.spec {
+            None => {
+                spec.validate()?;
+                self.spec = Some(spec.clone())
+            }
+            Some(s) if s == spec || s.names.len() != k => {} // push names the length mismatch
+            Some(_) => {
+                return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Rows::push`] with a text unit id (see [`crate::labels`]).
+    pub fn push_text(&mut self, y: f64, x: &[f64], unit: &str) -> Result<()> {
+        if !self.unit.is_empty() && self.labels.is_empty() {
+            return Err(Error::invalid("a group must not mix bigint and text unit ids"));
+        }
+        let code = self.labels.code(unit)?.0;
+        self.push(y, x, code)
+    }
+
+    /// Adds a row to a state whose spec is set, with the same options (the
+    /// caller checked them): only the length and finiteness are checked.
+    /// (Messages are formatted only on failure: this runs once per row.)
+    pub fn push(&mut self, y: f64, x: &[f64], unit: i64) -> Result<()> {
+        let Some(spec) = &self.spec else { return Err(Error::invalid("no options for this row")) };
+        let row = self.y.len() + 1;
+        if x.len() != spec.names.len() {
+            return Err(Error::invalid(format!(
+                "x has {} regressors in row {row} but {} in the first row",
+                x.len(),
+                spec.names.len()
+            )));
+        }
+        crate::error::finite_lazy(y, || format!("y of row {row}"))?;
+        if let Some(j) = x.iter().position(|v| !v.is_finite()) {
+            crate::error::finite(x[j], &format!("x[{}] ({}) of row {row}", j + 1, spec.names[j]))?;
+        }
+        // fallible growth: a huge group fails with 53200 instead of aborting
+        crate::mem::reserve(&mut self.x, x.len(), "the regressors of panel_tobit")?;
+        crate::mem::push(&mut self.y, y, "the outcomes of panel_tobit")?;
+        crate::mem::push(&mut self.unit, unit, "the units of panel_tobit")?;
+        self.x.extend_from_slice(x);
+        Ok(())
+    }
+
+    /// The rows in canonical order: by unit, then y, then x (total order on
+    /// the bits), so that a fit depends only on the set of rows, not on
+    /// their order, the plan (parallel, hashed or sorted aggregation) or the
+    /// node that combined partial states: the likelihood sums run over the
+    /// rows in this order. Rows already in order are copied without sorting.
+    pub fn canonical(&self) -> Result<Rows> {
+        let n = self.y.len();
+        let k = self.k();
+        if self.unit.len() != n || self.x.len() != n.saturating_mul(k) {
+            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
+        }
+        // text units: codes to ranks in the byte order of the names, so the
+        // order (and the fit) is that of the names, not of first appearance
+        let ranked: Vec<i64>;
+        let unit: &[i64] = if self.labels.is_empty() {
+            &self.unit
+        } else {
+            let (_, maps) = crate::labels::sorted_union(&[&self.labels])?;
+            let mut r = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
+            for &c in &self.unit {
+                r.push(crate::labels::remap(&maps[0], c)?);
+            }
+            ranked = r;
+            &ranked
+        };
+        let key = |i: usize, j: usize| {
+            unit[i].cmp(&unit[j]).then(self.y[i].total_cmp(&self.y[j])).then_with(|| {
+                let (a, b) = (&self.x[i * k..(i + 1) * k], &self.x[j * k..(j + 1) * k]);
+                a.iter().zip(b).map(|(u, v)| u.total_cmp(v)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+            })
+        };
+        let sorted = (1..n).all(|i| key(i - 1, i).is_le());
+        let mut out = Rows { spec: self.spec.clone(), names_key: Vec::new(), ..Rows::default() };
+        if sorted {
+            out.y = crate::mem::to_vec(&self.y, "the outcomes of panel_tobit")?;
+            out.x = crate::mem::to_vec(&self.x, "the regressors of panel_tobit")?;
+            out.unit = crate::mem::to_vec(unit, "the units of panel_tobit")?;
+            return Ok(out);
+        }
+        // sort keys of plain integers (y by its total-order bits), x compared
+        // only on ties: about 0.1 s for 10^6 rows
+        let mut keys: Vec<(i64, u64, usize)> = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
+        keys.extend((0..n).map(|i| (unit[i], total_order_bits(self.y[i]), i)));
+        keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| key(a.2, b.2)));
+        let order = keys.into_iter().map(|t| t.2);
+        out.y = crate::mem::vec_with_capacity(n, "the outcomes of panel_tobit")?;
+        out.unit = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
+        out.x = crate::mem::vec_with_capacity(n * k, "the regressors of panel_tobit")?;
+        for i in order {
+            out.y.push(self.y[i]);
+            out.unit.push(unit[i]);
+            out.x.extend_from_slice(&self.x[i * k..(i + 1) * k]);
+        }
+        Ok(out)
+    }
+
+    pub fn merge(&mut self, other: &Rows) -> Result<()> {
+        if let Some(s) = &other.spec {
+            match &self.spec {
+                None => {
+                    s.validate()?;
+                    self.spec = Some(s.clone())
+                }
+                Some(t) if t == s => {}
+                Some(_) => {
+                    return Err(Error::invalid(
+                        "lower, upper, model and names must be the same on every row of a group",
+                    ))
+                }
+            }
+        }
+        if other.y.len() != other.unit.len() || other.x.len() != other.y.len() * self.k() {
+            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
+        }
+        crate::mem::reserve(&mut self.y, other.y.len(), "the outcomes of panel_tobit")?;
+        crate::mem::reserve(&mut self.x, other.x.len(), "the regressors of panel_tobit")?;
+        crate::mem::reserve(&mut self.unit, other.unit.len(), "the units of panel_tobit")?;
+        if !self.unit.is_empty() && !other.unit.is_empty() && self.labels.is_empty() != other.labels.is_empty() {
+            return Err(Error::invalid("a group must not mix bigint and text unit ids"));
+        }
+        if other.labels.is_empty() {
+            self.unit.extend_from_slice(&other.unit);
+        } else {
+            let map = self.labels.merge(&other.labels)?;
+            for &c in &other.unit {
+                self.unit.push(crate::labels::remap(&map, c)?);
+            }
+        }
+        self.y.extend_from_slice(&other.y);
+        self.x.extend_from_slice(&other.x);
+        Ok(())
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64 + 8 * (self.y.len() + self.x.len() + self.unit.len()));
+        match &self.spec {
+            None => {
+                w.u64(0);
+            }
+            Some(s) => {
+                w.u64(1)
+                    .u64(s.model.code())
+                    .u64(s.lower.is_some() as u64)
+                    .f64(s.lower.unwrap_or(0.0))
+                    .u64(s.upper.is_some() as u64)
+                    .f64(s.upper.unwrap_or(0.0))
+                    .u64(s.names.len() as u64);
+                s.names.iter().for_each(|n| {
+                    w.str(n);
+                });
+            }
+        }
+        w.f64s(&self.y).f64s(&self.x).u64(self.unit.len() as u64);
+        self.unit.iter().for_each(|&u| {
+            w.u64(u as u64);
+        });
+        self.labels.write(&mut w);
+        w.finish()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Rows> {
+        let mut r = Reader::new(bytes, tag::TOBIT_ROWS)?;
+        let spec = if r.u64()? == 1 {
+            let model = Model::from_code(r.u64()?)?;
+            let has_l = r.u64()? == 1;
+            let l = r.f64()?;
+            let has_u = r.u64()? == 1;
+            let u = r.f64()?;
+            // each name takes at least its 8-byte length: a count above the
+            // bytes left is refused before anything is allocated
+            let k = r.count(8)?;
+            let mut names = crate::mem::vec_with_capacity(k, "the names of a panel_tobit state")?;
+            for _ in 0..k {
+                names.push(r.str()?);
+            }
+            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names };
+            spec.validate()
+                .map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
+            Some(spec)
+        } else {
+            None
+        };
+        let y = r.f64s()?;
+        let x = r.f64s()?;
+        let n = r.count(8)?;
+        let k = spec.as_ref().map_or(0, |s| s.names.len());
+        if n != y.len() || Some(x.len()) != n.checked_mul(k) || (spec.is_none() && n > 0) {
+            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
+        }
+        let unit = r.i64s_exact(n)?;
+        let labels = crate::labels::Labels::read(&mut r)?;
+        r.end()?;
+        if !labels.is_empty() && unit.iter().any(|&c| labels.name(c).is_none()) {
+            return Err(Error::corrupt("aggregate state has text unit ids that do not match its dictionary"));
+        }
+        Ok(Rows { y, x, unit, spec, names_key: Vec::new(), labels })
+    }
+}
+
+/// Checks censoring bounds given with a fit: finite, and lower below upper
+/// when both are set (22023).
+pub fn validate_bounds(lower: Option<f64>, upper: Option<f64>) -> Result<()> {
+    Spec { lower, upper, model: Model::Pooled, names: Vec::new() }.validate()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn total_order_bits_order_as_total_cmp() {
+        let v = [
+            f64::NEG_INFINITY,
+            -1e308,
+            -2.5,
+            -1e-310,
+            -0.0,
+            0.0,
+            1e-310,
+            2.5,
+            1e308,
+            f64::INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ];
+        for a in v {
+            for b in v {
+                assert_eq!(a.total_cmp(&b), total_order_bits(a).cmp(&total_order_bits(b)), "{a} {b}");
+            }
+        }
+    }
+}
