@@ -301,20 +301,23 @@ fn panel_tobit_final(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "tobit_fit")> {
     crate::pool::apply_limits();
-    // rows in canonical order: the fit depends only on the set of rows
-    let rows = aggregate::finish::<Rows, _>(state, F, |s| s.canonical().map(Some))?;
-    check_for_interrupts!();
-    let spec = rows.spec.clone()?;
-    let settings = Settings {
-        quadrature: match QUADRATURE.get() {
-            TobitQuadrature::Adaptive => Quadrature::Adaptive,
-            TobitQuadrature::Ghq => Quadrature::Plain,
-        },
-        points: QUADRATURE_POINTS.get().max(1) as usize,
-        ..Settings::default()
-    };
-    let pool = (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / 4096 + 1));
-    let f = core_tobit::fit(&rows, settings, pool.as_ref(), &mut interrupts_with_progress(F)).or_raise(F);
+    // the fit reads the state in place, in canonical order (so it depends
+    // only on the set of rows), without copying it
+    let (f, spec) = aggregate::finish::<Rows, _>(state, F, |rows| {
+        check_for_interrupts!();
+        let Some(spec) = rows.spec.clone() else { return Ok(None) };
+        let settings = Settings {
+            quadrature: match QUADRATURE.get() {
+                TobitQuadrature::Adaptive => Quadrature::Adaptive,
+                TobitQuadrature::Ghq => Quadrature::Plain,
+            },
+            points: QUADRATURE_POINTS.get().max(1) as usize,
+            ..Settings::default()
+        };
+        let pool = (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / 4096 + 1));
+        let f = core_tobit::fit_canonical(rows, settings, pool.as_ref(), &mut interrupts_with_progress(F)).or_raise(F);
+        Ok(Some((f, spec)))
+    })?;
     // a numerical failure does not abort the query (one group of a GROUPING
     // SETS query may fail while the others fit): converged = false, the
     // reason in `message`, and a WARNING saying which group failed

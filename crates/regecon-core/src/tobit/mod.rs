@@ -89,7 +89,8 @@ fn widen(f: Fit, full: &panel::Panel, omitted: &[bool], means: &[f64]) -> Fit {
 const MATRICES: usize = 8;
 
 /// Fits the model the rows ask for; an intercept `_cons` is included except
-/// for fixed effects.
+/// for fixed effects. The likelihood sums run over the rows in the order
+/// given: [`fit_canonical`] fits them in canonical order.
 ///
 /// Collinear regressors (and, for fixed effects, regressors without
 /// within-unit variation) are omitted as described in [`collinear`] and
@@ -123,6 +124,33 @@ pub fn fit(
     pool: Option<&rayon::ThreadPool>,
     between: crate::interrupt::Check<'_>,
 ) -> Result<Fit> {
+    fit_in_order(rows, &rows.unit, None, settings, pool, between)
+}
+
+/// [`fit`] of the rows in canonical order, `fit(&rows.canonical()?, ...)`
+/// bit for bit, without copying the rows (a fit then depends only on the
+/// set of rows: see [`Rows::canonical`]). What an aggregate's final
+/// function calls on its state.
+pub fn fit_canonical(
+    rows: &Rows,
+    settings: Settings,
+    pool: Option<&rayon::ThreadPool>,
+    between: crate::interrupt::Check<'_>,
+) -> Result<Fit> {
+    let (unit, order) = rows.canonical_order()?;
+    fit_in_order(rows, &unit, order, settings, pool, between)
+}
+
+/// [`fit`] of `rows` taken in `order` (`None`: as given), their units read
+/// from `unit`.
+fn fit_in_order(
+    rows: &Rows,
+    unit: &[i64],
+    order: Option<Vec<usize>>,
+    settings: Settings,
+    pool: Option<&rayon::ThreadPool>,
+    between: crate::interrupt::Check<'_>,
+) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
     let fe = spec.model == Model::FixedEffects;
     // the fit holds a few p x p matrices (information, covariances, the
@@ -131,7 +159,7 @@ pub fn fit(
     let p = spec.names.len().saturating_add(3);
     const WHAT: &str = "the p x p matrices of panel_tobit (one per regressor squared)";
     crate::mem::check(crate::mem::bytes_of::<f64>(p.saturating_mul(p).saturating_mul(MATRICES), WHAT)?, WHAT)?;
-    let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, !fe, spec.lower, spec.upper)?;
+    let panel = panel::Panel::new_in_order(&rows.y, &rows.x, unit, order, &spec.names, !fe, spec.lower, spec.upper)?;
     let quadrature = (spec.model == Model::RandomEffects).then_some((settings.quadrature, settings.points));
     if quadrature.is_some() {
         hermite::rule(settings.points)?; // an input error, not a failed fit
@@ -229,8 +257,26 @@ mod tests {
             }
             let c = r.canonical().unwrap();
             assert_eq!(c.canonical().unwrap(), c); // already in order: unchanged
-            fit(&c, Settings::default(), None, &mut crate::interrupt::none()).unwrap()
+            let f = fit(&c, Settings::default(), None, &mut crate::interrupt::none()).unwrap();
+            // fitting the rows in place in canonical order: bitwise the fit of the copy
+            let g = fit_canonical(&r, Settings::default(), None, &mut crate::interrupt::none()).unwrap();
+            assert_eq!(
+                (g.beta.clone(), g.vcov.clone(), g.robust_vcov.clone()),
+                (f.beta.clone(), f.vcov.clone(), f.robust_vcov.clone())
+            );
+            assert_eq!(g.log_likelihood.to_bits(), f.log_likelihood.to_bits());
+            f
         };
+        // text units (named so that their byte order reverses the integers')
+        let mut t = Rows::default();
+        for i in (0..60).map(|i| (i * 23) % 60) {
+            t.add_text(rows[i].0, &[rows[i].1], &format!("u{}", 9 - rows[i].2), &spec).unwrap();
+        }
+        let (f, g) = (
+            fit(&t.canonical().unwrap(), Settings::default(), None, &mut crate::interrupt::none()).unwrap(),
+            fit_canonical(&t, Settings::default(), None, &mut crate::interrupt::none()).unwrap(),
+        );
+        assert_eq!((&g.beta, &g.vcov, g.log_likelihood.to_bits()), (&f.beta, &f.vcov, f.log_likelihood.to_bits()));
         let a = fit_of(&mut (0..60));
         let b = fit_of(&mut (0..60).rev());
         let c = fit_of(&mut (0..60).map(|i| (i * 23) % 60));

@@ -140,6 +140,10 @@ pub struct Rows {
     pub labels: crate::labels::Labels,
 }
 
+/// The canonical order of a state's rows: the units to order by and the row
+/// indices in order (`None`: already in order). See [`Rows::canonical_order`].
+pub type CanonicalOrder<'a> = (std::borrow::Cow<'a, [i64]>, Option<Vec<usize>>);
+
 /// A float's bits as an unsigned integer ordered as `f64::total_cmp`.
 fn total_order_bits(v: f64) -> u64 {
     let b = v.to_bits() as i64;
@@ -217,46 +221,18 @@ impl Rows {
     /// their order, the plan (parallel, hashed or sorted aggregation) or the
     /// node that combined partial states: the likelihood sums run over the
     /// rows in this order. Rows already in order are copied without sorting.
+    /// ([`super::fit`] reads rows in this order without copying them.)
     pub fn canonical(&self) -> Result<Rows> {
         let n = self.y.len();
         let k = self.k();
-        if self.unit.len() != n || self.x.len() != n.saturating_mul(k) {
-            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
-        }
-        // text units: codes to ranks in the byte order of the names, so the
-        // order (and the fit) is that of the names, not of first appearance
-        let ranked: Vec<i64>;
-        let unit: &[i64] = if self.labels.is_empty() {
-            &self.unit
-        } else {
-            let (_, maps) = crate::labels::sorted_union(&[&self.labels])?;
-            let mut r = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
-            for &c in &self.unit {
-                r.push(crate::labels::remap(&maps[0], c)?);
-            }
-            ranked = r;
-            &ranked
-        };
-        let key = |i: usize, j: usize| {
-            unit[i].cmp(&unit[j]).then(self.y[i].total_cmp(&self.y[j])).then_with(|| {
-                let (a, b) = (&self.x[i * k..(i + 1) * k], &self.x[j * k..(j + 1) * k]);
-                a.iter().zip(b).map(|(u, v)| u.total_cmp(v)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
-            })
-        };
-        let sorted = (1..n).all(|i| key(i - 1, i).is_le());
+        let (unit, order) = self.canonical_order()?;
         let mut out = Rows { spec: self.spec.clone(), names_key: Vec::new(), ..Rows::default() };
-        if sorted {
+        let Some(order) = order else {
             out.y = crate::mem::to_vec(&self.y, "the outcomes of panel_tobit")?;
             out.x = crate::mem::to_vec(&self.x, "the regressors of panel_tobit")?;
-            out.unit = crate::mem::to_vec(unit, "the units of panel_tobit")?;
+            out.unit = crate::mem::to_vec(&unit, "the units of panel_tobit")?;
             return Ok(out);
-        }
-        // sort keys of plain integers (y by its total-order bits), x compared
-        // only on ties: about 0.1 s for 10^6 rows
-        let mut keys: Vec<(i64, u64, usize)> = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
-        keys.extend((0..n).map(|i| (unit[i], total_order_bits(self.y[i]), i)));
-        keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| key(a.2, b.2)));
-        let order = keys.into_iter().map(|t| t.2);
+        };
         out.y = crate::mem::vec_with_capacity(n, "the outcomes of panel_tobit")?;
         out.unit = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
         out.x = crate::mem::vec_with_capacity(n * k, "the regressors of panel_tobit")?;
@@ -266,6 +242,57 @@ impl Rows {
             out.x.extend_from_slice(&self.x[i * k..(i + 1) * k]);
         }
         Ok(out)
+    }
+
+    /// The canonical order of the rows (see [`Rows::canonical`]) without
+    /// copying them: the units to order by (text units as the ranks of their
+    /// names, so the order and the fit are those of the names, not of first
+    /// appearance) and the row indices in order, `None` when the rows
+    /// already are in order.
+    pub fn canonical_order(&self) -> Result<CanonicalOrder<'_>> {
+        let n = self.y.len();
+        self.check_lengths()?;
+        let unit: std::borrow::Cow<'_, [i64]> = if self.labels.is_empty() {
+            std::borrow::Cow::Borrowed(&self.unit)
+        } else {
+            let (_, maps) = crate::labels::sorted_union(&[&self.labels])?;
+            let mut r = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
+            for &c in &self.unit {
+                r.push(crate::labels::remap(&maps[0], c)?);
+            }
+            std::borrow::Cow::Owned(r)
+        };
+        let key = |i: usize, j: usize| self.row_order(&unit, i, j);
+        if (1..n).all(|i| key(i - 1, i).is_le()) {
+            return Ok((unit, None));
+        }
+        // sort keys of plain integers (y by its total-order bits), x compared
+        // only on ties: about 0.1 s for 10^6 rows
+        let mut keys: Vec<(i64, u64, usize)> = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
+        keys.extend((0..n).map(|i| (unit[i], total_order_bits(self.y[i]), i)));
+        keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| key(a.2, b.2)));
+        let mut order = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
+        order.extend(keys.into_iter().map(|t| t.2));
+        Ok((unit, Some(order)))
+    }
+
+    /// The vectors have the lengths the spec says.
+    fn check_lengths(&self) -> Result<()> {
+        let n = self.y.len();
+        if self.unit.len() != n || self.x.len() != n.saturating_mul(self.k()) {
+            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
+        }
+        Ok(())
+    }
+
+    /// The canonical order of rows i and j, `unit` holding their units:
+    /// by unit, then y, then x (total order on the bits).
+    fn row_order(&self, unit: &[i64], i: usize, j: usize) -> std::cmp::Ordering {
+        let k = self.k();
+        unit[i].cmp(&unit[j]).then(self.y[i].total_cmp(&self.y[j])).then_with(|| {
+            let (a, b) = (&self.x[i * k..(i + 1) * k], &self.x[j * k..(j + 1) * k]);
+            a.iter().zip(b).map(|(u, v)| u.total_cmp(v)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+        })
     }
 
     pub fn merge(&mut self, other: &Rows) -> Result<()> {
