@@ -13,7 +13,7 @@ use crate::errors::OrRaise;
 use crate::ids::Id;
 use crate::pool::permute;
 use crate::regclass::RegClass;
-use crate::spatial::{group_weights, set_fields, sim_fields, subset_fields, trans};
+use crate::spatial::{group_weights, set_fields, sim_fields, spatial_trans, subset_fields, trans};
 use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
@@ -23,82 +23,22 @@ use regecon_core::spatial_state::UnitValues;
 
 const F: &str = "morans_i";
 
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn morans_i_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(F, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn morans_i_perm_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    permutations: Option<i32>,
-    seed: Option<i64>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(F, state, id.map(Id::Int), value, weights, permutations, seed, Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-#[allow(clippy::too_many_arguments)]
-fn morans_i_style_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    permutations: Option<i32>,
-    seed: Option<i64>,
-    style: Option<&str>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(F, state, id.map(Id::Int), value, weights, permutations, seed, style, fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn morans_i_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(F, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn morans_i_text_perm_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    permutations: Option<i32>,
-    seed: Option<i64>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(F, state, id.map(Id::Text), value, weights, permutations, seed, Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-#[allow(clippy::too_many_arguments)]
-fn morans_i_text_style_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    permutations: Option<i32>,
-    seed: Option<i64>,
-    style: Option<&str>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(F, state, id.map(Id::Text), value, weights, permutations, seed, style, fcinfo)
+spatial_trans! {
+    morans_i_trans(id: [i64] as Id::Int, values: [value], extra: [])
+        => trans(F; Some(0), Some(0), Some("r"));
+    morans_i_perm_trans(id: [i64] as Id::Int, values: [value], extra: [permutations: [Option<i32>], seed: [Option<i64>]])
+        => trans(F; permutations, seed, Some("r"));
+    morans_i_style_trans(id: [i64] as Id::Int, values: [value],
+        extra: [permutations: [Option<i32>], seed: [Option<i64>], style: [Option<&str>]])
+        => trans(F; permutations, seed, style);
+    morans_i_text_trans(id: [&str] as Id::Text, values: [value], extra: [])
+        => trans(F; Some(0), Some(0), Some("r"));
+    morans_i_text_perm_trans(id: [&str] as Id::Text, values: [value],
+        extra: [permutations: [Option<i32>], seed: [Option<i64>]])
+        => trans(F; permutations, seed, Some("r"));
+    morans_i_text_style_trans(id: [&str] as Id::Text, values: [value],
+        extra: [permutations: [Option<i32>], seed: [Option<i64>], style: [Option<&str>]])
+        => trans(F; permutations, seed, style);
 }
 
 parallel_support!(UnitValues, morans_i_combine, morans_i_serialize, morans_i_deserialize, "morans_i");

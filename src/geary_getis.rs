@@ -7,7 +7,9 @@ use crate::errors::OrRaise;
 use crate::ids::Id;
 use crate::pool::permute;
 use crate::regclass::RegClass;
-use crate::spatial::{group_weights, options, set_fields, sim_fields, subset_fields, trans, UnitValuesExt};
+use crate::spatial::{
+    group_weights, options, set_fields, sim_fields, spatial_trans, subset_fields, trans, UnitValuesExt,
+};
 use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
@@ -21,72 +23,20 @@ const GEARY: &str = "gearys_c";
 const GETIS: &str = "getis_ord_g";
 const BV: &str = "bivariate_morans_i";
 
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn gearys_c_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(GEARY, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
+/// The name of the style overloads' messages (shared by gearys_c and getis_ord_g).
+const STYLED: &str = "spatial aggregate";
 
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn gearys_c_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(GEARY, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn getis_ord_g_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(GETIS, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("b"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn getis_ord_g_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(GETIS, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("b"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn spatial_style_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    style: Option<&str>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans("spatial aggregate", state, id.map(Id::Int), value, weights, Some(0), Some(0), style, fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn spatial_style_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    style: Option<&str>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans("spatial aggregate", state, id.map(Id::Text), value, weights, Some(0), Some(0), style, fcinfo)
+spatial_trans! {
+    gearys_c_trans(id: [i64] as Id::Int, values: [value], extra: []) => trans(GEARY; Some(0), Some(0), Some("r"));
+    gearys_c_text_trans(id: [&str] as Id::Text, values: [value], extra: [])
+        => trans(GEARY; Some(0), Some(0), Some("r"));
+    getis_ord_g_trans(id: [i64] as Id::Int, values: [value], extra: []) => trans(GETIS; Some(0), Some(0), Some("b"));
+    getis_ord_g_text_trans(id: [&str] as Id::Text, values: [value], extra: [])
+        => trans(GETIS; Some(0), Some(0), Some("b"));
+    spatial_style_trans(id: [i64] as Id::Int, values: [value], extra: [style: [Option<&str>]])
+        => trans(STYLED; Some(0), Some(0), style);
+    spatial_style_text_trans(id: [&str] as Id::Text, values: [value], extra: [style: [Option<&str>]])
+        => trans(STYLED; Some(0), Some(0), style);
 }
 
 #[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
@@ -165,58 +115,17 @@ fn bv_trans(
     aggregate::trans::<UnitValues>(state, fcinfo, BV, |s| s.add2_id(id, x, y, o))
 }
 
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn bivariate_morans_i_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    x: Option<f64>,
-    y: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    bv_trans(state, id.map(Id::Int), x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn bivariate_morans_i_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    x: Option<f64>,
-    y: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    bv_trans(state, id.map(Id::Text), x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-#[allow(clippy::too_many_arguments)]
-fn bivariate_morans_i_perm_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    x: Option<f64>,
-    y: Option<f64>,
-    weights: Option<RegClass>,
-    permutations: Option<i32>,
-    seed: Option<i64>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    bv_trans(state, id.map(Id::Int), x, y, weights, permutations, seed, Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-#[allow(clippy::too_many_arguments)]
-fn bivariate_morans_i_text_perm_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    x: Option<f64>,
-    y: Option<f64>,
-    weights: Option<RegClass>,
-    permutations: Option<i32>,
-    seed: Option<i64>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    bv_trans(state, id.map(Id::Text), x, y, weights, permutations, seed, Some("r"), fcinfo)
+spatial_trans! {
+    bivariate_morans_i_trans(id: [i64] as Id::Int, values: [x, y], extra: [])
+        => bv_trans(; Some(0), Some(0), Some("r"));
+    bivariate_morans_i_text_trans(id: [&str] as Id::Text, values: [x, y], extra: [])
+        => bv_trans(; Some(0), Some(0), Some("r"));
+    bivariate_morans_i_perm_trans(id: [i64] as Id::Int, values: [x, y],
+        extra: [permutations: [Option<i32>], seed: [Option<i64>]])
+        => bv_trans(; permutations, seed, Some("r"));
+    bivariate_morans_i_text_perm_trans(id: [&str] as Id::Text, values: [x, y],
+        extra: [permutations: [Option<i32>], seed: [Option<i64>]])
+        => bv_trans(; permutations, seed, Some("r"));
 }
 
 #[pg_extern(stable, parallel_safe, schema = "regecon_internal")]

@@ -303,3 +303,30 @@ pub fn sim_fields(sim: Option<&Permutation>) -> [(&'static str, Option<f64>); 5]
         ("p_z_sim", sim.and_then(|s| s.p_z_sim)),
     ]
 }
+
+/// Declares transition functions of the spatial aggregates, one line per
+/// overload: its name, the Rust type of `id` and how it becomes an [`Id`],
+/// the value arguments, the extra SQL arguments, and the call it makes with
+/// what it passes for the permutations, seed and style (an argument, or the
+/// default of an overload without it). The types are spelled as the caller
+/// writes them (`Option<i32>`): pgrx names them in the generated SQL.
+macro_rules! spatial_trans {
+    ($(
+        $name:ident(id: [$($idty:tt)+] as $wrap:path, values: [$($v:ident),+], extra: [$($arg:ident: [$($argty:tt)+]),*])
+            => $target:ident($($pre:expr),*; $perm:expr, $seed:expr, $style:expr);
+    )+) => {$(
+        #[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
+        #[allow(clippy::too_many_arguments)]
+        fn $name(
+            state: Option<Internal>,
+            id: Option<$($idty)+>,
+            $($v: Option<f64>,)+
+            weights: Option<RegClass>,
+            $($arg: $($argty)+,)*
+            fcinfo: pg_sys::FunctionCallInfo,
+        ) -> Option<Internal> {
+            $target($($pre,)* state, id.map($wrap), $($v,)+ weights, $perm, $seed, $style, fcinfo)
+        }
+    )+};
+}
+pub(crate) use spatial_trans;
