@@ -20,10 +20,13 @@
 //! - [`weights`]: spatial weights (CSR), their builders (k nearest, distance band, contiguity, GAL/GWT) and styles.
 //! - [`tobit`]: panel Tobit (pooled, random effects, fixed effects), marginal effects, Hausman test.
 //! - [`sum`]: compensated summation used by every accumulator.
+//! - [`linalg`]: the small dense linear algebra of the fits (Cholesky).
+//! - [`rng`]: the seeded random streams of the permutations.
 //! - [`codec`]: the versioned byte format of aggregate states (parallel query).
 //! - [`mem`]: input-sized buffers, allocated fallibly under `regecon.max_memory`.
 //! - [`interrupt`]: how long loops let the caller cancel them.
 //! - [`labels`]: text unit ids, coded to integers in the byte order of their names.
+//! - [`error`]: [`Error`] and its [`ErrorKind`] (the SQLSTATE the glue raises).
 
 // `!(x > y)` is this crate's test that also rejects NaN, on purpose; the
 // published constants (Acklam's coefficients, reference quantiles) are kept
