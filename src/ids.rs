@@ -38,7 +38,7 @@ pub fn dense_text(arr: &Array<'_, &str>, func: &str, arg: &str) -> Labels {
     crate::pool::apply_limits();
     let mut l = Labels::default();
     for (i, x) in arr.iter().enumerate() {
-        if i % 65536 == 65535 {
+        if i % crate::pool::ROWS_PER_CHECK == crate::pool::ROWS_PER_CHECK - 1 {
             check_for_interrupts!();
         }
         let Some(x) = x else {
@@ -93,7 +93,7 @@ pub fn match_links(func: &str, data: Option<&Labels>, links: &Links) -> Matched 
             let mut triples =
                 regecon_core::mem::to_vec(&links.triples, "the links of the weights relation").or_raise(func);
             for (i, t) in triples.iter_mut().enumerate() {
-                if i % 65536 == 65535 {
+                if i % crate::pool::ROWS_PER_CHECK == crate::pool::ROWS_PER_CHECK - 1 {
                     check_for_interrupts!();
                 }
                 t.0 = remap(&maps[1], t.0).or_raise(func);

@@ -29,7 +29,8 @@ pub enum TobitQuadrature {
 }
 
 pub static QUADRATURE: GucSetting<TobitQuadrature> = GucSetting::<TobitQuadrature>::new(TobitQuadrature::Adaptive);
-pub static QUADRATURE_POINTS: GucSetting<i32> = GucSetting::<i32>::new(12);
+pub static QUADRATURE_POINTS: GucSetting<i32> =
+    GucSetting::<i32>::new(regecon_core::tobit::random::DEFAULT_POINTS as i32);
 
 pub fn register_settings() {
     GucRegistry::define_enum_guc(
@@ -53,6 +54,9 @@ pub fn register_settings() {
 }
 
 const F: &str = "panel_tobit";
+
+/// Rows of a fit per worker thread: a pool of at most one thread per this many.
+const ROWS_PER_THREAD: u64 = 4096;
 
 agg_state!(Rows);
 
@@ -314,7 +318,8 @@ fn panel_tobit_final(
             points: QUADRATURE_POINTS.get().max(1) as usize,
             ..Settings::default()
         };
-        let pool = (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / 4096 + 1));
+        let pool =
+            (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / ROWS_PER_THREAD + 1));
         let f = core_tobit::fit_canonical(rows, settings, pool.as_ref(), &mut interrupts_with_progress(F)).or_raise(F);
         Ok(Some((f, spec)))
     })?;

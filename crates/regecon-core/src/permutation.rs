@@ -13,6 +13,9 @@
 use crate::moran::p_two_sided;
 use rayon::prelude::*;
 
+/// The most permutations of one task on the pool ([`in_blocks`]).
+pub const BLOCK: u64 = 32;
+
 /// Runs `one(first, count)` over permutations `first..first + count` in
 /// blocks of at most 32 on `pool` (smaller when the count is small, so that
 /// every thread gets work), concatenating in permutation order: the output
@@ -25,7 +28,7 @@ pub fn in_blocks(
     one: impl Fn(u64, u64) -> Vec<f64> + Sync,
 ) -> Vec<f64> {
     let threads = pool.current_num_threads().max(1) as u64;
-    let block: u64 = count.div_ceil(threads).clamp(1, 32);
+    let block: u64 = count.div_ceil(threads).clamp(1, BLOCK);
     let blocks: Vec<(u64, u64)> =
         (0..count.div_ceil(block)).map(|b| (first + b * block, block.min(count - b * block))).collect();
     pool.install(|| blocks.par_iter().map(|&(f, c)| one(f, c)).collect::<Vec<_>>().concat())

@@ -6,6 +6,10 @@ use super::panel;
 use super::{check_names, newton, random, Model, INTERCEPT};
 use crate::error::{Error, Result};
 
+/// How far a covariance given with a fit may be from symmetric, relative to
+/// the size of its elements (rounding in a stored or hand-made fit).
+pub const SYMMETRY_TOLERANCE: f64 = 1e-9;
+
 /// A fitted Tobit, whichever the model.
 #[derive(Debug, Clone)]
 pub struct Fit {
@@ -105,7 +109,7 @@ impl Fit {
     /// - `names`, `beta` and `x_means` have the same length k; `vcov` and
     ///   `robust_vcov` are p x p with p = k + 1 (+ 1 for random effects);
     /// - every number is finite; both covariances are symmetric (to a
-    ///   relative 1e-9) with a non-negative diagonal;
+    ///   relative [`SYMMETRY_TOLERANCE`]) with a non-negative diagonal;
     /// - sigma_e > 0; sigma_u is present exactly for random effects, >= 0;
     /// - term names are non-empty and unique; `_cons` is a term (with
     ///   x mean 1) of pooled and random-effects fits, at any position (first
@@ -190,7 +194,7 @@ impl Fit {
                 for b in 0..a {
                     let (x, y) = (v[a * p + b], v[b * p + a]);
                     let size = x.abs().max(y.abs()).max((d * v[b * p + b]).sqrt());
-                    if (x - y).abs() > 1e-9 * size {
+                    if (x - y).abs() > SYMMETRY_TOLERANCE * size {
                         return bad(format!(
                             "{name} is not symmetric (elements ({}, {}) and ({}, {}))",
                             a + 1,

@@ -23,6 +23,9 @@ use crate::error::{Error, Result};
 use crate::interrupt::{Check, Ticker};
 use crate::linalg::Cholesky;
 
+/// Units of the starting values between two interrupt checks.
+const UNITS_PER_CHECK: usize = 1024;
+
 /// Rows of work between two interrupt checks (about a millisecond).
 const CHECK_ROWS: u32 = 8192;
 
@@ -193,7 +196,7 @@ pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
     let mut xty = vec![0.0; k];
     let mut means = Vec::with_capacity(used.len());
     for (done, &g) in used.iter().enumerate() {
-        if done % 1024 == 1023 {
+        if done % UNITS_PER_CHECK == UNITS_PER_CHECK - 1 {
             between();
         }
         let r = panel.rows(g);

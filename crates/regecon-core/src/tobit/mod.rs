@@ -36,7 +36,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { quadrature: random::Quadrature::Adaptive, points: 12, newton: newton::Options::default() }
+        Settings {
+            quadrature: random::Quadrature::Adaptive,
+            points: random::DEFAULT_POINTS,
+            newton: newton::Options::default(),
+        }
     }
 }
 

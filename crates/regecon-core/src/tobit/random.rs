@@ -59,6 +59,9 @@ impl Quadrature {
     }
 }
 
+/// Gauss-Hermite points of a fit unless asked otherwise (Stata's default).
+pub const DEFAULT_POINTS: usize = 12;
+
 /// Units per parallel task; fixed, so that sums do not depend on the threads.
 const CHUNK: usize = 32;
 
