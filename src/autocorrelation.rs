@@ -81,62 +81,6 @@ fn morans_i_final(
     Some(t)
 }
 
-extension_sql!(
-    r#"
-CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass) (
-    SFUNC = regecon_internal.morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = regecon_internal.morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = regecon_internal.morans_i_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id text, value float8, weights regclass) (
-    SFUNC = regecon_internal.morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = regecon_internal.morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = regecon_internal.morans_i_text_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
-'Global Moran''s I keyed by text unit ids (the weights relation''s src and dst must be text too)';
-COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint) IS
-'Global Moran''s I with permutation inference, text unit ids';
-COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint, text) IS
-'Global Moran''s I with a weights style, text unit ids';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass) IS
-'Global Moran''s I of value over the units of the group, weights from a (src, dst, weight) relation, row-standardised; analytic inference';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint) IS
-'Global Moran''s I with permutation inference (seeded, reproducible)';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
-'Global Moran''s I; style r (row-standardised), b (binary) or o (weights as stored)';
-"#,
-    name = "morans_i_aggregates",
-    requires = [
-        morans_i_trans,
-        morans_i_perm_trans,
-        morans_i_style_trans,
-        morans_i_text_trans,
-        morans_i_text_perm_trans,
-        morans_i_text_style_trans,
-        morans_i_final,
-        morans_i_combine,
-        morans_i_serialize,
-        morans_i_deserialize
-    ],
-);
+// The CREATE AGGREGATE statements, written by build.rs from its table of
+// the spatial aggregates' overloads.
+include!(concat!(env!("OUT_DIR"), "/morans_i_aggregates.rs"));

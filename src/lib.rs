@@ -24,7 +24,8 @@
 //! spatial aggregates; `ids.rs` unit ids of either key type; `pool.rs` the limits a call works within
 //! (threads, `regecon.max_memory`, interrupts, progress, the weights-match
 //! setting); `types.rs` the composite result types, found by oid;
-//! `regclass.rs` reading a weights relation by oid. docs/security.md says
+//! `regclass.rs` reading a weights relation by oid; build.rs (at the crate
+//! root) the `CREATE AGGREGATE` statements of the spatial aggregates. docs/security.md says
 //! what this guarantees on a shared server.
 
 // pgrx reads a set-returning function's columns from its written-out
