@@ -425,3 +425,154 @@ pub(super) fn failed_fit(
         obs_per_unit: obs_per_unit(panel, None),
     }
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::tobit::{effects, fit, validate_bounds, Rows, Settings, Spec};
+
+    /// A converged fit of a small panel (shared with the tests of mod.rs).
+    pub(in crate::tobit) fn real_fit(model: Model) -> Fit {
+        let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0, 0.7, 2.9, 0.0, 1.1, 2.0];
+        let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0, 0.5, 1.9, -1.0, 0.2, 1.4];
+        let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
+        let spec = Spec { lower: Some(0.0), upper: None, model, names: vec!["x".into()] };
+        let mut r = Rows::default();
+        for i in 0..12 {
+            r.add(y[i], &[x[i]], units[i], &spec).unwrap();
+        }
+        fit(&r, Settings::default(), None, &mut || {}).unwrap()
+    }
+
+    #[test]
+    fn validate_accepts_real_fits_and_refuses_inconsistent_ones() {
+        for model in [Model::Pooled, Model::RandomEffects, Model::FixedEffects] {
+            let f = real_fit(model);
+            f.validate().unwrap();
+            effects::marginal_effects(&f, Some(0.0), None, true).unwrap();
+        }
+        let f = real_fit(Model::Pooled);
+        let refused = |g: &dyn Fn(&mut Fit), what: &str| {
+            let mut h = f.clone();
+            g(&mut h);
+            let e = h.validate().unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+            assert!(e.message.starts_with("fit is inconsistent") && e.message.contains(what), "{what}: {}", e.message);
+        };
+        refused(
+            &|h| {
+                h.beta.push(1.0);
+            },
+            "estimates",
+        );
+        refused(
+            &|h| {
+                h.x_means.pop();
+            },
+            "x_means",
+        );
+        refused(
+            &|h| {
+                h.vcov.pop();
+            },
+            "vcov has",
+        );
+        refused(
+            &|h| {
+                h.robust_vcov.push(0.0);
+            },
+            "robust_vcov has",
+        );
+        refused(
+            &|h| {
+                h.vcov[1] += 1.0;
+            },
+            "not symmetric",
+        );
+        refused(
+            &|h| {
+                h.vcov[0] = -1.0;
+            },
+            "negative variance",
+        );
+        refused(
+            &|h| {
+                h.robust_vcov[2] = f64::NAN;
+            },
+            "robust_vcov[3] is NaN",
+        );
+        refused(
+            &|h| {
+                h.beta[1] = f64::INFINITY;
+            },
+            "estimates[2]",
+        );
+        refused(
+            &|h| {
+                h.sigma_e = 0.0;
+            },
+            "sigma_e",
+        );
+        refused(
+            &|h| {
+                h.sigma_u = Some(1.0);
+            },
+            "sigma_u is set",
+        );
+        refused(
+            &|h| {
+                h.names[1] = "_cons".into();
+            },
+            "_cons",
+        );
+        refused(
+            &|h| {
+                h.names[0] = "a".into();
+            },
+            "exactly once",
+        );
+        refused(
+            &|h| {
+                h.x_means[0] = 0.5;
+            },
+            "x mean of _cons",
+        );
+        refused(
+            &|h| {
+                h.names[1] = String::new();
+            },
+            "empty",
+        );
+        refused(
+            &|h| {
+                h.n_left += 1;
+            },
+            "n_obs",
+        );
+        refused(
+            &|h| {
+                h.log_likelihood = f64::NAN;
+            },
+            "log_likelihood",
+        );
+        let mut re = real_fit(Model::RandomEffects);
+        re.sigma_u = None;
+        assert!(re.validate().unwrap_err().message.contains("sigma_u is missing"));
+        let mut re = real_fit(Model::RandomEffects);
+        re.sigma_u = Some(-1.0);
+        assert!(re.validate().is_err());
+        let mut fe = real_fit(Model::FixedEffects);
+        fe.names[0] = "_cons".into();
+        assert!(fe.validate().unwrap_err().message.contains("_cons"));
+        let mut dup = real_fit(Model::Pooled);
+        dup.names.push("x".into());
+        dup.beta.push(0.0);
+        dup.x_means.push(0.0);
+        let p = dup.p();
+        dup.vcov = vec![0.0; p * p];
+        dup.robust_vcov = vec![0.0; p * p];
+        assert!(dup.validate().unwrap_err().message.contains("twice"), "{:?}", dup.validate());
+        assert!(validate_bounds(Some(1.0), Some(1.0)).is_err());
+        assert!(validate_bounds(Some(0.0), None).is_ok());
+    }
+}

@@ -430,4 +430,113 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn rows_round_trip() {
+        let spec = Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: vec!["a".into(), "b".into()] };
+        let mut r = Rows::default();
+        r.add(1.0, &[2.0, 3.0], 7, &spec).unwrap();
+        r.add(0.0, &[1.0, -3.0], 8, &spec).unwrap();
+        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap(), r);
+        assert_eq!(Rows::from_bytes(&Rows::default().to_bytes()).unwrap(), Rows::default());
+        assert!(r.add(1.0, &[1.0], 9, &spec).unwrap_err().message.contains("row 3"));
+        let other = Spec { model: Model::RandomEffects, ..spec.clone() };
+        assert!(r.add(1.0, &[1.0, 2.0], 9, &other).is_err());
+        assert!(r.add(f64::NAN, &[1.0, 2.0], 9, &spec).is_err());
+        assert_eq!(Model::parse("RE").unwrap(), Model::RandomEffects);
+        // computed bounds: a few ulps off still count as censored, 1e-9 does not
+        assert_eq!(censoring(0.9999999999999998, Some(0.0), Some(1.0)), Censoring::Right);
+        assert_eq!(censoring(1e-15, Some(0.0), Some(1.0)), Censoring::Left);
+        assert_eq!(censoring(1.0 - 1e-9, Some(0.0), Some(1.0)), Censoring::Uncensored);
+        assert_eq!(censoring(-5.0, None, Some(1.0)), Censoring::Uncensored);
+        assert!(Model::parse("probit").is_err());
+    }
+
+    #[test]
+    fn term_names_are_checked() {
+        let spec = |names: &[&str]| Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::Pooled,
+            names: names.iter().map(|s| s.to_string()).collect(),
+        };
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["_cons", "b"])).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+        assert!(e.message.contains("_cons") && e.message.contains("names[1]"), "{}", e.message);
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["a", "a"])).unwrap_err();
+        assert!(e.message.contains("\"a\" twice"), "{}", e.message);
+        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["a", ""])).unwrap_err();
+        assert!(e.message.contains("names[2] is empty"), "{}", e.message);
+        let mut bad = spec(&["a"]);
+        bad.upper = Some(-1.0);
+        assert!(Rows::default().add(1.0, &[1.0], 1, &bad).unwrap_err().message.contains("below upper"));
+        bad.upper = Some(f64::NAN);
+        assert!(Rows::default().add(1.0, &[1.0], 1, &bad).unwrap_err().message.contains("upper"));
+        // a state carrying duplicate names (hand-made bytes) is refused as corrupt
+        let mut r = Rows::default();
+        r.add(1.0, &[1.0, 2.0], 1, &spec(&["a", "b"])).unwrap();
+        r.spec.as_mut().unwrap().names[1] = "a".into();
+        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+    }
+
+    #[test]
+    fn text_units_rank_by_bytes_and_merge() {
+        let spec = Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: vec!["x1".into()] };
+        let mut a = Rows::default();
+        a.add_text(1.0, &[1.0], "b", &spec).unwrap();
+        a.add_text(2.0, &[2.0], "a", &spec).unwrap();
+        a.add_text(3.0, &[3.0], "b", &spec).unwrap();
+        assert_eq!(a.unit, vec![0, 1, 0]);
+        let mut b = Rows::default();
+        b.add_text(4.0, &[4.0], "c", &spec).unwrap();
+        b.add_text(5.0, &[5.0], "a", &spec).unwrap();
+        a.merge(&Rows::from_bytes(&b.to_bytes()).unwrap()).unwrap();
+        assert_eq!(a.unit, vec![0, 1, 0, 2, 1]);
+        // canonical: units ranked by the bytes of their names (a, b, c)
+        let c = a.canonical().unwrap();
+        assert_eq!(c.unit, vec![0, 0, 1, 1, 2]);
+        assert_eq!(c.y, vec![2.0, 5.0, 1.0, 3.0, 4.0]);
+        assert!(c.labels.is_empty());
+        // mixing key types is refused, a bad dictionary is corrupt
+        let mut int = Rows::default();
+        int.add(1.0, &[1.0], 7, &spec).unwrap();
+        assert!(int.push_text(1.0, &[1.0], "x").unwrap_err().message.contains("mix bigint and text"));
+        assert!(int.merge(&b).unwrap_err().message.contains("mix bigint and text"));
+        let mut bad = b.clone();
+        bad.unit[0] = 9;
+        assert_eq!(Rows::from_bytes(&bad.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+    }
+
+    #[test]
+    fn hostile_state_bytes_are_refused_before_allocating() {
+        use crate::codec::{tag, Writer};
+        // a name count of 2^62 with no bytes behind it
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1 << 62);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // a name whose length is u64::MAX
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1).u64(u64::MAX);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // a unit count that does not match, or that exceeds the bytes
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(0).f64s(&[]).f64s(&[]).u64(u64::MAX / 4);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // rows without a spec, or x not n * k
+        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
+        w.u64(0).f64s(&[1.0]).f64s(&[]).u64(1).u64(3);
+        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        let spec = Spec { lower: None, upper: None, model: Model::Pooled, names: vec!["a".into()] };
+        let mut r = Rows::default();
+        r.add(1.0, &[2.0], 1, &spec).unwrap();
+        r.x.push(5.0);
+        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        // every truncation of a valid state is an error, never a panic
+        let mut ok = Rows::default();
+        ok.add(1.0, &[2.0], 1, &spec).unwrap();
+        let bytes = ok.to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(Rows::from_bytes(&bytes[..cut]).is_err(), "{cut}");
+        }
+    }
 }
