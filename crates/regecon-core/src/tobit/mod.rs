@@ -131,7 +131,7 @@ pub fn fit(
     fit_in_order(rows, &rows.unit, None, settings, pool, between)
 }
 
-/// [`fit`] of the rows in canonical order, `fit(&rows.canonical()?, ...)`
+/// [`fit()`] of the rows in canonical order, `fit(&rows.canonical()?, ...)`
 /// bit for bit, without copying the rows (a fit then depends only on the
 /// set of rows: see [`Rows::canonical`]). What an aggregate's final
 /// function calls on its state.
@@ -145,7 +145,7 @@ pub fn fit_canonical(
     fit_in_order(rows, &unit, order, settings, pool, between)
 }
 
-/// [`fit`] of `rows` taken in `order` (`None`: as given), their units read
+/// [`fit()`] of `rows` taken in `order` (`None`: as given), their units read
 /// from `unit`.
 fn fit_in_order(
     rows: &Rows,

@@ -221,7 +221,7 @@ impl Rows {
     /// their order, the plan (parallel, hashed or sorted aggregation) or the
     /// node that combined partial states: the likelihood sums run over the
     /// rows in this order. Rows already in order are copied without sorting.
-    /// ([`super::fit`] reads rows in this order without copying them.)
+    /// ([`super::fit_canonical`] reads rows in this order without copying them.)
     pub fn canonical(&self) -> Result<Rows> {
         let n = self.y.len();
         let k = self.k();
