@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ALTER EXTENSION regecon UPDATE from every older release kept in
-# sql/extension (today 0.1.0, and the interim 0.1.0 of sql/extension/variants)
-# to the current one, on a database that holds
+# sql/extension (0.1.0 and 0.2.0, and the interim 0.1.0 of
+# sql/extension/variants) to the current one, through the chain of upgrade
+# scripts PostgreSQL finds (0.1.0 -> 0.2.0 -> 0.3.0), on a database that holds
 # what users keep: weights tables, stored tobit_fit values, views and
 # materialized views over the changed functions. Checks that
 #   - the update runs and keeps every object (views refresh, old fits read),
@@ -19,13 +20,14 @@ psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres "$@"; 
 tmp=$(mktemp -d)
 ext=$("$PG_CONFIG" --sharedir)/extension
 current=$(sed -n 's/^version = "\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -1)
-# the releases with an upgrade script, then the variants (builds that shipped
-# under a release's version with another surface, sql/extension/variants):
-# each is installed for this test only, as version RELEASE-COMMIT, with its
-# release's upgrade script
+# the older releases (each install script but the current one's), then the
+# variants (builds that shipped under a release's version with another
+# surface, sql/extension/variants): each is installed for this test only, as
+# version RELEASE-COMMIT, with a copy of its release's upgrade script
 olds=()
-for script in "$REPO"/sql/extension/regecon--*--"$current".sql; do
-    olds+=("$(basename "$script" | sed 's/^regecon--\(.*\)--.*\.sql$/\1/')")
+for script in "$REPO"/sql/extension/regecon--*.sql; do
+    v=$(basename "$script" .sql | sed 's/^regecon--//')
+    [[ $v == *--* || $v == "$current" ]] || olds+=("$v")
 done
 installed=()
 trap 'rm -rf "$tmp"; rm -f "${installed[@]}"' EXIT
@@ -33,8 +35,12 @@ for variant in "$REPO"/sql/extension/variants/regecon--*.sql; do
     [ -e "$variant" ] || continue
     v=$(basename "$variant" .sql | sed 's/^regecon--//')
     cp "$variant" "$ext/regecon--$v.sql"
-    cp "$REPO/sql/extension/regecon--${v%%-*}--$current.sql" "$ext/regecon--$v--$current.sql"
-    installed+=("$ext/regecon--$v.sql" "$ext/regecon--$v--$current.sql")
+    installed+=("$ext/regecon--$v.sql")
+    for up in "$REPO/sql/extension/regecon--${v%%-*}--"*.sql; do
+        to=$(basename "$up" .sql | sed 's/^regecon--[^-]*--//')
+        cp "$up" "$ext/regecon--$v--$to.sql"
+        installed+=("$ext/regecon--$v--$to.sql")
+    done
     olds+=("$v")
 done
 fail=0
@@ -64,8 +70,9 @@ SQL
         psql_ -v ON_ERROR_STOP=0 -d regecon_$db -f "$REPO/tests/upgrade/after.sql" >"$tmp/after.$db" 2>&1
     done
     # the old views now call the deprecated 0.1.0 forms, kept for them (the
-    # variants already had the 0.2.0 forms: their views keep the plain names)
-    [[ $old == *-* ]] || for v in v_coef:tobit_coefficients_0_1 v_summary:tobit_summary_0_1 mv_lisa:local_moran_0_1; do
+    # variants and later releases already had the 0.2.0 forms: their views
+    # keep the plain names)
+    [ "$old" != 0.1.0 ] || for v in v_coef:tobit_coefficients_0_1 v_summary:tobit_summary_0_1 mv_lisa:local_moran_0_1; do
         if ! psql_ -d regecon_upgraded -A -t -c "SELECT pg_get_viewdef('${v%%:*}'::regclass)" | grep -q "${v#*:}"; then
             echo "FAIL $old -> $current: ${v%%:*} does not call ${v#*:} after the update"; fail=1
         fi

@@ -1,6 +1,7 @@
 //! SQL: `panel_tobit` (aggregate returning a `tobit_fit`), `tobit_coefficients`,
 //! `tobit_summary`, `tobit_marginal_effects`, `tobit_hausman`, and the
-//! settings `regecon.tobit_quadrature` and `regecon.tobit_quadrature_points`.
+//! settings `regecon.tobit_quadrature` and `regecon.tobit_quadrature_points`
+//! (the defaults of `panel_tobit`'s `quadrature` and `quadrature_points`).
 //! Numerics: core `tobit`. The fit runs in the final function: random
 //! effects on a thread pool bounded by `regecon.max_threads`, with interrupt
 //! checks between Newton iterations on the main thread.
@@ -15,6 +16,7 @@ use pgrx::prelude::*;
 use pgrx::{Internal, PostgresGucEnum};
 use regecon_core::moran::p_two_sided;
 use regecon_core::tobit::effects::{hausman, marginal_effects};
+use regecon_core::tobit::hermite::MAX_POINTS;
 use regecon_core::tobit::random::Quadrature;
 use regecon_core::tobit::{self as core_tobit, Fit, Model, Rows, Settings, Spec};
 use regecon_core::Error;
@@ -35,7 +37,7 @@ pub static QUADRATURE_POINTS: GucSetting<i32> =
 pub fn register_settings() {
     GucRegistry::define_enum_guc(
         c"regecon.tobit_quadrature",
-        c"Gauss-Hermite rule of random-effects Tobit fits: adaptive (Stata's default) or ghq (plain, as R's censReg).",
+        c"Gauss-Hermite rule of random-effects Tobit fits that do not name one: adaptive (Stata's default) or ghq (plain, as R's censReg).",
         c"Adaptive quadrature centres the nodes at each unit's posterior mode (Liu and Pierce 1994); plain quadrature scales them by sigma_u around 0.",
         &QUADRATURE,
         GucContext::Userset,
@@ -43,11 +45,11 @@ pub fn register_settings() {
     );
     GucRegistry::define_int_guc(
         c"regecon.tobit_quadrature_points",
-        c"Number of Gauss-Hermite points of random-effects Tobit fits (Stata's default 12).",
+        c"Number of Gauss-Hermite points of random-effects Tobit fits that do not name it (Stata's default 12).",
         c"More points give a more accurate likelihood at a proportional cost.",
         &QUADRATURE_POINTS,
         1,
-        regecon_core::tobit::hermite::MAX_POINTS as i32,
+        MAX_POINTS as i32,
         GucContext::Userset,
         GucFlags::default(),
     );
@@ -70,9 +72,17 @@ fn trans(
     upper: Option<f64>,
     model: Option<&str>,
     names: Option<Array<'_, &str>>,
+    rule: (Option<&str>, Option<i32>),
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
     let Some(model_name) = model else { raise(F, Error::invalid("model must not be NULL")) };
+    let quadrature = rule.0.map(Quadrature::parse).transpose().or_raise(F);
+    let points = match rule.1 {
+        Some(p) if !(1..=MAX_POINTS as i32).contains(&p) => {
+            raise(F, Error::invalid(format!("quadrature_points must be between 1 and {MAX_POINTS}, got {p}")))
+        }
+        p => p.map(|p| p as usize),
+    };
     let (Some(y), Some(x), Some(unit)) = (y, x, unit) else { return aggregate::skip(state) }; // incomplete rows are skipped
                                                                                               // once per row: no allocation unless the array has NULLs or is not contiguous
     let owned;
@@ -94,7 +104,8 @@ fn trans(
                 None => true, // the overload without names always uses x1..xk
                 Some(a) => a.len() == spec.names.len() && a.iter().zip(&spec.names).all(|(n, m)| n == Some(m.as_str())),
             };
-            if spec.lower == lower && spec.upper == upper && spec.model == model && same_names {
+            let same_rule = spec.quadrature == quadrature && spec.points == points;
+            if spec.lower == lower && spec.upper == upper && spec.model == model && same_names && same_rule {
                 return push(s, y, x, unit);
             }
         }
@@ -117,7 +128,7 @@ fn trans(
                 regecon_core::error::finite(v, name)?;
             }
         }
-        let spec = Spec { lower, upper, model, names };
+        let spec = Spec { lower, upper, model, names, quadrature, points };
         match unit {
             Id::Int(u) => s.add(y, x, u, &spec),
             Id::Text(u) => s.add_text(y, x, u, &spec),
@@ -146,11 +157,11 @@ pub extern "C" fn pg_finfo_panel_tobit_trans() -> &'static pg_sys::Pg_finfo_reco
     &V1_API
 }
 
-/// `panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text [, text[]]) RETURNS internal`.
+/// `panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text [, text[] [, text, int]]) RETURNS internal`.
 ///
 /// # Safety
 /// Called by PostgreSQL's function manager with a valid fcinfo of one of the
-/// two declared signatures (7 or 8 arguments, checked).
+/// three declared signatures (7, 8 or 10 arguments, checked).
 #[no_mangle]
 #[pg_guard]
 pub unsafe extern "C-unwind" fn panel_tobit_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
@@ -165,7 +176,7 @@ pub extern "C" fn pg_finfo_panel_tobit_text_trans() -> &'static pg_sys::Pg_finfo
     &V1_API
 }
 
-/// `panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text [, text[]]) RETURNS internal`.
+/// `panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text [, text[] [, text, int]]) RETURNS internal`.
 ///
 /// # Safety
 /// As [`panel_tobit_trans`], with the unit declared text.
@@ -185,8 +196,8 @@ unsafe fn trans_v1(fcinfo: pg_sys::FunctionCallInfo, text: bool) -> pg_sys::Datu
     // SAFETY: fcinfo is non-null for any fmgr call; nargs is checked against
     // the declared signatures before the argument array is sliced.
     let nargs = if fcinfo.is_null() { 0 } else { (*fcinfo).nargs as usize };
-    if !(7..=8).contains(&nargs) {
-        raise(F, Error::invalid("panel_tobit_trans needs 7 or 8 arguments"));
+    if ![7, 8, 10].contains(&nargs) {
+        raise(F, Error::invalid("panel_tobit_trans needs 7, 8 or 10 arguments"));
     }
     let args = (*fcinfo).args.as_slice(nargs);
     if let Some(d) = fast_trans(args, text) {
@@ -212,7 +223,13 @@ unsafe fn trans_v1(fcinfo: pg_sys::FunctionCallInfo, text: bool) -> pg_sys::Datu
         None
     };
     let names_key = if nargs > 7 && !args[7].isnull { datum_bytes(args[7].value).to_vec() } else { Vec::new() };
-    let out = trans(state, float(1), x, unit, float(4), float(5), model, names, fcinfo);
+    let rule = if nargs > 8 {
+        let quadrature = <&str>::from_polymorphic_datum(args[8].value, args[8].isnull, pg_sys::TEXTOID);
+        (quadrature, i32::from_polymorphic_datum(args[9].value, args[9].isnull, pg_sys::INT4OID))
+    } else {
+        (None, None)
+    };
+    let out = trans(state, float(1), x, unit, float(4), float(5), model, names, rule, fcinfo);
     // A NULL state (every row so far skipped) must go back as a true NULL:
     // pgrx represents it as Some(Internal(None)), whose datum would be a
     // non-NULL pointer 0 that the next row dereferences.
@@ -253,8 +270,8 @@ unsafe fn datum_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
 /// The common case: a row with the options of the rows before it.
 ///
 /// # Safety
-/// `args` are the 7 or 8 arguments of a panel_tobit_trans call (the unit
-/// text when `text`).
+/// `args` are the 7, 8 or 10 arguments of a panel_tobit_trans call (the
+/// unit text when `text`).
 unsafe fn fast_trans(args: &[pg_sys::NullableDatum], text: bool) -> Option<pg_sys::Datum> {
     // NULL state (first row), NULL y, x, unit or model: the general path
     if args[..4].iter().any(|a| a.isnull) || args[6].isnull || args[0].value.value() == 0 {
@@ -274,6 +291,15 @@ unsafe fn fast_trans(args: &[pg_sys::NullableDatum], text: bool) -> Option<pg_sy
         return None;
     }
     if args.len() > 7 && (args[7].isnull || datum_bytes(args[7].value) != rows.names_key.as_slice()) {
+        return None;
+    }
+    // the quadrature arguments: as the first row's, else the general path
+    let quadrature = match args.get(8) {
+        Some(a) if !a.isnull => Some(Quadrature::parse_bytes(datum_bytes(a.value))?),
+        _ => None,
+    };
+    let points = args.get(9).and_then(|a| (!a.isnull).then(|| a.value.value() as i32));
+    if quadrature != spec.quadrature || points.map(|p| p as usize) != spec.points || points.is_some_and(|p| p < 1) {
         return None;
     }
     // SAFETY: x is a non-NULL float8[] datum; after detoasting, RawArray
@@ -298,7 +324,8 @@ unsafe fn fast_trans(args: &[pg_sys::NullableDatum], text: bool) -> Option<pg_sy
 
 parallel_support!(Rows, panel_tobit_combine, panel_tobit_serialize, panel_tobit_deserialize, "panel_tobit");
 
-/// The final function reads the quadrature settings, so it is STABLE.
+/// The final function reads the quadrature settings (the defaults of a call
+/// that does not name the rule), so it is STABLE.
 #[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
 fn panel_tobit_final(
     state: Option<Internal>,
@@ -781,6 +808,10 @@ CREATE FUNCTION regecon_internal.panel_tobit_text_trans(internal, float8, float8
     AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION regecon_internal.panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text, text[]) RETURNS internal
     AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.panel_tobit_trans(internal, float8, float8[], bigint, float8, float8, text, text[], text, int) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.panel_tobit_text_trans(internal, float8, float8[], text, float8, float8, text, text[], text, int) RETURNS internal
+    AS 'MODULE_PATHNAME', 'panel_tobit_text_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text) (
     SFUNC = regecon_internal.panel_tobit_text_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
     COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
@@ -797,6 +828,16 @@ CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, up
     PARALLEL = SAFE
 );
 CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text, names text[]) (
+    SFUNC = regecon_internal.panel_tobit_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE panel_tobit(y float8, x float8[], unit text, lower float8, upper float8, model text, names text[], quadrature text, quadrature_points int) (
+    SFUNC = regecon_internal.panel_tobit_text_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
+    COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE panel_tobit(y float8, x float8[], unit bigint, lower float8, upper float8, model text, names text[], quadrature text, quadrature_points int) (
     SFUNC = regecon_internal.panel_tobit_trans, STYPE = internal, FINALFUNC = regecon_internal.panel_tobit_final,
     COMBINEFUNC = regecon_internal.panel_tobit_combine, SERIALFUNC = regecon_internal.panel_tobit_serialize, DESERIALFUNC = regecon_internal.panel_tobit_deserialize,
     PARALLEL = SAFE
@@ -819,6 +860,10 @@ COMMENT ON FUNCTION tobit_check_fit(tobit_fit) IS
 'The fit unchanged if it is consistent (lengths, finite values, symmetric covariances, counts); an error 22023 naming what is wrong otherwise';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text) IS
 'Tobit regression of y on x censored below at lower and above at upper (NULL: no censoring); model pooled, re (random effects, Gauss-Hermite quadrature) or fe (unit dummies, no _cons)';
+COMMENT ON AGGREGATE panel_tobit(float8, float8[], bigint, float8, float8, text, text[], text, int) IS
+'Tobit regression with the random-effects quadrature (adaptive or ghq) and its number of points as arguments, so the numbers do not depend on the session''s settings (NULL: the setting)';
+COMMENT ON AGGREGATE panel_tobit(float8, float8[], text, float8, float8, text, text[], text, int) IS
+'Tobit regression with text unit ids and the random-effects quadrature and its number of points as arguments (NULL: the setting)';
 "#,
     name = "panel_tobit_aggregates",
     requires = [

@@ -34,7 +34,14 @@ fn main() {
     // the aggregate's rows (in the order of the rows above: by period, then
     // unit) to the panel in canonical order: through a sorted copy, or in
     // place through an index as panel_tobit's final function does
-    let spec = Spec { lower: Some(0.0), upper: None, model: Model::RandomEffects, names: names.clone() };
+    let spec = Spec {
+        lower: Some(0.0),
+        upper: None,
+        model: Model::RandomEffects,
+        names: names.clone(),
+        quadrature: None,
+        points: None,
+    };
     let mut rows = Rows::default();
     for i in 0..n {
         rows.add(y[i], &x[i * 8..(i + 1) * 8], id[i], &spec).unwrap();

@@ -32,7 +32,14 @@ fn predictions_and_average_effects_match_r() {
     let names: Vec<String> = regs.iter().map(|s| s.to_string()).collect();
     for (key, upper) in [("left0", None), ("left0_right4", Some(4.0))] {
         let want = &fx["fits"][key];
-        let spec = Spec { lower: Some(0.0), upper, model: Model::Pooled, names: names.clone() };
+        let spec = Spec {
+            lower: Some(0.0),
+            upper,
+            model: Model::Pooled,
+            names: names.clone(),
+            quadrature: None,
+            points: None,
+        };
         let mut r = Rows::default();
         for (i, row) in rows.iter().enumerate() {
             let x: Vec<f64> = regs.iter().map(|n| row[col(n)]).collect();

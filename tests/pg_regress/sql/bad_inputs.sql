@@ -812,6 +812,14 @@ SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, NULL) IS NULL FROM bi_panel;
 SELECT (panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 'pooled', NULL)).terms FROM bi_panel;
 SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 'pooled', ARRAY['a', NULL]) IS NULL FROM bi_panel;
 SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 'pooled', ARRAY['a']) IS NULL FROM bi_panel;
+-- the quadrature arguments: NULL (the settings), unknown, out of range, negative, changing between rows
+SELECT (f).quadrature, (f).quadrature_points FROM (SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 're', NULL, NULL, NULL) f FROM bi_panel) s;
+SELECT (f).quadrature, (f).quadrature_points FROM (SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 'pooled', NULL, 'ghq', 4) f FROM bi_panel) s;
+SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 're', NULL, '', 12) IS NULL FROM bi_panel;
+SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 're', NULL, 'ghq', -2147483648) IS NULL FROM bi_panel;
+SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 're', NULL, 'ghq', 2147483647) IS NULL FROM bi_panel;
+SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 're', NULL, CASE WHEN id = 100 THEN 'adaptive' ELSE 'ghq' END, 8) IS NULL FROM bi_panel;
+SELECT panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 're', NULL, 'ghq', CASE WHEN id = 100 THEN NULL ELSE 8 END) IS NULL FROM bi_panel;
 -- names that repeat, that are empty, that collide with _cons
 SELECT (panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 'pooled', ARRAY['a', 'a'])).terms FROM bi_panel;
 SELECT (panel_tobit(d, ARRAY[x1, x2], unit, 0, 1, 'pooled', ARRAY['', '_cons'])).terms FROM bi_panel;

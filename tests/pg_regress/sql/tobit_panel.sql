@@ -24,6 +24,45 @@ SET regecon.tobit_quadrature_points = 8;
 INSERT INTO re_fits SELECT 'q8', re_fit();
 RESET regecon.tobit_quadrature;
 RESET regecon.tobit_quadrature_points;
+-- the quadrature as arguments: the same fits as through the settings, bit
+-- for bit, whatever the session's settings say (here the opposite rule)
+CREATE FUNCTION re_fit_rule(q text, p int) RETURNS tobit_fit LANGUAGE sql AS $$
+  SELECT panel_tobit(expenditure, ARRAY[income, age, chronic, insurance, female, bmi], id, 0, NULL, 're',
+                     ARRAY['income', 'age', 'chronic', 'insurance', 'female', 'bmi'], q, p) FROM health $$;
+SET regecon.tobit_quadrature = 'adaptive';
+SET regecon.tobit_quadrature_points = 30;
+SELECT f.key, (a.fit).quadrature, (a.fit).quadrature_points,
+       (a.fit).estimates = (f.fit).estimates AND (a.fit).vcov = (f.fit).vcov
+       AND (a.fit).log_likelihood = (f.fit).log_likelihood AS same_fit
+FROM re_fits f, LATERAL (SELECT CASE f.key WHEN 'q12' THEN re_fit_rule('ghq', 12)
+                                           WHEN 'q8' THEN re_fit_rule('GHQ', 8) END AS fit) a
+WHERE f.key <> 'exact' ORDER BY 1;
+SET regecon.tobit_quadrature = 'ghq';
+SET regecon.tobit_quadrature_points = 3;
+SELECT (re_fit_rule('adaptive', 12)).estimates = (fit).estimates AS adaptive_12_as_default
+FROM re_fits WHERE key = 'exact';
+-- NULL arguments take the settings (here ghq, 3 points)
+SELECT (re_fit_rule(NULL, NULL)).quadrature, (re_fit_rule(NULL, 8)).quadrature_points;
+RESET regecon.tobit_quadrature;
+RESET regecon.tobit_quadrature_points;
+-- under a parallel plan (the rule travels in the serialized partial states)
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+SELECT partial_aggs($$SELECT panel_tobit(expenditure, ARRAY[income, age, chronic, insurance, female, bmi], id, 0, NULL,
+                                       're', ARRAY['income', 'age', 'chronic', 'insurance', 'female', 'bmi'], 'ghq', 8)
+                      FROM health$$) AS partial_aggregates;
+SELECT (p.fit).estimates = (f.fit).estimates AS parallel_same_estimates
+FROM (SELECT panel_tobit(expenditure, ARRAY[income, age, chronic, insurance, female, bmi], id, 0, NULL, 're',
+                         ARRAY['income', 'age', 'chronic', 'insurance', 'female', 'bmi'], 'ghq', 8) AS fit
+      FROM health) p, re_fits f WHERE f.key = 'q8';
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
 CREATE VIEW want AS
 SELECT key, CASE key WHEN 'exact' THEN :'fx'::jsonb -> 'exact' ELSE :'fx'::jsonb -> 'ghq' -> key END AS w FROM re_fits;
 -- coefficients and standard errors: adaptive 12 points against the exact
@@ -126,6 +165,11 @@ SELECT sqlstate_of($$SELECT tobit_coefficients(fit, 'bootstrap') FROM fe_fit$$);
 SELECT sqlstate_of($$SET regecon.tobit_quadrature = 'laplace'$$);
 SELECT sqlstate_of($$SET regecon.tobit_quadrature_points = 0$$);
 SELECT sqlstate_of($$SET regecon.tobit_quadrature_points = 151$$);
+SELECT sqlstate_of($$SELECT panel_tobit(expenditure, ARRAY[income], id, 0, NULL, 're', NULL, 'laplace', 12) FROM health$$);
+SELECT sqlstate_of($$SELECT panel_tobit(expenditure, ARRAY[income], id, 0, NULL, 're', NULL, 'ghq', 0) FROM health$$);
+SELECT sqlstate_of($$SELECT panel_tobit(expenditure, ARRAY[income], id, 0, NULL, 're', NULL, 'ghq', 151) FROM health$$);
+-- a rule that changes within a group
+SELECT sqlstate_of($$SELECT panel_tobit(expenditure, ARRAY[income], id, 0, NULL, 're', NULL, 'ghq', (8 + id % 2)::int) FROM health$$);
 -- a long fit stops on statement_timeout (reading the rows takes ~0.2 s, the
 -- fit several seconds: the cancel lands between Newton iterations)
 CREATE TABLE re_big AS SELECT g / 4 AS unit, (g % 97) / 97.0 AS x, greatest(0, sin(g) + (g % 97) / 97.0) AS y

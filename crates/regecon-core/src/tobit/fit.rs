@@ -436,7 +436,8 @@ pub(super) mod tests {
         let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0, 0.7, 2.9, 0.0, 1.1, 2.0];
         let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0, 0.5, 1.9, -1.0, 0.2, 1.4];
         let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
-        let spec = Spec { lower: Some(0.0), upper: None, model, names: vec!["x".into()] };
+        let spec =
+            Spec { lower: Some(0.0), upper: None, model, names: vec!["x".into()], quadrature: None, points: None };
         let mut r = Rows::default();
         for i in 0..12 {
             r.add(y[i], &[x[i]], units[i], &spec).unwrap();

@@ -122,6 +122,9 @@ const MATRICES: usize = 8;
 ///
 /// Use [`Fit::has_estimates`] and [`Fit::has_vcov`] before reading them; the
 /// accessors in [`effects`] refuse such fits with 22023.
+///
+/// `settings` holds the defaults: a quadrature or number of points named in
+/// the rows' [`Spec`] (the call's arguments) takes precedence.
 pub fn fit(
     rows: &Rows,
     settings: Settings,
@@ -156,6 +159,11 @@ fn fit_in_order(
     between: crate::interrupt::Check<'_>,
 ) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
+    let settings = Settings {
+        quadrature: spec.quadrature.unwrap_or(settings.quadrature),
+        points: spec.points.unwrap_or(settings.points),
+        ..settings
+    };
     let fe = spec.model == Model::FixedEffects;
     // the fit holds a few p x p matrices (information, covariances, the
     // collinearity check): sized from the number of regressors, so checked
@@ -225,8 +233,57 @@ mod tests {
     }
 
     #[test]
+    fn quadrature_named_by_the_call_overrides_the_defaults() {
+        let spec = |quadrature, points| Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::RandomEffects,
+            names: vec!["x".into()],
+            quadrature,
+            points,
+        };
+        let rows = |spec: &Spec| {
+            let mut r = Rows::default();
+            for i in 0..60 {
+                let x = ((i * 37) % 11) as f64 / 3.0 - 1.0;
+                let u = (i % 7) as i64;
+                r.add((((i * 13) % 17) as f64 / 4.0 - 1.0 + 0.3 * x + 0.2 * u as f64).max(0.0), &[x], u, spec).unwrap();
+            }
+            r
+        };
+        let plain8 = Settings { quadrature: random::Quadrature::Plain, points: 8, ..Settings::default() };
+        let by_settings = fit(&rows(&spec(None, None)), plain8, None, &mut || {}).unwrap();
+        let named = rows(&spec(Some(random::Quadrature::Plain), Some(8)));
+        let by_call = fit(&named, Settings::default(), None, &mut || {}).unwrap();
+        assert_eq!(by_call.quadrature, Some((random::Quadrature::Plain, 8)));
+        assert_eq!(by_call.beta, by_settings.beta);
+        assert_eq!(by_call.log_likelihood, by_settings.log_likelihood);
+        // the adaptive 12-point default differs: the arguments were used
+        let default = fit(&rows(&spec(None, None)), Settings::default(), None, &mut || {}).unwrap();
+        assert_ne!(default.log_likelihood, by_call.log_likelihood);
+        // the choice survives the state's serialization (parallel query)
+        assert_eq!(Rows::from_bytes(&named.to_bytes()).unwrap(), named);
+        // rows of one group must agree on it
+        let mut mixed = rows(&spec(None, None));
+        let e = mixed.add(1.0, &[0.5], 1, &spec(Some(random::Quadrature::Plain), None)).unwrap_err();
+        assert!(e.message.contains("quadrature"), "{}", e.message);
+        for bad in [0, hermite::MAX_POINTS + 1] {
+            let e = Rows::default().add(1.0, &[0.5], 1, &spec(None, Some(bad))).unwrap_err();
+            assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+            assert!(e.message.contains("quadrature_points"), "{}", e.message);
+        }
+    }
+
+    #[test]
     fn canonical_order_makes_fits_independent_of_row_order() {
-        let spec = Spec { lower: Some(0.0), upper: None, model: Model::RandomEffects, names: vec!["x".into()] };
+        let spec = Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::RandomEffects,
+            names: vec!["x".into()],
+            quadrature: None,
+            points: None,
+        };
         let rows: Vec<(f64, f64, i64)> = (0..60)
             .map(|i| {
                 let x = ((i * 37) % 11) as f64 / 3.0 - 1.0;
@@ -272,7 +329,14 @@ mod tests {
     }
 
     fn rows_of(model: Model, y: &[f64], x: &[f64], names: &[&str], units: &[i64], lower: Option<f64>) -> Rows {
-        let spec = Spec { lower, upper: None, model, names: names.iter().map(|s| s.to_string()).collect() };
+        let spec = Spec {
+            lower,
+            upper: None,
+            model,
+            names: names.iter().map(|s| s.to_string()).collect(),
+            quadrature: None,
+            points: None,
+        };
         let k = names.len();
         let mut r = Rows::default();
         for i in 0..y.len() {

@@ -45,10 +45,19 @@ pub enum Quadrature {
 
 impl Quadrature {
     pub fn parse(s: &str) -> Result<Quadrature> {
-        match s.to_ascii_lowercase().as_str() {
-            "ghq" | "plain" | "ghermite" => Ok(Quadrature::Plain),
-            "adaptive" | "aghq" | "aghermite" => Ok(Quadrature::Adaptive),
-            other => Err(Error::invalid(format!("quadrature must be 'ghq' or 'adaptive', got '{other}'"))),
+        Quadrature::parse_bytes(s.as_bytes())
+            .ok_or_else(|| Error::invalid(format!("quadrature must be 'ghq' or 'adaptive', got '{s}'")))
+    }
+    /// [`Quadrature::parse`] of a name's bytes, without allocating: `None`
+    /// when they name no rule (per row in the SQL layer's fast path).
+    pub fn parse_bytes(s: &[u8]) -> Option<Quadrature> {
+        let is = |names: &[&str]| names.iter().any(|n| n.as_bytes().eq_ignore_ascii_case(s));
+        if is(&["ghq", "plain", "ghermite"]) {
+            Some(Quadrature::Plain)
+        } else if is(&["adaptive", "aghq", "aghermite"]) {
+            Some(Quadrature::Adaptive)
+        } else {
+            None
         }
     }
     pub fn name(self) -> &'static str {

@@ -2,6 +2,7 @@
 //! term names ([`Spec`]), how a row is censored, and the rows themselves
 //! ([`Rows`], the aggregate state of `panel_tobit`, with its byte format).
 
+use super::{hermite, random};
 use crate::codec::{tag, Reader, Writer};
 use crate::error::{Error, Result};
 
@@ -78,6 +79,12 @@ pub struct Spec {
     pub upper: Option<f64>,
     pub model: Model,
     pub names: Vec<String>,
+    /// The Gauss-Hermite rule of a random-effects fit when the call names
+    /// it; `None`: the caller's default (the SQL layer's setting).
+    pub quadrature: Option<random::Quadrature>,
+    /// The number of Gauss-Hermite points when the call names it (1 to
+    /// [`hermite::MAX_POINTS`]); `None`: the caller's default.
+    pub points: Option<usize>,
 }
 
 /// The name of the intercept, reserved: no regressor may be called so.
@@ -118,6 +125,14 @@ impl Spec {
         if let (Some(l), Some(u)) = (self.lower, self.upper) {
             if !(l < u) {
                 return Err(Error::invalid(format!("lower ({l}) must be below upper ({u})")));
+            }
+        }
+        if let Some(p) = self.points {
+            if !(1..=hermite::MAX_POINTS).contains(&p) {
+                return Err(Error::invalid(format!(
+                    "quadrature_points must be between 1 and {}, got {p}",
+                    hermite::MAX_POINTS
+                )));
             }
         }
         Ok(())
@@ -176,7 +191,9 @@ impl Rows {
             }
             Some(s) if s == spec || s.names.len() != k => {} // push names the length mismatch
             Some(_) => {
-                return Err(Error::invalid("lower, upper, model and names must be the same on every row of a group"))
+                return Err(Error::invalid(
+                    "lower, upper, model, names and the quadrature must be the same on every row of a group",
+                ))
             }
         }
         Ok(())
@@ -305,7 +322,7 @@ impl Rows {
                 Some(t) if t == s => {}
                 Some(_) => {
                     return Err(Error::invalid(
-                        "lower, upper, model and names must be the same on every row of a group",
+                        "lower, upper, model, names and the quadrature must be the same on every row of a group",
                     ))
                 }
             }
@@ -349,6 +366,13 @@ impl Rows {
                 s.names.iter().for_each(|n| {
                     w.str(n);
                 });
+                // the quadrature named by the call: 0 for none
+                w.u64(match s.quadrature {
+                    None => 0,
+                    Some(random::Quadrature::Plain) => 1,
+                    Some(random::Quadrature::Adaptive) => 2,
+                })
+                .u64(s.points.map_or(0, |p| p as u64));
             }
         }
         w.f64s(&self.y).f64s(&self.x).u64(self.unit.len() as u64);
@@ -374,7 +398,17 @@ impl Rows {
             for _ in 0..k {
                 names.push(r.str()?);
             }
-            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names };
+            let quadrature = match r.u64()? {
+                0 => None,
+                1 => Some(random::Quadrature::Plain),
+                2 => Some(random::Quadrature::Adaptive),
+                c => return Err(Error::corrupt(format!("aggregate state has an unknown quadrature code {c}"))),
+            };
+            let points = match r.u64()? {
+                0 => None,
+                p => Some(usize::try_from(p).map_err(|_| Error::corrupt("aggregate state has too many points"))?),
+            };
+            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names, quadrature, points };
             spec.validate()
                 .map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
             Some(spec)
@@ -401,7 +435,7 @@ impl Rows {
 /// Checks censoring bounds given with a fit: finite, and lower below upper
 /// when both are set (22023).
 pub fn validate_bounds(lower: Option<f64>, upper: Option<f64>) -> Result<()> {
-    Spec { lower, upper, model: Model::Pooled, names: Vec::new() }.validate()
+    Spec { lower, upper, model: Model::Pooled, names: Vec::new(), quadrature: None, points: None }.validate()
 }
 
 #[cfg(test)]
@@ -433,7 +467,14 @@ mod tests {
 
     #[test]
     fn rows_round_trip() {
-        let spec = Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: vec!["a".into(), "b".into()] };
+        let spec = Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::Pooled,
+            names: vec!["a".into(), "b".into()],
+            quadrature: None,
+            points: None,
+        };
         let mut r = Rows::default();
         r.add(1.0, &[2.0, 3.0], 7, &spec).unwrap();
         r.add(0.0, &[1.0, -3.0], 8, &spec).unwrap();
@@ -459,6 +500,8 @@ mod tests {
             upper: None,
             model: Model::Pooled,
             names: names.iter().map(|s| s.to_string()).collect(),
+            quadrature: None,
+            points: None,
         };
         let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["_cons", "b"])).unwrap_err();
         assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
@@ -481,7 +524,14 @@ mod tests {
 
     #[test]
     fn text_units_rank_by_bytes_and_merge() {
-        let spec = Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names: vec!["x1".into()] };
+        let spec = Spec {
+            lower: Some(0.0),
+            upper: None,
+            model: Model::Pooled,
+            names: vec!["x1".into()],
+            quadrature: None,
+            points: None,
+        };
         let mut a = Rows::default();
         a.add_text(1.0, &[1.0], "b", &spec).unwrap();
         a.add_text(2.0, &[2.0], "a", &spec).unwrap();
@@ -526,7 +576,14 @@ mod tests {
         let mut w = Writer::new(tag::TOBIT_ROWS, 64);
         w.u64(0).f64s(&[1.0]).f64s(&[]).u64(1).u64(3);
         assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        let spec = Spec { lower: None, upper: None, model: Model::Pooled, names: vec!["a".into()] };
+        let spec = Spec {
+            lower: None,
+            upper: None,
+            model: Model::Pooled,
+            names: vec!["a".into()],
+            quadrature: None,
+            points: None,
+        };
         let mut r = Rows::default();
         r.add(1.0, &[2.0], 1, &spec).unwrap();
         r.x.push(5.0);
