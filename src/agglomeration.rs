@@ -202,3 +202,33 @@ COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
         location_quotient
     ],
 );
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests {
+    // In-database tests through the SPI, complementing the SQL regression
+    // suite (tests/pg_regress): values crossing the SQL boundary, NULL
+    // handling, and errors surfacing as ERRORs, not panics.
+    use crate::test_support::f64_of;
+    use pgrx::prelude::*;
+
+    #[pg_test]
+    fn hhi_agg_equals_plain_sql_on_random_data() {
+        Spi::run("CREATE TEMP TABLE r AS SELECT (random() * 1000)::float8 AS v FROM generate_series(1, 20000)")
+            .unwrap();
+        let ours = f64_of("SELECT hhi_agg(v) FROM r").unwrap();
+        let sql = f64_of("SELECT sum(v * v) / sum(v) ^ 2 FROM r").unwrap();
+        assert!((ours - sql).abs() <= 1e-12 * sql, "{ours} vs {sql}");
+    }
+
+    #[pg_test]
+    fn aggregates_skip_nulls_and_return_null_when_empty() {
+        assert_eq!(f64_of("SELECT hhi_agg(x) FROM (VALUES (NULL::float8)) v(x)"), None);
+        assert_eq!(f64_of("SELECT hhi_agg(x) FROM (VALUES (NULL::float8), (2), (2)) v(x)"), Some(0.5));
+    }
+
+    #[pg_test(error = "hhi_agg: the values of the group sum to zero: shares are undefined")]
+    fn zero_total_is_an_error() {
+        f64_of("SELECT hhi_agg(x) FROM (VALUES (0::float8), (0)) v(x)");
+    }
+}

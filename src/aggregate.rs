@@ -2,9 +2,11 @@
 //!
 //! Each aggregate keeps a plain Rust state (from regecon-core) behind
 //! `internal`, and declares trans, combine, serialize, deserialize and final
-//! functions in hand-written `CREATE AGGREGATE` statements (pgrx's derive
+//! functions in `CREATE AGGREGATE` statements of its own (pgrx's derive
 //! generates a wrong deserialize signature for internal states, pgrx issue
-//! 2351). The rules every aggregate follows:
+//! 2351): written out next to each aggregate, except the eighteen overloads
+//! of the spatial aggregates, which build.rs writes from one table. The
+//! rules every aggregate follows:
 //!
 //! - the state is created in the aggregate memory context (so it survives
 //!   across rows and is dropped when Postgres resets that context);

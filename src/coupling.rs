@@ -79,3 +79,19 @@ COMMENT ON FUNCTION coupling_class(float8) IS
     name = "coupling_comments",
     requires = [min_max_scale, coupling_degree, coupling_degree_ab, coupling_class],
 );
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests {
+    // In-database tests through the SPI, complementing the SQL regression
+    // suite (tests/pg_regress): values crossing the SQL boundary, NULL
+    // handling, and errors surfacing as ERRORs, not panics.
+    use crate::test_support::f64_of;
+    use pgrx::prelude::*;
+
+    #[pg_test]
+    fn coupling_composite_reads_by_field() {
+        assert_eq!(f64_of("SELECT (coupling_coordination(ARRAY[0.25, 1])).c"), Some(0.8));
+        assert_eq!(f64_of("SELECT (coupling_coordination(ARRAY[0.25, 1])).t"), Some(0.625));
+    }
+}

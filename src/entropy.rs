@@ -81,3 +81,25 @@ COMMENT ON FUNCTION cedi(float8[], float8[]) IS
         cedi_entropy_deserialize
     ],
 );
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests {
+    // In-database tests through the SPI, complementing the SQL regression
+    // suite (tests/pg_regress): values crossing the SQL boundary, NULL
+    // handling, and errors surfacing as ERRORs, not panics.
+    use pgrx::prelude::*;
+
+    #[pg_test]
+    fn aggregate_returns_null_when_every_row_is_null() {
+        assert_eq!(
+            Spi::get_one::<Vec<f64>>("SELECT cedi_entropy(x) FROM (VALUES (NULL::float8[])) v(x)").unwrap(),
+            None
+        );
+    }
+
+    #[pg_test(error = "cedi_entropy: every indicator is constant across the regions: entropy weights are 0/0")]
+    fn constant_indicators_are_an_error() {
+        Spi::get_one::<Vec<f64>>("SELECT cedi_entropy(ARRAY[1.0, 2.0]) FROM generate_series(1, 3)").unwrap();
+    }
+}

@@ -1,89 +1,42 @@
 //! SQL: `gearys_c` and `getis_ord_g` (global aggregates) and
 //! `bivariate_morans_i`. They share the state and plumbing of `morans_i`
-//! (autocorrelation.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
+//! (spatial.rs). Numerics: core `geary`, `getis_ord`, `moran::Bivariate`.
 
 use crate::aggregate;
-use crate::autocorrelation::{group_weights, options, set_fields, sim_fields, subset_fields, trans, Id, UnitValuesExt};
 use crate::errors::OrRaise;
+use crate::ids::Id;
 use crate::pool::permute;
 use crate::regclass::RegClass;
+use crate::spatial::{
+    group_weights, options, set_fields, sim_fields, spatial_trans, subset_fields, trans, UnitValuesExt,
+};
 use crate::types::result_tuple;
 use pgrx::prelude::*;
 use pgrx::Internal;
 use regecon_core::geary::geary;
 use regecon_core::getis_ord::global_g;
-use regecon_core::moran::{permutation_inference, Bivariate, UnitValues};
+use regecon_core::moran::Bivariate;
+use regecon_core::permutation::permutation_inference;
+use regecon_core::spatial_state::UnitValues;
 
 const GEARY: &str = "gearys_c";
 const GETIS: &str = "getis_ord_g";
 const BV: &str = "bivariate_morans_i";
 
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn gearys_c_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(GEARY, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
+/// The name of the style overloads' messages (shared by gearys_c and getis_ord_g).
+const STYLED: &str = "spatial aggregate";
 
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn gearys_c_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(GEARY, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn getis_ord_g_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(GETIS, state, id.map(Id::Int), value, weights, Some(0), Some(0), Some("b"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn getis_ord_g_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans(GETIS, state, id.map(Id::Text), value, weights, Some(0), Some(0), Some("b"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn spatial_style_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    style: Option<&str>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans("spatial aggregate", state, id.map(Id::Int), value, weights, Some(0), Some(0), style, fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn spatial_style_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    value: Option<f64>,
-    weights: Option<RegClass>,
-    style: Option<&str>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    trans("spatial aggregate", state, id.map(Id::Text), value, weights, Some(0), Some(0), style, fcinfo)
+spatial_trans! {
+    gearys_c_trans(id: [i64] as Id::Int, values: [value], extra: []) => trans(GEARY; Some(0), Some(0), Some("r"));
+    gearys_c_text_trans(id: [&str] as Id::Text, values: [value], extra: [])
+        => trans(GEARY; Some(0), Some(0), Some("r"));
+    getis_ord_g_trans(id: [i64] as Id::Int, values: [value], extra: []) => trans(GETIS; Some(0), Some(0), Some("b"));
+    getis_ord_g_text_trans(id: [&str] as Id::Text, values: [value], extra: [])
+        => trans(GETIS; Some(0), Some(0), Some("b"));
+    spatial_style_trans(id: [i64] as Id::Int, values: [value], extra: [style: [Option<&str>]])
+        => trans(STYLED; Some(0), Some(0), style);
+    spatial_style_text_trans(id: [&str] as Id::Text, values: [value], extra: [style: [Option<&str>]])
+        => trans(STYLED; Some(0), Some(0), style);
 }
 
 #[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
@@ -162,58 +115,17 @@ fn bv_trans(
     aggregate::trans::<UnitValues>(state, fcinfo, BV, |s| s.add2_id(id, x, y, o))
 }
 
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn bivariate_morans_i_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    x: Option<f64>,
-    y: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    bv_trans(state, id.map(Id::Int), x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-fn bivariate_morans_i_text_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    x: Option<f64>,
-    y: Option<f64>,
-    weights: Option<RegClass>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    bv_trans(state, id.map(Id::Text), x, y, weights, Some(0), Some(0), Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-#[allow(clippy::too_many_arguments)]
-fn bivariate_morans_i_perm_trans(
-    state: Option<Internal>,
-    id: Option<i64>,
-    x: Option<f64>,
-    y: Option<f64>,
-    weights: Option<RegClass>,
-    permutations: Option<i32>,
-    seed: Option<i64>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    bv_trans(state, id.map(Id::Int), x, y, weights, permutations, seed, Some("r"), fcinfo)
-}
-
-#[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
-#[allow(clippy::too_many_arguments)]
-fn bivariate_morans_i_text_perm_trans(
-    state: Option<Internal>,
-    id: Option<&str>,
-    x: Option<f64>,
-    y: Option<f64>,
-    weights: Option<RegClass>,
-    permutations: Option<i32>,
-    seed: Option<i64>,
-    fcinfo: pg_sys::FunctionCallInfo,
-) -> Option<Internal> {
-    bv_trans(state, id.map(Id::Text), x, y, weights, permutations, seed, Some("r"), fcinfo)
+spatial_trans! {
+    bivariate_morans_i_trans(id: [i64] as Id::Int, values: [x, y], extra: [])
+        => bv_trans(; Some(0), Some(0), Some("r"));
+    bivariate_morans_i_text_trans(id: [&str] as Id::Text, values: [x, y], extra: [])
+        => bv_trans(; Some(0), Some(0), Some("r"));
+    bivariate_morans_i_perm_trans(id: [i64] as Id::Int, values: [x, y],
+        extra: [permutations: [Option<i32>], seed: [Option<i64>]])
+        => bv_trans(; permutations, seed, Some("r"));
+    bivariate_morans_i_text_perm_trans(id: [&str] as Id::Text, values: [x, y],
+        extra: [permutations: [Option<i32>], seed: [Option<i64>]])
+        => bv_trans(; permutations, seed, Some("r"));
 }
 
 #[pg_extern(stable, parallel_safe, schema = "regecon_internal")]
@@ -245,91 +157,6 @@ fn bivariate_morans_i_final(
     Some(t)
 }
 
-extension_sql!(
-    r#"
-CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass) (
-    SFUNC = regecon_internal.gearys_c_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE gearys_c(id bigint, value float8, weights regclass, style text) (
-    SFUNC = regecon_internal.spatial_style_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass) (
-    SFUNC = regecon_internal.getis_ord_g_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE getis_ord_g(id bigint, value float8, weights regclass, style text) (
-    SFUNC = regecon_internal.spatial_style_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass) (
-    SFUNC = regecon_internal.bivariate_morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE bivariate_morans_i(id bigint, x float8, y float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = regecon_internal.bivariate_morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE gearys_c(id text, value float8, weights regclass) (
-    SFUNC = regecon_internal.gearys_c_text_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE gearys_c(id text, value float8, weights regclass, style text) (
-    SFUNC = regecon_internal.spatial_style_text_trans, STYPE = internal, FINALFUNC = regecon_internal.gearys_c_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass) (
-    SFUNC = regecon_internal.getis_ord_g_text_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE getis_ord_g(id text, value float8, weights regclass, style text) (
-    SFUNC = regecon_internal.spatial_style_text_trans, STYPE = internal, FINALFUNC = regecon_internal.getis_ord_g_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass) (
-    SFUNC = regecon_internal.bivariate_morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE AGGREGATE bivariate_morans_i(id text, x float8, y float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = regecon_internal.bivariate_morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.bivariate_morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE gearys_c(text, float8, regclass) IS 'Geary''s C keyed by text unit ids';
-COMMENT ON AGGREGATE getis_ord_g(text, float8, regclass) IS 'Getis-Ord global G keyed by text unit ids';
-COMMENT ON AGGREGATE bivariate_morans_i(text, float8, float8, regclass) IS 'Bivariate Moran''s I keyed by text unit ids';
-COMMENT ON AGGREGATE gearys_c(bigint, float8, regclass) IS 'Geary''s C with analytic inference (row-standardised weights)';
-COMMENT ON AGGREGATE getis_ord_g(bigint, float8, regclass) IS 'Getis-Ord global G with analytic inference (binary weights)';
-COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
-'Bivariate Moran''s I of x against the spatial lag of y (row-standardised weights)';
-"#,
-    name = "geary_getis_aggregates",
-    requires = [
-        "morans_i_aggregates",
-        gearys_c_trans,
-        getis_ord_g_trans,
-        spatial_style_trans,
-        gearys_c_final,
-        getis_ord_g_final,
-        bivariate_morans_i_trans,
-        bivariate_morans_i_perm_trans,
-        bivariate_morans_i_final,
-        gearys_c_text_trans,
-        getis_ord_g_text_trans,
-        spatial_style_text_trans,
-        bivariate_morans_i_text_trans,
-        bivariate_morans_i_text_perm_trans
-    ],
-);
+// The CREATE AGGREGATE statements, written by build.rs from its table of
+// the spatial aggregates' overloads.
+include!(concat!(env!("OUT_DIR"), "/geary_getis_aggregates.rs"));

@@ -13,13 +13,32 @@ use regecon_core::Error;
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// A unit id as an aggregate's transition function receives it.
+#[derive(Clone, Copy)]
+pub enum Id<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+impl From<i64> for Id<'_> {
+    fn from(v: i64) -> Self {
+        Id::Int(v)
+    }
+}
+
+impl<'a> From<&'a str> for Id<'a> {
+    fn from(v: &'a str) -> Self {
+        Id::Text(v)
+    }
+}
+
 /// A `text[]` argument as a dictionary whose codes are the positions of the
 /// elements (NULL element: 22004; a repeated id: 22023 naming it).
 pub fn dense_text(arr: &Array<'_, &str>, func: &str, arg: &str) -> Labels {
     crate::pool::apply_limits();
     let mut l = Labels::default();
     for (i, x) in arr.iter().enumerate() {
-        if i % 65536 == 65535 {
+        if i % crate::pool::ROWS_PER_CHECK == crate::pool::ROWS_PER_CHECK - 1 {
             check_for_interrupts!();
         }
         let Some(x) = x else {
@@ -74,7 +93,7 @@ pub fn match_links(func: &str, data: Option<&Labels>, links: &Links) -> Matched 
             let mut triples =
                 regecon_core::mem::to_vec(&links.triples, "the links of the weights relation").or_raise(func);
             for (i, t) in triples.iter_mut().enumerate() {
-                if i % 65536 == 65535 {
+                if i % crate::pool::ROWS_PER_CHECK == crate::pool::ROWS_PER_CHECK - 1 {
                     check_for_interrupts!();
                 }
                 t.0 = remap(&maps[1], t.0).or_raise(func);

@@ -54,9 +54,9 @@ impl Group {
         }
         let ids: Vec<i64> = order.iter().map(|&i| keys[i]).collect();
         let values: Vec<f64> = order.iter().map(|&i| values[i]).collect();
-        let (w, subset) = crate::autocorrelation::subset_weights(&ids, &m, style, func);
+        let (w, subset) = crate::spatial::subset_weights(&ids, &m, style, func);
         if subset.absent_units > 0 {
-            let named: Vec<String> = subset.absent.iter().take(3).map(|&c| m.show(c)).collect();
+            let named: Vec<String> = subset.absent.iter().take(NOTICE_NAMED).map(|&c| m.show(c)).collect();
             let more = if subset.absent_units > named.len() { ", ..." } else { "" };
             let (units, have) = if subset.absent_units == 1 { ("unit", "has") } else { ("units", "have") };
             notice!(
@@ -87,6 +87,9 @@ fn text_ids(ids: &Array<'_, &str>, func: &str) -> ArrayIds {
 /// choice. One unit's permutations run without a pause, so this bounds the
 /// time between two interrupt checks (about 1 ms a unit at 8 neighbours).
 const MAX_LOCAL_PERMUTATIONS: i32 = 99_999;
+
+/// Units of the weights relation without a value that the NOTICE names.
+const NOTICE_NAMED: usize = 3;
 
 pub type LisaRow<I> =
     (I, f64, f64, Option<f64>, Option<f64>, Option<f64>, String, f64, Option<f64>, Option<f64>, String);

@@ -26,6 +26,16 @@ pub static MAX_MEMORY_KB: GucSetting<i32> = GucSetting::<i32>::new(DEFAULT_MAX_M
 /// 1 GB.
 const DEFAULT_MAX_MEMORY_KB: i32 = 1024 * 1024;
 
+/// The least `regecon.max_memory` may be set to: 1 MB.
+const MIN_MAX_MEMORY_KB: i32 = 1024;
+
+/// The most `regecon.max_threads` may be set to (the cores bound it anyway).
+const MAX_THREADS_SETTING: i32 = 1024;
+
+/// Rows (array elements, links, tuples) a plain loop of the glue handles
+/// between two interrupt checks: `i % ROWS_PER_CHECK == ROWS_PER_CHECK - 1`.
+pub const ROWS_PER_CHECK: usize = 65536;
+
 /// `regecon.weights_match`: how the units of a group meet those of a
 /// weights relation.
 #[derive(pgrx::PostgresGucEnum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -110,7 +120,7 @@ pub fn register_settings() {
         c"Permutation inference, weights builders and random-effects Tobit fits run on a pool of at most this many threads. Results do not depend on it.",
         &MAX_THREADS,
         0,
-        1024,
+        MAX_THREADS_SETTING,
         GucContext::Userset,
         GucFlags::default(),
     );
@@ -119,7 +129,7 @@ pub fn register_settings() {
         c"Most memory regecon's own working buffers may hold in one backend (superuser setting).",
         c"Buffers sized from the input (rows of a group, links of a weights relation, points of a builder) are checked against it before they are allocated; over it the call fails with SQLSTATE 53200.",
         &MAX_MEMORY_KB,
-        1024,
+        MIN_MAX_MEMORY_KB,
         i32::MAX,
         GucContext::Suset,
         GucFlags::UNIT_KB,
@@ -131,7 +141,7 @@ pub fn register_settings() {
 /// between statements, never within one call).
 #[inline]
 pub fn apply_limits() {
-    let kb = MAX_MEMORY_KB.get().max(1024) as usize;
+    let kb = MAX_MEMORY_KB.get().max(MIN_MAX_MEMORY_KB) as usize;
     regecon_core::mem::set_limit(kb.saturating_mul(1024));
 }
 
@@ -184,6 +194,13 @@ pub fn interrupts_with_progress(func: &str) -> impl FnMut() + '_ {
 /// interrupt checks: a few milliseconds.
 const SLICE_WORK: u64 = 4_000_000;
 
+/// Permutations per thread in a slice: at least the permutation kernel's
+/// batch (core `moran` computes eight at a time), at most a few blocks.
+const PERMUTATIONS_PER_SLICE: (u64, u64) = (8, 64);
+
+/// Units per thread in a slice of local statistics: at most this many.
+const MAX_UNITS_PER_SLICE: u64 = 1024;
+
 /// Runs `run(pool, first, count)` over `0..items` in slices of
 /// `per_thread` items per pool thread, concatenating in order; the calling
 /// (main) thread checks for interrupts between slices.
@@ -220,8 +237,10 @@ pub fn permute(
     cost: u64,
     run: impl Fn(&rayon::ThreadPool, u64, u64) -> Vec<f64>,
 ) -> Vec<f64> {
-    // at least 8 a thread: the permutation kernel computes eight at a time
-    in_slices(func, permutations, permutations / 32 + 1, (SLICE_WORK / cost.max(1)).clamp(8, 64), run)
+    // a thread per block of the core's permutation engine
+    let (least, most) = PERMUTATIONS_PER_SLICE;
+    let threads_for = permutations / regecon_core::permutation::BLOCK + 1;
+    in_slices(func, permutations, threads_for, (SLICE_WORK / cost.max(1)).clamp(least, most), run)
 }
 
 /// Per-unit simulations (local statistics) on the pool in slices of units.
@@ -233,7 +252,11 @@ pub fn permute_units<T: Send>(
     cost: u64,
     run: impl Fn(&rayon::ThreadPool, usize, usize) -> Vec<T>,
 ) -> Vec<T> {
-    in_slices(func, n as u64, n as u64, (SLICE_WORK / cost.max(1)).clamp(1, 1024), |pool, first, count| {
-        run(pool, first as usize, count as usize)
-    })
+    in_slices(
+        func,
+        n as u64,
+        n as u64,
+        (SLICE_WORK / cost.max(1)).clamp(1, MAX_UNITS_PER_SLICE),
+        |pool, first, count| run(pool, first as usize, count as usize),
+    )
 }

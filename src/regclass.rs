@@ -153,7 +153,7 @@ pub fn read_links(rel: RegClass, func: &str) -> Links {
             let desc = (*table).tupdesc;
             let mut out = regecon_core::mem::vec_with_capacity(n, "the links of the weights relation").or_raise(func);
             for i in 0..n {
-                if i % 65536 == 65535 {
+                if i % crate::pool::ROWS_PER_CHECK == crate::pool::ROWS_PER_CHECK - 1 {
                     check_for_interrupts!();
                 }
                 let tuple = *(*table).vals.add(i);

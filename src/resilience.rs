@@ -87,3 +87,19 @@ COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
         martin_resilience_deserialize
     ],
 );
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests {
+    // In-database tests through the SPI, complementing the SQL regression
+    // suite (tests/pg_regress): values crossing the SQL boundary, NULL
+    // handling, and errors surfacing as ERRORs, not panics.
+    use crate::test_support::f64_of;
+    use pgrx::prelude::*;
+
+    #[pg_test]
+    fn martin_resilience_hand_worked() {
+        assert_eq!(f64_of("SELECT martin_resilience(110, 100, 1050, 1000)"), Some(1.0));
+        assert_eq!(f64_of("SELECT martin_resilience(NULL, 100, 1050, 1000)"), None);
+    }
+}

@@ -7,8 +7,8 @@
 //! checks between Newton iterations on the main thread.
 
 use crate::aggregate::{self, agg_state, parallel_support};
-use crate::autocorrelation::Id;
 use crate::errors::{dense, raise, OrRaise};
+use crate::ids::Id;
 use crate::pool::{interrupts_with_progress, thread_pool};
 use crate::types::result_tuple;
 use pgrx::guc::{GucContext, GucFlags, GucRegistry, GucSetting};
@@ -31,7 +31,8 @@ pub enum TobitQuadrature {
 }
 
 pub static QUADRATURE: GucSetting<TobitQuadrature> = GucSetting::<TobitQuadrature>::new(TobitQuadrature::Adaptive);
-pub static QUADRATURE_POINTS: GucSetting<i32> = GucSetting::<i32>::new(12);
+pub static QUADRATURE_POINTS: GucSetting<i32> =
+    GucSetting::<i32>::new(regecon_core::tobit::random::DEFAULT_POINTS as i32);
 
 pub fn register_settings() {
     GucRegistry::define_enum_guc(
@@ -55,6 +56,9 @@ pub fn register_settings() {
 }
 
 const F: &str = "panel_tobit";
+
+/// Rows of a fit per worker thread: a pool of at most one thread per this many.
+const ROWS_PER_THREAD: u64 = 4096;
 
 agg_state!(Rows);
 
@@ -328,20 +332,24 @@ fn panel_tobit_final(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<pgrx::composite_type!('static, "tobit_fit")> {
     crate::pool::apply_limits();
-    // rows in canonical order: the fit depends only on the set of rows
-    let rows = aggregate::finish::<Rows, _>(state, F, |s| s.canonical().map(Some))?;
-    check_for_interrupts!();
-    let spec = rows.spec.clone()?;
-    let settings = Settings {
-        quadrature: match QUADRATURE.get() {
-            TobitQuadrature::Adaptive => Quadrature::Adaptive,
-            TobitQuadrature::Ghq => Quadrature::Plain,
-        },
-        points: QUADRATURE_POINTS.get().max(1) as usize,
-        ..Settings::default()
-    };
-    let pool = (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / 4096 + 1));
-    let f = core_tobit::fit(&rows, settings, pool.as_ref(), &mut interrupts_with_progress(F)).or_raise(F);
+    // the fit reads the state in place, in canonical order (so it depends
+    // only on the set of rows), without copying it
+    let (f, spec) = aggregate::finish::<Rows, _>(state, F, |rows| {
+        check_for_interrupts!();
+        let Some(spec) = rows.spec.clone() else { return Ok(None) };
+        let settings = Settings {
+            quadrature: match QUADRATURE.get() {
+                TobitQuadrature::Adaptive => Quadrature::Adaptive,
+                TobitQuadrature::Ghq => Quadrature::Plain,
+            },
+            points: QUADRATURE_POINTS.get().max(1) as usize,
+            ..Settings::default()
+        };
+        let pool =
+            (spec.model != Model::FixedEffects).then(|| thread_pool(F, rows.y.len() as u64 / ROWS_PER_THREAD + 1));
+        let f = core_tobit::fit_canonical(rows, settings, pool.as_ref(), &mut interrupts_with_progress(F)).or_raise(F);
+        Ok(Some((f, spec)))
+    })?;
     // a numerical failure does not abort the query (one group of a GROUPING
     // SETS query may fail while the others fit): converged = false, the
     // reason in `message`, and a WARNING saying which group failed

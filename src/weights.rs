@@ -22,6 +22,12 @@ fn rows(
     TableIterator::new(links)
 }
 
+/// Points of a builder per worker thread: a pool of at most one thread per this many.
+const POINTS_PER_THREAD: u64 = 1024;
+
+/// Rows of a weights matrix turned into links between two interrupt checks.
+const MATRIX_ROWS_PER_CHECK: usize = 16384;
+
 /// Text ids of a builder: the dictionary of the array (a repeated id is
 /// 22023), and each element's rank in the byte order of the names, which the
 /// numerics use as its id (so ties between equidistant neighbours break as
@@ -85,7 +91,7 @@ fn knn_links(
         crate::errors::raise(F, regecon_core::Error::invalid(format!("k must be at least 1, got {k}")));
     }
     let (x, y) = (dense(&x, F, "x"), dense(&y, F, "y"));
-    let pool = crate::pool::thread_pool(F, ids.len() as u64 / 1024 + 1);
+    let pool = crate::pool::thread_pool(F, ids.len() as u64 / POINTS_PER_THREAD + 1);
     knn_checked(&ids, &x, &y, k as usize, metric, kernel, Some(&pool), &mut crate::pool::interrupts_with_progress(F))
         .or_raise(F)
 }
@@ -165,7 +171,7 @@ fn min_threshold_distance(x: Array<'_, f64>, y: Array<'_, f64>, metric: default!
     const F: &str = "min_threshold_distance";
     let metric = Metric::parse(metric).or_raise(F);
     let (x, y) = (dense(&x, F, "x"), dense(&y, F, "y"));
-    let pool = crate::pool::thread_pool(F, x.len() as u64 / 1024 + 1);
+    let pool = crate::pool::thread_pool(F, x.len() as u64 / POINTS_PER_THREAD + 1);
     min_threshold(&x, &y, metric, Some(&pool), &mut interrupts()).or_raise(F)
 }
 
@@ -190,7 +196,7 @@ fn load_links(links: crate::regclass::Links, ids: Option<ArrayIds>, func: &str) 
     };
     let mut seen: std::collections::HashSet<i64> = units.iter().copied().collect();
     for (i, &(s, d, _)) in m.triples.iter().enumerate() {
-        if i % 65536 == 65535 {
+        if i % crate::pool::ROWS_PER_CHECK == crate::pool::ROWS_PER_CHECK - 1 {
             check_for_interrupts!();
         }
         for u in [s, d] {
@@ -358,7 +364,7 @@ fn triples(w: &Weights, func: &str) -> Vec<(i64, i64, f64)> {
     let ids = w.ids();
     let mut out = regecon_core::mem::vec_with_capacity(w.links(), "the links").or_raise(func);
     for i in 0..w.n() {
-        if i % 16384 == 16383 {
+        if i % MATRIX_ROWS_PER_CHECK == MATRIX_ROWS_PER_CHECK - 1 {
             check_for_interrupts!();
         }
         let (c, v) = w.row(i);

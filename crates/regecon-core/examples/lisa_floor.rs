@@ -64,7 +64,7 @@ fn old_simulate(
                     let lag: f64 = v.iter().zip(&idx[..k]).map(|(w, &j)| w * others[j]).sum();
                     sims.push(scale * zi * lag);
                 }
-                let inf = regecon_core::moran::permutation_inference(lisa[i].ii, &sims);
+                let inf = regecon_core::permutation::permutation_inference(lisa[i].ii, &sims);
                 LisaSim {
                     p_sim: Some(inf.p_sim),
                     mean_sim: Some(inf.mean_sim),

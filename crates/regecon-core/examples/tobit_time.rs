@@ -4,7 +4,7 @@ use regecon_core::rng::Rng;
 use regecon_core::tobit::newton::Options;
 use regecon_core::tobit::panel::Panel;
 use regecon_core::tobit::random::Quadrature;
-use regecon_core::tobit::{pooled, random};
+use regecon_core::tobit::{pooled, random, Model, Rows, Spec};
 use std::time::Instant;
 
 fn main() {
@@ -31,6 +31,32 @@ fn main() {
     let t = Instant::now();
     let panel = Panel::new(&y, &x, &id, &names, true, Some(0.0), None).unwrap();
     println!("panel: {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    // the aggregate's rows (in the order of the rows above: by period, then
+    // unit) to the panel in canonical order: through a sorted copy, or in
+    // place through an index as panel_tobit's final function does
+    let spec = Spec {
+        lower: Some(0.0),
+        upper: None,
+        model: Model::RandomEffects,
+        names: names.clone(),
+        quadrature: None,
+        points: None,
+    };
+    let mut rows = Rows::default();
+    for i in 0..n {
+        rows.add(y[i], &x[i * 8..(i + 1) * 8], id[i], &spec).unwrap();
+    }
+    let t = Instant::now();
+    let c = rows.canonical().unwrap();
+    let copied = Panel::new(&c.y, &c.x, &c.unit, &names, true, Some(0.0), None).unwrap();
+    println!("canonical panel through a copy: {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    drop(c);
+    let t = Instant::now();
+    let (unit, order) = rows.canonical_order().unwrap();
+    let in_place = Panel::new_in_order(&rows.y, &rows.x, &unit, order, &names, true, Some(0.0), None).unwrap();
+    println!("canonical panel in place: {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    assert!(in_place.y == copied.y && in_place.x == copied.x);
+    drop((copied, in_place, rows));
     let t = Instant::now();
     let f = pooled::fit(&panel, Options::default(), None, &mut || {}).unwrap();
     println!("pooled: {:.0} ms, {} iterations, ll {}", t.elapsed().as_secs_f64() * 1e3, f.iterations, f.log_likelihood);

@@ -463,7 +463,7 @@ impl Draws {
     }
 }
 
-/// [`crate::moran::permutation_inference`] of one unit's simulated values,
+/// [`crate::permutation::permutation_inference`] of one unit's simulated values,
 /// computed faster (see [`FirstPass`]).
 #[cfg(test)]
 fn sim_inference(observed: f64, sims: &[f64]) -> LisaSim {
@@ -471,7 +471,7 @@ fn sim_inference(observed: f64, sims: &[f64]) -> LisaSim {
 }
 
 /// The inference of one unit's m simulated values as
-/// [`crate::moran::permutation_inference`] gives it, computed faster. The
+/// [`crate::permutation::permutation_inference`] gives it, computed faster. The
 /// first pass runs over blocks of four sims (sims 4b..4b + 4, b < m / 4), as
 /// they are simulated: the count of sims >= observed, and their sum,
 /// compensated in four lanes (error-free TwoSum steps, merged at the end)
@@ -512,7 +512,7 @@ impl FirstPass {
     fn finish(&self, observed: f64, sims: &[f64]) -> LisaSim {
         let m = sims.len();
         if m < 8 {
-            let inf = crate::moran::permutation_inference(observed, sims);
+            let inf = crate::permutation::permutation_inference(observed, sims);
             return LisaSim {
                 p_sim: Some(inf.p_sim),
                 mean_sim: Some(inf.mean_sim),
@@ -1073,7 +1073,7 @@ mod tests {
             let sims: Vec<f64> = normals(m, seed).iter().map(|v| 3.0e-3 * v - 1.0e-4).collect();
             for observed in [-1.0, -1.0e-4, 0.0, 2.0e-3, sims.first().copied().unwrap_or(0.0)] {
                 let a = sim_inference(observed, &sims);
-                let b = crate::moran::permutation_inference(observed, &sims);
+                let b = crate::permutation::permutation_inference(observed, &sims);
                 assert_eq!(a.p_sim, Some(b.p_sim), "{m} {observed}");
                 let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * y.abs().max(f64::MIN_POSITIVE);
                 assert!(close(a.mean_sim.unwrap(), b.mean_sim), "{m}: {:?} vs {}", a.mean_sim, b.mean_sim);

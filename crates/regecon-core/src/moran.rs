@@ -16,42 +16,18 @@
 //!                                                         alternative = "two.sided"
 //! ```
 //!
-//! Permutation inference (esda's `p_sim`, GeoDa's pseudo p): the values are
-//! randomly reassigned to units `permutations` times; with `larger` the
-//! number of permuted I at least the observed one, folded to the smaller tail
-//! (`larger = min(larger, permutations - larger)`),
-//! `p_sim = (larger + 1) / (permutations + 1)`; `mean_sim`, `sd_sim` (population
-//! standard deviation, as numpy's default) and `z_sim = (I - mean_sim) / sd_sim`.
-//! Each permutation draws from its own random stream ([`crate::rng`]), so a
-//! seed gives the same result on any number of threads.
+//! Permutation inference: [`crate::permutation`]; the aggregate state:
+//! [`crate::spatial_state`].
 
 use crate::error::{Error, Result};
+use crate::permutation::in_blocks;
 use crate::rng::Rng;
 use crate::sum::NeumaierSum;
 use crate::weights::Weights;
-use rayon::prelude::*;
 
 /// Two-sided normal p-value, 2 (1 - Phi(|z|)) = erfc(|z| / sqrt 2), accurate in the tails.
 pub fn p_two_sided(z: f64) -> f64 {
     libm::erfc(z.abs() / std::f64::consts::SQRT_2)
-}
-
-/// Runs `one(first, count)` over permutations `first..first + count` in
-/// blocks of at most 32 on `pool` (smaller when the count is small, so that
-/// every thread gets work), concatenating in permutation order: the output
-/// does not depend on the number of threads nor on the blocks (each
-/// permutation draws from its own stream).
-pub fn in_blocks(
-    pool: &rayon::ThreadPool,
-    first: u64,
-    count: u64,
-    one: impl Fn(u64, u64) -> Vec<f64> + Sync,
-) -> Vec<f64> {
-    let threads = pool.current_num_threads().max(1) as u64;
-    let block: u64 = count.div_ceil(threads).clamp(1, 32);
-    let blocks: Vec<(u64, u64)> =
-        (0..count.div_ceil(block)).map(|b| (first + b * block, block.min(count - b * block))).collect();
-    pool.install(|| blocks.par_iter().map(|&(f, c)| one(f, c)).collect::<Vec<_>>().concat())
 }
 
 /// Deviations from the mean and their sum of squares, refusing non-finite
@@ -117,21 +93,6 @@ pub struct Moran {
     pub variance_rand: Option<f64>,
     pub z_rand: Option<f64>,
     pub p_rand: Option<f64>,
-}
-
-/// Permutation results.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Permutation {
-    pub permutations: u64,
-    pub larger: u64,
-    pub p_sim: f64,
-    pub mean_sim: f64,
-    pub sd_sim: f64,
-    /// `None` when the permuted statistics are all equal (sd_sim = 0).
-    pub z_sim: Option<f64>,
-    /// One-sided normal p of z_sim, 1 - Phi(|z_sim|), as esda's `p_z_sim`;
-    /// `None` with z_sim.
-    pub p_z_sim: Option<f64>,
 }
 
 #[derive(Debug)]
@@ -368,296 +329,10 @@ impl<'w> Bivariate<'w> {
     }
 }
 
-/// Summarises permuted statistics against the observed one (esda's rules).
-/// `sims` must not be empty (then mean_sim and sd_sim are 0 and z_sim None).
-pub fn permutation_inference(observed: f64, sims: &[f64]) -> Permutation {
-    let m = sims.len() as u64;
-    if m == 0 {
-        return Permutation {
-            permutations: 0,
-            larger: 0,
-            p_sim: 1.0,
-            mean_sim: 0.0,
-            sd_sim: 0.0,
-            z_sim: None,
-            p_z_sim: None,
-        };
-    }
-    let mut larger = sims.iter().filter(|&&s| s >= observed).count() as u64;
-    if m - larger < larger {
-        larger = m - larger;
-    }
-    let mean = crate::sum::sum(sims.iter().copied()) / m as f64;
-    let var = crate::sum::sum(sims.iter().map(|s| (s - mean) * (s - mean))) / m as f64;
-    let sd = var.sqrt();
-    let z = (observed - mean) / sd;
-    let z = z.is_finite().then_some(z);
-    Permutation {
-        permutations: m,
-        larger,
-        p_sim: (larger + 1) as f64 / (m + 1) as f64,
-        mean_sim: mean,
-        sd_sim: sd,
-        z_sim: z,
-        p_z_sim: z.map(|z| 0.5 * p_two_sided(z)),
-    }
-}
-
-/// Aggregate state of the spatial statistics: the (id, value) rows of the
-/// group and the call's options, which must be the same on every row.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UnitValues {
-    pub ids: Vec<i64>,
-    pub values: Vec<f64>,
-    /// A second value per row, for bivariate statistics (empty otherwise).
-    pub values2: Vec<f64>,
-    /// Options as first seen: weights relation oid, permutations, seed, style
-    /// code (see [`crate::weights::Style`]).
-    pub options: Option<Options>,
-    /// Text ids: their dictionary, `ids` holding the codes (empty for bigint ids).
-    pub labels: crate::labels::Labels,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Options {
-    pub weights: u32,
-    pub permutations: i64,
-    pub seed: i64,
-    pub style: u8,
-}
-
-impl UnitValues {
-    /// Adds a row; the options must equal those of earlier rows.
-    pub fn add(&mut self, id: i64, value: f64, options: Options) -> Result<()> {
-        self.check(options)?;
-        crate::error::finite_lazy(value, || format!("value of unit {id}"))?;
-        if !self.values2.is_empty() && self.values2.len() != self.values.len() {
-            return Err(Error::invalid("a group must not mix rows with one and with two values"));
-        }
-        // fallible growth: a huge group fails with 53200 instead of aborting
-        crate::mem::push(&mut self.ids, id, "the units of the group")?;
-        crate::mem::push(&mut self.values, value, "the values of the group")?;
-        Ok(())
-    }
-
-    /// Adds a row keyed by a text id (see [`crate::labels`]); a text id seen
-    /// before in the group is a 22023 error naming it.
-    pub fn add_text(&mut self, id: &str, value: f64, options: Options) -> Result<()> {
-        let code = self.text_code(id)?;
-        self.add(code, value, options)
-    }
-
-    /// [`UnitValues::add2`] keyed by a text id.
-    pub fn add2_text(&mut self, id: &str, x: f64, y: f64, options: Options) -> Result<()> {
-        let code = self.text_code(id)?;
-        self.add2(code, x, y, options)
-    }
-
-    fn text_code(&mut self, id: &str) -> Result<i64> {
-        if !self.ids.is_empty() && self.labels.is_empty() {
-            return Err(Error::invalid("a group must not mix bigint and text ids"));
-        }
-        match self.labels.code(id)? {
-            (c, true) => Ok(c),
-            (_, false) => Err(Error::invalid(format!(
-                "unit id {} appears more than once in the group",
-                crate::labels::quoted(id)
-            ))),
-        }
-    }
-
-    /// Adds a row with two values (bivariate statistics).
-    pub fn add2(&mut self, id: i64, x: f64, y: f64, options: Options) -> Result<()> {
-        crate::error::finite_lazy(y, || format!("y of unit {id}"))?;
-        if self.values2.len() != self.values.len() {
-            return Err(Error::invalid("a group must not mix rows with one and with two values"));
-        }
-        crate::mem::reserve(&mut self.values2, 1, "the values of the group")?;
-        self.add(id, x, options)?;
-        self.values2.push(y);
-        Ok(())
-    }
-
-    fn check(&mut self, options: Options) -> Result<()> {
-        match self.options {
-            None => {
-                self.options = Some(options);
-                Ok(())
-            }
-            Some(o) if o == options => Ok(()),
-            Some(_) => {
-                Err(Error::invalid("weights, permutations, seed and style must be the same on every row of a group"))
-            }
-        }
-    }
-
-    pub fn merge(&mut self, other: &UnitValues) -> Result<()> {
-        if let Some(o) = other.options {
-            self.check(o)?;
-        }
-        let paired = |u: &UnitValues| u.values2.len() == u.values.len();
-        let single = |u: &UnitValues| u.values2.is_empty();
-        if !(self.ids.is_empty()
-            || other.ids.is_empty()
-            || (paired(self) && paired(other))
-            || (single(self) && single(other)))
-        {
-            return Err(Error::invalid("a group must not mix rows with one and with two values"));
-        }
-        if !self.ids.is_empty() && !other.ids.is_empty() && self.labels.is_empty() != other.labels.is_empty() {
-            return Err(Error::invalid("a group must not mix bigint and text ids"));
-        }
-        crate::mem::reserve(&mut self.ids, other.ids.len(), "the units of the group")?;
-        crate::mem::reserve(&mut self.values, other.values.len(), "the values of the group")?;
-        crate::mem::reserve(&mut self.values2, other.values2.len(), "the values of the group")?;
-        if other.labels.is_empty() {
-            self.ids.extend_from_slice(&other.ids);
-        } else {
-            // text ids: other's codes into this dictionary; a name both
-            // states hold is a unit given twice
-            let before = self.labels.len();
-            let map = self.labels.merge(&other.labels)?;
-            if self.labels.len() != before + other.labels.len() {
-                let dup = (0..map.len()).find(|&c| map[c] < before as i64);
-                let name = dup.and_then(|c| other.labels.name(c as i64)).map(crate::labels::quoted).unwrap_or_default();
-                return Err(Error::invalid(format!("unit id {name} appears more than once in the group")));
-            }
-            for &c in &other.ids {
-                self.ids.push(crate::labels::remap(&map, c)?);
-            }
-        }
-        self.values.extend_from_slice(&other.values);
-        self.values2.extend_from_slice(&other.values2);
-        Ok(())
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = crate::codec::Writer::new(crate::codec::tag::UNIT_VALUES, 48 + 16 * self.ids.len());
-        let o = self.options.unwrap_or(Options { weights: 0, permutations: -1, seed: 0, style: 0 });
-        w.u64(self.options.is_some() as u64)
-            .u64(o.weights as u64)
-            .u64(o.permutations as u64)
-            .u64(o.seed as u64)
-            .u64(o.style as u64)
-            .u64(self.ids.len() as u64);
-        self.ids.iter().for_each(|&i| {
-            w.u64(i as u64);
-        });
-        w.f64s(&self.values).f64s(&self.values2);
-        self.labels.write(&mut w);
-        w.finish()
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = crate::codec::Reader::new(bytes, crate::codec::tag::UNIT_VALUES)?;
-        let has = r.u64()? != 0;
-        let narrow = |v: u64| Error::corrupt(format!("aggregate state has an option out of range ({v})"));
-        let weights = r.u64()?;
-        let weights = u32::try_from(weights).map_err(|_| narrow(weights))?;
-        let (permutations, seed) = (r.u64()? as i64, r.u64()? as i64);
-        let style = r.u64()?;
-        let style = u8::try_from(style).map_err(|_| narrow(style))?;
-        let o = Options { weights, permutations, seed, style };
-        let n = r.count(8)?;
-        let ids = r.i64s_exact(n)?;
-        let values = r.f64s()?;
-        let values2 = r.f64s()?;
-        let labels = crate::labels::Labels::read(&mut r)?;
-        r.end()?;
-        if values.len() != ids.len() || !(values2.is_empty() || values2.len() == ids.len()) {
-            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
-        }
-        if !labels.is_empty() && (labels.len() != ids.len() || ids.iter().any(|&c| labels.name(c).is_none())) {
-            return Err(Error::corrupt("aggregate state has text ids that do not match its dictionary"));
-        }
-        Ok(UnitValues { ids, values, values2, options: has.then_some(o), labels })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unit_values_state() {
-        let o = Options { weights: 16384, permutations: 999, seed: -5, style: 1 };
-        let mut a = UnitValues::default();
-        a.add(1, 2.5, o).unwrap();
-        let mut b = UnitValues::default();
-        b.add(-7, 1.0, o).unwrap();
-        a.merge(&UnitValues::from_bytes(&b.to_bytes()).unwrap()).unwrap();
-        assert_eq!(a.ids, vec![1, -7]);
-        assert_eq!(UnitValues::from_bytes(&a.to_bytes()).unwrap(), a);
-        assert!(a.add(3, 1.0, Options { seed: 6, ..o }).unwrap_err().message.contains("same on every row"));
-        assert!(a.add(3, f64::NAN, o).is_err());
-        assert_eq!(UnitValues::from_bytes(&UnitValues::default().to_bytes()).unwrap(), UnitValues::default());
-        let mut c = UnitValues::default();
-        c.add2(4, 1.0, 2.0, o).unwrap();
-        assert_eq!(UnitValues::from_bytes(&c.to_bytes()).unwrap().values2, vec![2.0]);
-    }
-
-    #[test]
-    fn unit_values_with_text_ids() {
-        let o = Options { weights: 1, permutations: 0, seed: 0, style: 1 };
-        let mut a = UnitValues::default();
-        a.add_text("b", 1.0, o).unwrap();
-        a.add_text("a", 2.0, o).unwrap();
-        assert_eq!(a.ids, vec![0, 1]);
-        // a repeated id names it; mixing key types is refused
-        assert!(a.add_text("b", 3.0, o).unwrap_err().message.contains("'b' appears more than once"));
-        let mut int = UnitValues::default();
-        int.add(1, 1.0, o).unwrap();
-        assert!(int.add_text("x", 1.0, o).unwrap_err().message.contains("mix bigint and text"));
-        // merge: other's codes into this dictionary, through the byte format
-        let mut a = UnitValues::default();
-        a.add_text("b", 1.0, o).unwrap();
-        let mut b = UnitValues::default();
-        b.add_text("c", 2.0, o).unwrap();
-        b.add_text("a", 3.0, o).unwrap();
-        a.merge(&UnitValues::from_bytes(&b.to_bytes()).unwrap()).unwrap();
-        assert_eq!(a.ids, vec![0, 1, 2]);
-        assert_eq!((a.labels.name(1), a.labels.name(2)), (Some("c"), Some("a")));
-        assert_eq!(UnitValues::from_bytes(&a.to_bytes()).unwrap(), a);
-        // the same name in two partial states is one unit given twice
-        let mut c = UnitValues::default();
-        c.add_text("a", 4.0, o).unwrap();
-        assert!(a.merge(&c).unwrap_err().message.contains("'a' appears more than once"));
-        assert!(int.merge(&c).unwrap_err().message.contains("mix bigint and text"));
-        // a dictionary that does not cover the ids is corrupt
-        let mut bad = UnitValues::default();
-        bad.add_text("x", 1.0, o).unwrap();
-        bad.ids[0] = 5;
-        assert_eq!(UnitValues::from_bytes(&bad.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-    }
-
-    #[test]
-    fn hostile_unit_values_bytes() {
-        use crate::codec::{tag, Writer};
-        for n in [u64::MAX, 1 << 61, 3] {
-            let mut w = Writer::new(tag::UNIT_VALUES, 64);
-            w.u64(1).u64(1).u64(9).u64(0).u64(1).u64(n).u64(7);
-            assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt, "{n}");
-        }
-        // an option that does not fit its type is corrupt, not truncated silently
-        let mut w = Writer::new(tag::UNIT_VALUES, 64);
-        w.u64(1).u64(u64::MAX).u64(9).u64(0).u64(1).u64(0).f64s(&[]).f64s(&[]);
-        assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        let o = Options { weights: 1, permutations: 9, seed: 0, style: 1 };
-        let mut a = UnitValues::default();
-        a.add2(1, 1.0, 2.0, o).unwrap();
-        let bytes = a.to_bytes();
-        for cut in 0..bytes.len() {
-            assert!(UnitValues::from_bytes(&bytes[..cut]).is_err(), "{cut}");
-        }
-        // one-value and two-value rows do not mix
-        assert!(a.add(2, 1.0, o).is_ok());
-        assert!(a.add(3, 1.0, o).is_err());
-        let mut b = UnitValues::default();
-        b.add(1, 1.0, o).unwrap();
-        let mut c = UnitValues::default();
-        c.add2(2, 1.0, 2.0, o).unwrap();
-        assert!(b.merge(&c).is_err());
-    }
+    use crate::permutation::permutation_inference;
 
     use crate::weights::line;
 
@@ -761,15 +436,5 @@ mod tests {
         // permuted statistics all equal: no z_sim rather than NaN
         let p = permutation_inference(0.7, &[0.25, 0.25, 0.25]);
         assert_eq!((p.z_sim, p.p_z_sim), (None, None));
-    }
-
-    #[test]
-    fn folding_of_p_sim() {
-        let sims: Vec<f64> = (0..99).map(|i| i as f64).collect();
-        // observed above everything: larger = 0 -> p = 1/100
-        assert_eq!(permutation_inference(1000.0, &sims).p_sim, 0.01);
-        // observed below everything: larger = 99 folded to 0 -> 1/100
-        assert_eq!(permutation_inference(-1.0, &sims).p_sim, 0.01);
-        assert_eq!(permutation_inference(89.5, &sims).larger, 9);
     }
 }

@@ -1,4 +1,4 @@
--- martin_resilience: hand-worked values (NOTES section 1)
+-- martin_resilience: hand-worked values (docs/methods.md section 1)
 SELECT martin_resilience(110, 100, 1050, 1000) AS expands_faster,   -- (0.10-0.05)/0.05 = 1
        martin_resilience(80, 100, 900, 1000)   AS falls_harder,     -- (-0.2+0.1)/0.1 = -1
        martin_resilience(95, 100, 900, 1000)   AS resists,          -- (-0.05+0.1)/0.1 = 0.5

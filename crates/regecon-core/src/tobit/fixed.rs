@@ -15,13 +15,16 @@
 //! less so. Units whose rows are all censored at the same bound have no
 //! finite alpha_i and are dropped (they carry no information on beta).
 
+use super::likelihood::observation;
 use super::newton::{maximise, maximise_1d, Objective, Options};
 use super::panel::{sandwich, Panel};
-use super::pooled::observation;
 use super::{Censoring, Fit, Model};
 use crate::error::{Error, Result};
 use crate::interrupt::{Check, Ticker};
 use crate::linalg::Cholesky;
+
+/// Units of the starting values between two interrupt checks.
+const UNITS_PER_CHECK: usize = 1024;
 
 /// Rows of work between two interrupt checks (about a millisecond).
 const CHECK_ROWS: u32 = 8192;
@@ -193,7 +196,7 @@ pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
     let mut xty = vec![0.0; k];
     let mut means = Vec::with_capacity(used.len());
     for (done, &g) in used.iter().enumerate() {
-        if done % 1024 == 1023 {
+        if done % UNITS_PER_CHECK == UNITS_PER_CHECK - 1 {
             between();
         }
         let r = panel.rows(g);
@@ -234,7 +237,7 @@ pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
     let mut theta = beta0;
     theta.push(s0.ln());
     let out = maximise(&mut obj, theta, opts, &mut *between)?;
-    let (vcov, singular) = super::covariance_or_message(&out.information, k + 1, super::SINGULAR);
+    let (vcov, singular) = super::fit::covariance_or_message(&out.information, k + 1, super::fit::SINGULAR);
     let robust_vcov = if vcov.is_empty() {
         Vec::new()
     } else {
@@ -268,7 +271,7 @@ pub fn fit(panel: &Panel, opts: Options, between: Check<'_>) -> Result<Fit> {
         n_params: params,
         x_means,
         offset_mean: offset,
-        obs_per_unit: super::obs_per_unit(panel, Some(&used)),
+        obs_per_unit: super::fit::obs_per_unit(panel, Some(&used)),
         converged: fitted.converged && singular.is_none(),
         message: singular.or(fitted.message.clone()),
         ..fitted

@@ -8,775 +8,23 @@
 
 pub mod collinear;
 pub mod effects;
+pub mod fit;
 pub mod fixed;
 pub mod hermite;
 pub mod inference;
+pub mod likelihood;
 pub mod newton;
 pub mod normal;
 pub mod panel;
 pub mod pooled;
 pub mod random;
+pub mod rows;
 
-/// Censoring of one observation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Censoring {
-    Left,
-    Uncensored,
-    Right,
-}
+pub use fit::{obs_per_unit, Fit};
+pub use rows::{censoring, check_names, validate_bounds, Censoring, Model, Rows, Spec, BOUND_TOLERANCE, INTERCEPT};
 
-/// Relative tolerance of the bounds: y within `BOUND_TOLERANCE * max(1, |bound|)`
-/// of a bound is censored there, so that rounding in a computed outcome (a
-/// coupling degree of 0.9999999999999998 for 1) does not make a censored row
-/// uncensored.
-pub const BOUND_TOLERANCE: f64 = 1e-12;
-
-/// Classifies y against the bounds: at or below `lower` is left-censored, at
-/// or above `upper` right-censored (within [`BOUND_TOLERANCE`]).
-pub fn censoring(y: f64, lower: Option<f64>, upper: Option<f64>) -> Censoring {
-    if lower.is_some_and(|l| y <= l + BOUND_TOLERANCE * l.abs().max(1.0)) {
-        Censoring::Left
-    } else if upper.is_some_and(|u| y >= u - BOUND_TOLERANCE * u.abs().max(1.0)) {
-        Censoring::Right
-    } else {
-        Censoring::Uncensored
-    }
-}
-
-use crate::codec::{tag, Reader, Writer};
 use crate::error::{Error, Result};
-
-/// Which Tobit to fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Model {
-    Pooled,
-    RandomEffects,
-    FixedEffects,
-}
-
-impl Model {
-    pub fn parse(s: &str) -> Result<Model> {
-        match s.to_ascii_lowercase().as_str() {
-            "pooled" => Ok(Model::Pooled),
-            "re" | "random" | "random_effects" => Ok(Model::RandomEffects),
-            "fe" | "fixed" | "fixed_effects" => Ok(Model::FixedEffects),
-            other => Err(Error::invalid(format!("model must be 'pooled', 're' or 'fe', got '{other}'"))),
-        }
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::Pooled => "pooled",
-            Model::RandomEffects => "re",
-            Model::FixedEffects => "fe",
-        }
-    }
-    fn code(self) -> u64 {
-        match self {
-            Model::Pooled => 0,
-            Model::RandomEffects => 1,
-            Model::FixedEffects => 2,
-        }
-    }
-    fn from_code(c: u64) -> Result<Model> {
-        match c {
-            0 => Ok(Model::Pooled),
-            1 => Ok(Model::RandomEffects),
-            2 => Ok(Model::FixedEffects),
-            _ => Err(Error::corrupt(format!("unknown Tobit model code {c}"))),
-        }
-    }
-}
-
-/// The options of one regression, the same on every row of a group.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Spec {
-    pub lower: Option<f64>,
-    pub upper: Option<f64>,
-    pub model: Model,
-    pub names: Vec<String>,
-    /// The Gauss-Hermite rule of a random-effects fit when the call names
-    /// it; `None`: the caller's default (the SQL layer's setting).
-    pub quadrature: Option<random::Quadrature>,
-    /// The number of Gauss-Hermite points when the call names it (1 to
-    /// [`hermite::MAX_POINTS`]); `None`: the caller's default.
-    pub points: Option<usize>,
-}
-
-/// The name of the intercept, reserved: no regressor may be called so.
-pub const INTERCEPT: &str = "_cons";
-
-/// Checks term names: none empty, none `_cons` (the intercept's name), no
-/// two equal. `what` names the argument in the message ("names", "fit terms").
-pub fn check_names(names: &[String], what: &str) -> Result<()> {
-    let mut seen = std::collections::HashSet::with_capacity(names.len());
-    for (j, n) in names.iter().enumerate() {
-        if n.is_empty() {
-            return Err(Error::invalid(format!("{what}[{}] is empty: every term needs a name", j + 1)));
-        }
-        if n == INTERCEPT {
-            return Err(Error::invalid(format!(
-                "{what}[{}] is \"{INTERCEPT}\", the reserved name of the intercept",
-                j + 1
-            )));
-        }
-        if !seen.insert(n.as_str()) {
-            return Err(Error::invalid(format!("{what} has the name \"{n}\" twice: term names must be unique")));
-        }
-    }
-    Ok(())
-}
-
-impl Spec {
-    /// Checks the options: the names (see [`check_names`]) and the bounds
-    /// (finite, lower below upper).
-    pub fn validate(&self) -> Result<()> {
-        check_names(&self.names, "names")?;
-        if let Some(l) = self.lower {
-            crate::error::finite(l, "lower")?;
-        }
-        if let Some(u) = self.upper {
-            crate::error::finite(u, "upper")?;
-        }
-        if let (Some(l), Some(u)) = (self.lower, self.upper) {
-            if !(l < u) {
-                return Err(Error::invalid(format!("lower ({l}) must be below upper ({u})")));
-            }
-        }
-        if let Some(p) = self.points {
-            if !(1..=hermite::MAX_POINTS).contains(&p) {
-                return Err(Error::invalid(format!(
-                    "quadrature_points must be between 1 and {}, got {p}",
-                    hermite::MAX_POINTS
-                )));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Aggregate state: the rows of one regression.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Rows {
-    pub y: Vec<f64>,
-    pub x: Vec<f64>,
-    pub unit: Vec<i64>,
-    pub spec: Option<Spec>,
-    /// For the SQL layer: the bytes of the `names` argument the spec was
-    /// built from, so later rows compare bytes instead of rebuilding names.
-    /// Not serialized.
-    pub names_key: Vec<u8>,
-    /// Text unit ids: their dictionary, `unit` holding the codes (empty for
-    /// bigint units). See [`crate::labels`].
-    pub labels: crate::labels::Labels,
-}
-
-/// A float's bits as an unsigned integer ordered as `f64::total_cmp`.
-fn total_order_bits(v: f64) -> u64 {
-    let b = v.to_bits() as i64;
-    (b ^ (((b >> 63) as u64) >> 1) as i64) as u64 ^ (1 << 63)
-}
-
-impl Rows {
-    pub fn k(&self) -> usize {
-        self.spec.as_ref().map_or(0, |s| s.names.len())
-    }
-
-    /// Adds a row; `spec.names` fixes k, and every row must agree with it.
-    pub fn add(&mut self, y: f64, x: &[f64], unit: i64, spec: &Spec) -> Result<()> {
-        self.set_spec(spec, x.len())?;
-        self.push(y, x, unit)
-    }
-
-    /// [`Rows::add`] with a text unit id.
-    pub fn add_text(&mut self, y: f64, x: &[f64], unit: &str, spec: &Spec) -> Result<()> {
-        self.set_spec(spec, x.len())?;
-        self.push_text(y, x, unit)
-    }
-
-    /// Sets the options from the first row, or checks that a row's equal them.
-    fn set_spec(&mut self, spec: &Spec, k: usize) -> Result<()> {
-        match &self.spec {
-            None => {
-                spec.validate()?;
-                self.spec = Some(spec.clone())
-            }
-            Some(s) if s == spec || s.names.len() != k => {} // push names the length mismatch
-            Some(_) => {
-                return Err(Error::invalid(
-                    "lower, upper, model, names and the quadrature must be the same on every row of a group",
-                ))
-            }
-        }
-        Ok(())
-    }
-
-    /// [`Rows::push`] with a text unit id (see [`crate::labels`]).
-    pub fn push_text(&mut self, y: f64, x: &[f64], unit: &str) -> Result<()> {
-        if !self.unit.is_empty() && self.labels.is_empty() {
-            return Err(Error::invalid("a group must not mix bigint and text unit ids"));
-        }
-        let code = self.labels.code(unit)?.0;
-        self.push(y, x, code)
-    }
-
-    /// Adds a row to a state whose spec is set, with the same options (the
-    /// caller checked them): only the length and finiteness are checked.
-    /// (Messages are formatted only on failure: this runs once per row.)
-    pub fn push(&mut self, y: f64, x: &[f64], unit: i64) -> Result<()> {
-        let Some(spec) = &self.spec else { return Err(Error::invalid("no options for this row")) };
-        let row = self.y.len() + 1;
-        if x.len() != spec.names.len() {
-            return Err(Error::invalid(format!(
-                "x has {} regressors in row {row} but {} in the first row",
-                x.len(),
-                spec.names.len()
-            )));
-        }
-        crate::error::finite_lazy(y, || format!("y of row {row}"))?;
-        if let Some(j) = x.iter().position(|v| !v.is_finite()) {
-            crate::error::finite(x[j], &format!("x[{}] ({}) of row {row}", j + 1, spec.names[j]))?;
-        }
-        // fallible growth: a huge group fails with 53200 instead of aborting
-        crate::mem::reserve(&mut self.x, x.len(), "the regressors of panel_tobit")?;
-        crate::mem::push(&mut self.y, y, "the outcomes of panel_tobit")?;
-        crate::mem::push(&mut self.unit, unit, "the units of panel_tobit")?;
-        self.x.extend_from_slice(x);
-        Ok(())
-    }
-
-    /// The rows in canonical order: by unit, then y, then x (total order on
-    /// the bits), so that a fit depends only on the set of rows, not on
-    /// their order, the plan (parallel, hashed or sorted aggregation) or the
-    /// node that combined partial states: the likelihood sums run over the
-    /// rows in this order. Rows already in order are copied without sorting.
-    pub fn canonical(&self) -> Result<Rows> {
-        let n = self.y.len();
-        let k = self.k();
-        if self.unit.len() != n || self.x.len() != n.saturating_mul(k) {
-            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
-        }
-        // text units: codes to ranks in the byte order of the names, so the
-        // order (and the fit) is that of the names, not of first appearance
-        let ranked: Vec<i64>;
-        let unit: &[i64] = if self.labels.is_empty() {
-            &self.unit
-        } else {
-            let (_, maps) = crate::labels::sorted_union(&[&self.labels])?;
-            let mut r = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
-            for &c in &self.unit {
-                r.push(crate::labels::remap(&maps[0], c)?);
-            }
-            ranked = r;
-            &ranked
-        };
-        let key = |i: usize, j: usize| {
-            unit[i].cmp(&unit[j]).then(self.y[i].total_cmp(&self.y[j])).then_with(|| {
-                let (a, b) = (&self.x[i * k..(i + 1) * k], &self.x[j * k..(j + 1) * k]);
-                a.iter().zip(b).map(|(u, v)| u.total_cmp(v)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
-            })
-        };
-        let sorted = (1..n).all(|i| key(i - 1, i).is_le());
-        let mut out = Rows { spec: self.spec.clone(), names_key: Vec::new(), ..Rows::default() };
-        if sorted {
-            out.y = crate::mem::to_vec(&self.y, "the outcomes of panel_tobit")?;
-            out.x = crate::mem::to_vec(&self.x, "the regressors of panel_tobit")?;
-            out.unit = crate::mem::to_vec(unit, "the units of panel_tobit")?;
-            return Ok(out);
-        }
-        // sort keys of plain integers (y by its total-order bits), x compared
-        // only on ties: about 0.1 s for 10^6 rows
-        let mut keys: Vec<(i64, u64, usize)> = crate::mem::vec_with_capacity(n, "the row order of panel_tobit")?;
-        keys.extend((0..n).map(|i| (unit[i], total_order_bits(self.y[i]), i)));
-        keys.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| key(a.2, b.2)));
-        let order = keys.into_iter().map(|t| t.2);
-        out.y = crate::mem::vec_with_capacity(n, "the outcomes of panel_tobit")?;
-        out.unit = crate::mem::vec_with_capacity(n, "the units of panel_tobit")?;
-        out.x = crate::mem::vec_with_capacity(n * k, "the regressors of panel_tobit")?;
-        for i in order {
-            out.y.push(self.y[i]);
-            out.unit.push(unit[i]);
-            out.x.extend_from_slice(&self.x[i * k..(i + 1) * k]);
-        }
-        Ok(out)
-    }
-
-    pub fn merge(&mut self, other: &Rows) -> Result<()> {
-        if let Some(s) = &other.spec {
-            match &self.spec {
-                None => {
-                    s.validate()?;
-                    self.spec = Some(s.clone())
-                }
-                Some(t) if t == s => {}
-                Some(_) => {
-                    return Err(Error::invalid(
-                        "lower, upper, model, names and the quadrature must be the same on every row of a group",
-                    ))
-                }
-            }
-        }
-        if other.y.len() != other.unit.len() || other.x.len() != other.y.len() * self.k() {
-            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
-        }
-        crate::mem::reserve(&mut self.y, other.y.len(), "the outcomes of panel_tobit")?;
-        crate::mem::reserve(&mut self.x, other.x.len(), "the regressors of panel_tobit")?;
-        crate::mem::reserve(&mut self.unit, other.unit.len(), "the units of panel_tobit")?;
-        if !self.unit.is_empty() && !other.unit.is_empty() && self.labels.is_empty() != other.labels.is_empty() {
-            return Err(Error::invalid("a group must not mix bigint and text unit ids"));
-        }
-        if other.labels.is_empty() {
-            self.unit.extend_from_slice(&other.unit);
-        } else {
-            let map = self.labels.merge(&other.labels)?;
-            for &c in &other.unit {
-                self.unit.push(crate::labels::remap(&map, c)?);
-            }
-        }
-        self.y.extend_from_slice(&other.y);
-        self.x.extend_from_slice(&other.x);
-        Ok(())
-    }
-
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64 + 8 * (self.y.len() + self.x.len() + self.unit.len()));
-        match &self.spec {
-            None => {
-                w.u64(0);
-            }
-            Some(s) => {
-                w.u64(1)
-                    .u64(s.model.code())
-                    .u64(s.lower.is_some() as u64)
-                    .f64(s.lower.unwrap_or(0.0))
-                    .u64(s.upper.is_some() as u64)
-                    .f64(s.upper.unwrap_or(0.0))
-                    .u64(s.names.len() as u64);
-                s.names.iter().for_each(|n| {
-                    w.str(n);
-                });
-                // the quadrature named by the call: 0 for none
-                w.u64(match s.quadrature {
-                    None => 0,
-                    Some(random::Quadrature::Plain) => 1,
-                    Some(random::Quadrature::Adaptive) => 2,
-                })
-                .u64(s.points.map_or(0, |p| p as u64));
-            }
-        }
-        w.f64s(&self.y).f64s(&self.x).u64(self.unit.len() as u64);
-        self.unit.iter().for_each(|&u| {
-            w.u64(u as u64);
-        });
-        self.labels.write(&mut w);
-        w.finish()
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Result<Rows> {
-        let mut r = Reader::new(bytes, tag::TOBIT_ROWS)?;
-        let spec = if r.u64()? == 1 {
-            let model = Model::from_code(r.u64()?)?;
-            let has_l = r.u64()? == 1;
-            let l = r.f64()?;
-            let has_u = r.u64()? == 1;
-            let u = r.f64()?;
-            // each name takes at least its 8-byte length: a count above the
-            // bytes left is refused before anything is allocated
-            let k = r.count(8)?;
-            let mut names = crate::mem::vec_with_capacity(k, "the names of a panel_tobit state")?;
-            for _ in 0..k {
-                names.push(r.str()?);
-            }
-            let quadrature = match r.u64()? {
-                0 => None,
-                1 => Some(random::Quadrature::Plain),
-                2 => Some(random::Quadrature::Adaptive),
-                c => return Err(Error::corrupt(format!("aggregate state has an unknown quadrature code {c}"))),
-            };
-            let points = match r.u64()? {
-                0 => None,
-                p => Some(usize::try_from(p).map_err(|_| Error::corrupt("aggregate state has too many points"))?),
-            };
-            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names, quadrature, points };
-            spec.validate()
-                .map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
-            Some(spec)
-        } else {
-            None
-        };
-        let y = r.f64s()?;
-        let x = r.f64s()?;
-        let n = r.count(8)?;
-        let k = spec.as_ref().map_or(0, |s| s.names.len());
-        if n != y.len() || Some(x.len()) != n.checked_mul(k) || (spec.is_none() && n > 0) {
-            return Err(Error::corrupt("aggregate state has vectors of different lengths"));
-        }
-        let unit = r.i64s_exact(n)?;
-        let labels = crate::labels::Labels::read(&mut r)?;
-        r.end()?;
-        if !labels.is_empty() && unit.iter().any(|&c| labels.name(c).is_none()) {
-            return Err(Error::corrupt("aggregate state has text unit ids that do not match its dictionary"));
-        }
-        Ok(Rows { y, x, unit, spec, names_key: Vec::new(), labels })
-    }
-}
-
-/// A fitted Tobit, whichever the model.
-#[derive(Debug, Clone)]
-pub struct Fit {
-    pub model: Model,
-    /// Names of the coefficients, the intercept `_cons` first when included.
-    pub names: Vec<String>,
-    pub beta: Vec<f64>,
-    pub sigma_e: f64,
-    /// Random effects only.
-    pub sigma_u: Option<f64>,
-    /// Covariance of (beta, ln sigma_e[, ln sigma_u]) from the observed
-    /// information, row-major.
-    pub vcov: Vec<f64>,
-    /// Cluster-robust (by unit) covariance of the same parameters, with the
-    /// small-sample factor G / (G - 1) of Stata's `vce(cluster)`.
-    pub robust_vcov: Vec<f64>,
-    pub log_likelihood: f64,
-    /// Random effects: the pooled fit's log-likelihood (the LR test's null).
-    pub pooled_log_likelihood: Option<f64>,
-    pub iterations: usize,
-    pub converged: bool,
-    pub n: usize,
-    pub n_left: usize,
-    pub n_uncensored: usize,
-    pub n_right: usize,
-    pub n_units: usize,
-    /// Fixed effects: units dropped because all their rows are censored at
-    /// the same bound.
-    pub dropped_units: usize,
-    /// Number of estimated parameters (with the unit effects for FE), for
-    /// AIC and BIC.
-    pub n_params: usize,
-    /// Means of the regressors over the rows used (1 for `_cons`).
-    pub x_means: Vec<f64>,
-    /// Fixed effects: the mean fitted unit effect over the rows used; 0 otherwise.
-    pub offset_mean: f64,
-    pub quadrature: Option<(random::Quadrature, usize)>,
-    /// Terms omitted because of collinearity (see [`collinear`]), aligned
-    /// with `names`: such a term's estimate is 0 and its rows and columns of
-    /// `vcov` and `robust_vcov` are 0 (so every shape stays k or p x p); its
-    /// standard error is undefined ([`Fit::std_errors_opt`] gives `None`).
-    /// Empty means no term is omitted (a fit rebuilt by hand).
-    pub omitted: Vec<bool>,
-    /// Why the fit is not usable as it stands, `None` for a converged fit
-    /// with its covariance. Set with `converged = false` for a numerical
-    /// failure: see [`fit`] for what a failed fit holds.
-    pub message: Option<String>,
-    /// Observations per unit over the units used: (min, mean, max);
-    /// (0, 0, 0) without units.
-    pub obs_per_unit: (usize, f64, usize),
-}
-
-impl Fit {
-    /// What every model reads the same way off a Newton outcome on the whole
-    /// panel (theta = beta, ln sigma_e, ...): the models override the rest.
-    fn from_outcome(
-        model: Model,
-        panel: &panel::Panel,
-        out: &newton::Outcome,
-        vcov: Vec<f64>,
-        robust_vcov: Vec<f64>,
-    ) -> Fit {
-        let k = panel.k;
-        let (n_left, n_uncensored, n_right) = panel.counts();
-        Fit {
-            model,
-            names: panel.names.clone(),
-            beta: out.theta[..k].to_vec(),
-            sigma_e: out.theta[k].exp(),
-            sigma_u: None,
-            vcov,
-            robust_vcov,
-            log_likelihood: out.log_likelihood,
-            pooled_log_likelihood: None,
-            iterations: out.iterations,
-            converged: out.converged,
-            n: panel.n(),
-            n_left,
-            n_uncensored,
-            n_right,
-            n_units: panel.n_units(),
-            dropped_units: 0,
-            n_params: out.theta.len(),
-            x_means: panel.x_means(),
-            offset_mean: 0.0,
-            quadrature: None,
-            omitted: vec![false; k],
-            message: (!out.converged).then(|| not_converged(out.iterations)),
-            obs_per_unit: obs_per_unit(panel, None),
-        }
-    }
-
-    /// Checks everything the accessors (coefficients, marginal effects,
-    /// Hausman) rely on, for a Fit rebuilt from a user-supplied value that
-    /// may be hand-made: errors are 22023 "fit is inconsistent: ...".
-    ///
-    /// - `names`, `beta` and `x_means` have the same length k; `vcov` and
-    ///   `robust_vcov` are p x p with p = k + 1 (+ 1 for random effects);
-    /// - every number is finite; both covariances are symmetric (to a
-    ///   relative 1e-9) with a non-negative diagonal;
-    /// - sigma_e > 0; sigma_u is present exactly for random effects, >= 0;
-    /// - term names are non-empty and unique; `_cons` is a term (with
-    ///   x mean 1) of pooled and random-effects fits, at any position (first
-    ///   as [`fit`] produces them, last in SQL's display order), and absent
-    ///   from fixed-effects fits;
-    /// - n_left + n_uncensored + n_right = n.
-    ///
-    /// - `omitted` is empty or has one flag per term; an omitted term has
-    ///   estimate 0 and variance 0;
-    /// - a fit whose information was singular (`message` set) may have
-    ///   empty covariances; a failed fit without estimates
-    ///   ([`Fit::has_estimates`] false: sigma_e 0) must have a message, no
-    ///   estimates, no covariances and no sigma_u, and is checked for its
-    ///   names, x_means and counts only.
-    ///
-    /// The bounds are not part of a Fit: check them with [`validate_bounds`].
-    pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(Error::invalid(format!("fit is inconsistent: {m}")));
-        let omitted_len_ok = self.omitted.is_empty() || self.omitted.len() == self.names.len();
-        if !omitted_len_ok && !self.has_estimates() {
-            return bad(format!("{} omitted flags for {} terms", self.omitted.len(), self.names.len()));
-        }
-        if !self.has_estimates() {
-            if self.message.is_none() {
-                return bad("sigma_e is 0 but the fit has no message saying why it failed".into());
-            }
-            if !(self.beta.is_empty() && self.vcov.is_empty() && self.robust_vcov.is_empty() && self.sigma_u.is_none())
-            {
-                return bad("a failed fit (sigma_e 0) must have no estimates, covariances or sigma_u".into());
-            }
-            if self.x_means.len() != self.names.len() {
-                return bad(format!(
-                    "{} terms and {} x_means (they must have the same length)",
-                    self.names.len(),
-                    self.x_means.len()
-                ));
-            }
-            if let Some(i) = self.x_means.iter().position(|x| !x.is_finite()) {
-                return bad(format!("x_means[{}] is {}", i + 1, crate::error::sql_float(self.x_means[i])));
-            }
-            check_names(&self.names.iter().filter(|n| n.as_str() != INTERCEPT).cloned().collect::<Vec<_>>(), "terms")
-                .or_else(|e| bad(e.message))?;
-            if self.n_left.checked_add(self.n_uncensored).and_then(|s| s.checked_add(self.n_right)) != Some(self.n) {
-                return bad(format!("n_left + n_uncensored + n_right must equal n_obs ({})", self.n));
-            }
-            return Ok(());
-        }
-        let k = self.beta.len();
-        if self.names.len() != k || self.x_means.len() != k {
-            return bad(format!(
-                "{} terms, {} estimates and {} x_means (they must have the same length)",
-                self.names.len(),
-                k,
-                self.x_means.len()
-            ));
-        }
-        let is_re = self.model == Model::RandomEffects;
-        if self.sigma_u.is_some() != is_re {
-            return bad(format!(
-                "sigma_u is {} for a {} model (it belongs to random effects only)",
-                if self.sigma_u.is_some() { "set" } else { "missing" },
-                self.model.name()
-            ));
-        }
-        let p = self.p();
-        let pp = p.saturating_mul(p);
-        for (name, v) in [("vcov", &self.vcov), ("robust_vcov", &self.robust_vcov)] {
-            if (name == "robust_vcov" || self.message.is_some()) && v.is_empty() {
-                continue; // undefined (a single cluster, a singular information): allowed
-            }
-            if v.len() != pp {
-                return bad(format!("{name} has {} elements, expected {p} x {p} for {k} estimates", v.len()));
-            }
-            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-                return bad(format!("{name}[{}] is {}", i + 1, crate::error::sql_float(v[i])));
-            }
-            for a in 0..p {
-                let d = v[a * p + a];
-                if d < 0.0 {
-                    return bad(format!("{name} has a negative variance on its diagonal (element {})", a + 1));
-                }
-                for b in 0..a {
-                    let (x, y) = (v[a * p + b], v[b * p + a]);
-                    let size = x.abs().max(y.abs()).max((d * v[b * p + b]).sqrt());
-                    if (x - y).abs() > 1e-9 * size {
-                        return bad(format!(
-                            "{name} is not symmetric (elements ({}, {}) and ({}, {}))",
-                            a + 1,
-                            b + 1,
-                            b + 1,
-                            a + 1
-                        ));
-                    }
-                }
-            }
-        }
-        for (name, v) in [("estimates", &self.beta), ("x_means", &self.x_means)] {
-            if let Some(i) = v.iter().position(|x| !x.is_finite()) {
-                return bad(format!("{name}[{}] is {}", i + 1, crate::error::sql_float(v[i])));
-            }
-        }
-        if !(self.sigma_e.is_finite() && self.sigma_e > 0.0) {
-            return bad(format!("sigma_e must be positive and finite, got {}", crate::error::sql_float(self.sigma_e)));
-        }
-        if let Some(u) = self.sigma_u {
-            if !(u.is_finite() && u >= 0.0) {
-                return bad(format!("sigma_u must be non-negative and finite, got {}", crate::error::sql_float(u)));
-            }
-        }
-        for (name, v) in [
-            ("log_likelihood", Some(self.log_likelihood)),
-            ("offset_mean", Some(self.offset_mean)),
-            ("pooled_log_likelihood", self.pooled_log_likelihood),
-        ] {
-            if let Some(v) = v.filter(|v| !v.is_finite()) {
-                return bad(format!("{name} is {}", crate::error::sql_float(v)));
-            }
-        }
-        // `_cons` exactly once for pooled and random effects (first as `fit`
-        // produces it, last in SQL's display order: any position), never for
-        // fixed effects
-        let cons: Vec<usize> =
-            self.names.iter().enumerate().filter(|(_, n)| n.as_str() == INTERCEPT).map(|(j, _)| j).collect();
-        let slopes: Vec<String> = if self.model == Model::FixedEffects {
-            self.names.clone()
-        } else {
-            let [j] = cons[..] else {
-                return bad(format!(
-                    "a {} fit must have the intercept {INTERCEPT} exactly once among its terms",
-                    self.model.name()
-                ));
-            };
-            if self.x_means[j] != 1.0 {
-                return bad(format!("the x mean of {INTERCEPT} must be 1, got {}", self.x_means[j]));
-            }
-            self.names.iter().filter(|n| n.as_str() != INTERCEPT).cloned().collect()
-        };
-        check_names(&slopes, "terms").or_else(|e| bad(e.message))?;
-        if !omitted_len_ok {
-            return bad(format!("{} omitted flags for {} terms", self.omitted.len(), self.names.len()));
-        }
-        for (j, _) in self.omitted.iter().enumerate().filter(|(_, o)| **o) {
-            let p = self.p();
-            let zero_var = |v: &Vec<f64>| v.is_empty() || v[j * p + j] == 0.0;
-            if self.beta[j] != 0.0 || !zero_var(&self.vcov) || !zero_var(&self.robust_vcov) {
-                return bad(format!("the omitted term {} must have estimate 0 and variance 0", self.names[j]));
-            }
-        }
-        let total = self.n_left.checked_add(self.n_uncensored).and_then(|s| s.checked_add(self.n_right));
-        if total != Some(self.n) {
-            return bad(format!(
-                "n_left ({}) + n_uncensored ({}) + n_right ({}) must equal n_obs ({})",
-                self.n_left, self.n_uncensored, self.n_right, self.n
-            ));
-        }
-        Ok(())
-    }
-
-    /// Whether the fit has estimates (false for a fit that failed before
-    /// any, see [`fit`]: then sigma_e is 0 and beta empty).
-    pub fn has_estimates(&self) -> bool {
-        !self.beta.is_empty() || self.sigma_e > 0.0
-    }
-    /// Whether the fit has estimates and a covariance (false also when the
-    /// information matrix was singular at the estimate).
-    pub fn has_vcov(&self) -> bool {
-        self.has_estimates() && self.vcov.len() == self.p() * self.p()
-    }
-    /// Whether term j was omitted because of collinearity.
-    pub fn is_omitted(&self, j: usize) -> bool {
-        self.omitted.get(j).copied().unwrap_or(false)
-    }
-    /// Standard errors of the estimates, `None` for an omitted term; `None`
-    /// overall when the covariance asked for is undefined (no covariance, a
-    /// single cluster for the robust one). The one to show.
-    pub fn std_errors_opt(&self, robust: bool) -> Option<Vec<Option<f64>>> {
-        let se = self.std_errors_checked(robust)?;
-        Some(se.into_iter().enumerate().map(|(j, s)| (!self.is_omitted(j) && s.is_finite()).then_some(s)).collect())
-    }
-    /// Standard error of sigma_e, `None` without a covariance.
-    pub fn se_sigma_e_opt(&self) -> Option<f64> {
-        self.has_vcov().then(|| self.se_sigma_e())
-    }
-
-    /// Number of parameters in `vcov`.
-    pub fn p(&self) -> usize {
-        self.beta.len() + 1 + self.sigma_u.is_some() as usize
-    }
-    /// Standard errors of beta, cluster-robust when `robust`.
-    /// Standard errors of the estimates, NaN where undefined (see
-    /// [`Fit::std_errors_checked`]).
-    pub fn std_errors(&self, robust: bool) -> Vec<f64> {
-        self.std_errors_checked(robust).unwrap_or_else(|| vec![f64::NAN; self.beta.len()])
-    }
-
-    /// Standard errors of the estimates: from the observed information, or
-    /// cluster-robust; `None` when the cluster-robust covariance is
-    /// undefined (a single cluster).
-    /// (An omitted term's is 0 here: see [`Fit::std_errors_opt`].)
-    pub fn std_errors_checked(&self, robust: bool) -> Option<Vec<f64>> {
-        let v = if robust { &self.robust_vcov } else { &self.vcov };
-        let p = self.p();
-        (v.len() == p * p && self.has_estimates()).then(|| (0..self.beta.len()).map(|j| v[j * p + j].sqrt()).collect())
-    }
-    /// Standard error of sigma_e (delta method from ln sigma_e).
-    /// NaN without a covariance (see [`Fit::se_sigma_e_opt`]).
-    pub fn se_sigma_e(&self) -> f64 {
-        let p = self.p();
-        let j = self.beta.len();
-        if self.vcov.len() != p * p {
-            return f64::NAN;
-        }
-        self.sigma_e * self.vcov[j * p + j].sqrt()
-    }
-    /// Standard error of sigma_u (None at the boundary sigma_u = 0).
-    pub fn se_sigma_u(&self) -> Option<f64> {
-        let p = self.p();
-        if self.vcov.len() != p * p {
-            return None;
-        }
-        self.sigma_u.filter(|s| *s > 0.0).map(|s| s * self.vcov[p * p - 1].sqrt())
-    }
-    /// rho = sigma_u^2 / (sigma_u^2 + sigma_e^2), the share of the error
-    /// variance due to the unit effect.
-    pub fn rho(&self) -> Option<f64> {
-        self.sigma_u.map(|u| u * u / (u * u + self.sigma_e * self.sigma_e))
-    }
-    /// LR test of sigma_u = 0 against the pooled model: chibar2 = 2 (l_re -
-    /// l_pooled), clamped at 0, and its p-value 0.5 P(chi2(1) > chibar2)
-    /// (the null is on the boundary; Stata's "chibar2(01)"), 1 when chibar2 = 0.
-    pub fn lr_test(&self) -> Option<(f64, f64)> {
-        let l0 = self.pooled_log_likelihood?;
-        let c = (2.0 * (self.log_likelihood - l0)).max(0.0);
-        // P(chibar2 >= 0) = 1: the half mass at 0 counts when c = 0
-        Some((c, if c > 0.0 { 0.5 * libm::erfc((c / 2.0).sqrt()) } else { 1.0 }))
-    }
-    pub fn aic(&self) -> f64 {
-        -2.0 * self.log_likelihood + 2.0 * self.n_params as f64
-    }
-    pub fn bic(&self) -> f64 {
-        -2.0 * self.log_likelihood + self.n_params as f64 * (self.n as f64).ln()
-    }
-}
-
-/// Checks censoring bounds given with a fit: finite, and lower below upper
-/// when both are set (22023).
-pub fn validate_bounds(lower: Option<f64>, upper: Option<f64>) -> Result<()> {
-    Spec { lower, upper, model: Model::Pooled, names: Vec::new(), quadrature: None, points: None }.validate()
-}
-
-/// The covariance of the estimates: the inverse of the information matrix.
-fn covariance(information: &[f64], p: usize, singular: &str) -> Result<Vec<f64>> {
-    Ok(crate::linalg::Cholesky::new(information, p, &[]).map_err(|_| Error::invalid(singular))?.inverse())
-}
-
-/// The message when the information matrix cannot be inverted.
-const SINGULAR: &str = "the information matrix is singular at the estimate: standard errors are undefined";
+use fit::{failed_fit, SINGULAR};
 
 /// How to fit: the model comes from the rows' spec.
 #[derive(Debug, Clone, Copy)]
@@ -788,71 +36,11 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { quadrature: random::Quadrature::Adaptive, points: 12, newton: newton::Options::default() }
-    }
-}
-
-/// The message of a fit stopped by the iteration limit.
-fn not_converged(iterations: usize) -> String {
-    format!("the maximisation did not converge within {iterations} iterations")
-}
-
-/// Observations per unit over `units` (indices into the panel's units; all
-/// when `None`): (min, mean, max), (0, 0, 0) without units.
-pub fn obs_per_unit(panel: &panel::Panel, units: Option<&[usize]>) -> (usize, f64, usize) {
-    let lens: Vec<usize> = match units {
-        Some(u) => u.iter().map(|&g| panel.rows(g).len()).collect(),
-        None => (0..panel.n_units()).map(|g| panel.rows(g).len()).collect(),
-    };
-    match (lens.iter().min(), lens.iter().max()) {
-        (Some(&lo), Some(&hi)) => (lo, lens.iter().sum::<usize>() as f64 / lens.len() as f64, hi),
-        _ => (0, 0.0, 0),
-    }
-}
-
-/// The covariance, or when the information matrix is singular empty
-/// covariances and the message saying so.
-fn covariance_or_message(information: &[f64], p: usize, singular: &str) -> (Vec<f64>, Option<String>) {
-    match covariance(information, p, singular) {
-        Ok(v) => (v, None),
-        Err(e) => (Vec::new(), Some(e.message)),
-    }
-}
-
-/// A fit that failed numerically before any estimate existed (see [`fit`]).
-fn failed_fit(
-    model: Model,
-    panel: &panel::Panel,
-    omitted: Vec<bool>,
-    message: String,
-    quadrature: Option<(random::Quadrature, usize)>,
-) -> Fit {
-    let (n_left, n_uncensored, n_right) = panel.counts();
-    Fit {
-        model,
-        names: panel.names.clone(),
-        beta: Vec::new(),
-        sigma_e: 0.0,
-        sigma_u: None,
-        vcov: Vec::new(),
-        robust_vcov: Vec::new(),
-        log_likelihood: 0.0,
-        pooled_log_likelihood: None,
-        iterations: 0,
-        converged: false,
-        n: panel.n(),
-        n_left,
-        n_uncensored,
-        n_right,
-        n_units: panel.n_units(),
-        dropped_units: 0,
-        n_params: 0,
-        x_means: panel.x_means(),
-        offset_mean: 0.0,
-        quadrature,
-        omitted,
-        message: Some(message),
-        obs_per_unit: obs_per_unit(panel, None),
+        Settings {
+            quadrature: random::Quadrature::Adaptive,
+            points: random::DEFAULT_POINTS,
+            newton: newton::Options::default(),
+        }
     }
 }
 
@@ -905,7 +93,8 @@ fn widen(f: Fit, full: &panel::Panel, omitted: &[bool], means: &[f64]) -> Fit {
 const MATRICES: usize = 8;
 
 /// Fits the model the rows ask for; an intercept `_cons` is included except
-/// for fixed effects.
+/// for fixed effects. The likelihood sums run over the rows in the order
+/// given: [`fit_canonical`] fits them in canonical order.
 ///
 /// Collinear regressors (and, for fixed effects, regressors without
 /// within-unit variation) are omitted as described in [`collinear`] and
@@ -942,6 +131,33 @@ pub fn fit(
     pool: Option<&rayon::ThreadPool>,
     between: crate::interrupt::Check<'_>,
 ) -> Result<Fit> {
+    fit_in_order(rows, &rows.unit, None, settings, pool, between)
+}
+
+/// [`fit()`] of the rows in canonical order, `fit(&rows.canonical()?, ...)`
+/// bit for bit, without copying the rows (a fit then depends only on the
+/// set of rows: see [`Rows::canonical`]). What an aggregate's final
+/// function calls on its state.
+pub fn fit_canonical(
+    rows: &Rows,
+    settings: Settings,
+    pool: Option<&rayon::ThreadPool>,
+    between: crate::interrupt::Check<'_>,
+) -> Result<Fit> {
+    let (unit, order) = rows.canonical_order()?;
+    fit_in_order(rows, &unit, order, settings, pool, between)
+}
+
+/// [`fit()`] of `rows` taken in `order` (`None`: as given), their units read
+/// from `unit`.
+fn fit_in_order(
+    rows: &Rows,
+    unit: &[i64],
+    order: Option<Vec<usize>>,
+    settings: Settings,
+    pool: Option<&rayon::ThreadPool>,
+    between: crate::interrupt::Check<'_>,
+) -> Result<Fit> {
     let spec = rows.spec.as_ref().ok_or_else(|| Error::invalid("no rows"))?;
     let settings = Settings {
         quadrature: spec.quadrature.unwrap_or(settings.quadrature),
@@ -955,7 +171,7 @@ pub fn fit(
     let p = spec.names.len().saturating_add(3);
     const WHAT: &str = "the p x p matrices of panel_tobit (one per regressor squared)";
     crate::mem::check(crate::mem::bytes_of::<f64>(p.saturating_mul(p).saturating_mul(MATRICES), WHAT)?, WHAT)?;
-    let panel = panel::Panel::new(&rows.y, &rows.x, &rows.unit, &spec.names, !fe, spec.lower, spec.upper)?;
+    let panel = panel::Panel::new_in_order(&rows.y, &rows.x, unit, order, &spec.names, !fe, spec.lower, spec.upper)?;
     let quadrature = (spec.model == Model::RandomEffects).then_some((settings.quadrature, settings.points));
     if quadrature.is_some() {
         hermite::rule(settings.points)?; // an input error, not a failed fit
@@ -1002,35 +218,8 @@ pub fn fit(
 
 #[cfg(test)]
 mod tests {
+    use super::fit::tests::real_fit;
     use super::*;
-
-    #[test]
-    fn rows_round_trip() {
-        let spec = Spec {
-            lower: Some(0.0),
-            upper: None,
-            model: Model::Pooled,
-            names: vec!["a".into(), "b".into()],
-            quadrature: None,
-            points: None,
-        };
-        let mut r = Rows::default();
-        r.add(1.0, &[2.0, 3.0], 7, &spec).unwrap();
-        r.add(0.0, &[1.0, -3.0], 8, &spec).unwrap();
-        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap(), r);
-        assert_eq!(Rows::from_bytes(&Rows::default().to_bytes()).unwrap(), Rows::default());
-        assert!(r.add(1.0, &[1.0], 9, &spec).unwrap_err().message.contains("row 3"));
-        let other = Spec { model: Model::RandomEffects, ..spec.clone() };
-        assert!(r.add(1.0, &[1.0, 2.0], 9, &other).is_err());
-        assert!(r.add(f64::NAN, &[1.0, 2.0], 9, &spec).is_err());
-        assert_eq!(Model::parse("RE").unwrap(), Model::RandomEffects);
-        // computed bounds: a few ulps off still count as censored, 1e-9 does not
-        assert_eq!(censoring(0.9999999999999998, Some(0.0), Some(1.0)), Censoring::Right);
-        assert_eq!(censoring(1e-15, Some(0.0), Some(1.0)), Censoring::Left);
-        assert_eq!(censoring(1.0 - 1e-9, Some(0.0), Some(1.0)), Censoring::Uncensored);
-        assert_eq!(censoring(-5.0, None, Some(1.0)), Censoring::Uncensored);
-        assert!(Model::parse("probit").is_err());
-    }
 
     #[test]
     fn regressors_whose_matrices_pass_the_limit_are_refused_before_allocating() {
@@ -1041,29 +230,6 @@ mod tests {
         let bytes = crate::mem::bytes_of::<f64>(p * p * MATRICES, "m").unwrap();
         assert!(bytes > 500 << 30);
         assert!(crate::mem::bytes_of::<f64>(usize::MAX / 4, "m").is_err());
-    }
-
-    #[test]
-    fn total_order_bits_order_as_total_cmp() {
-        let v = [
-            f64::NEG_INFINITY,
-            -1e308,
-            -2.5,
-            -1e-310,
-            -0.0,
-            0.0,
-            1e-310,
-            2.5,
-            1e308,
-            f64::INFINITY,
-            f64::NAN,
-            -f64::NAN,
-        ];
-        for a in v {
-            for b in v {
-                assert_eq!(a.total_cmp(&b), total_order_bits(a).cmp(&total_order_bits(b)), "{a} {b}");
-            }
-        }
     }
 
     #[test]
@@ -1132,8 +298,26 @@ mod tests {
             }
             let c = r.canonical().unwrap();
             assert_eq!(c.canonical().unwrap(), c); // already in order: unchanged
-            fit(&c, Settings::default(), None, &mut crate::interrupt::none()).unwrap()
+            let f = fit(&c, Settings::default(), None, &mut crate::interrupt::none()).unwrap();
+            // fitting the rows in place in canonical order: bitwise the fit of the copy
+            let g = fit_canonical(&r, Settings::default(), None, &mut crate::interrupt::none()).unwrap();
+            assert_eq!(
+                (g.beta.clone(), g.vcov.clone(), g.robust_vcov.clone()),
+                (f.beta.clone(), f.vcov.clone(), f.robust_vcov.clone())
+            );
+            assert_eq!(g.log_likelihood.to_bits(), f.log_likelihood.to_bits());
+            f
         };
+        // text units (named so that their byte order reverses the integers')
+        let mut t = Rows::default();
+        for i in (0..60).map(|i| (i * 23) % 60) {
+            t.add_text(rows[i].0, &[rows[i].1], &format!("u{}", 9 - rows[i].2), &spec).unwrap();
+        }
+        let (f, g) = (
+            fit(&t.canonical().unwrap(), Settings::default(), None, &mut crate::interrupt::none()).unwrap(),
+            fit_canonical(&t, Settings::default(), None, &mut crate::interrupt::none()).unwrap(),
+        );
+        assert_eq!((&g.beta, &g.vcov, g.log_likelihood.to_bits()), (&f.beta, &f.vcov, f.log_likelihood.to_bits()));
         let a = fit_of(&mut (0..60));
         let b = fit_of(&mut (0..60).rev());
         let c = fit_of(&mut (0..60).map(|i| (i * 23) % 60));
@@ -1142,180 +326,6 @@ mod tests {
             assert_eq!(f.vcov, a.vcov);
             assert_eq!(f.log_likelihood.to_bits(), a.log_likelihood.to_bits());
         }
-    }
-
-    #[test]
-    fn term_names_are_checked() {
-        let spec = |names: &[&str]| Spec {
-            lower: Some(0.0),
-            upper: None,
-            model: Model::Pooled,
-            names: names.iter().map(|s| s.to_string()).collect(),
-            quadrature: None,
-            points: None,
-        };
-        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["_cons", "b"])).unwrap_err();
-        assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
-        assert!(e.message.contains("_cons") && e.message.contains("names[1]"), "{}", e.message);
-        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["a", "a"])).unwrap_err();
-        assert!(e.message.contains("\"a\" twice"), "{}", e.message);
-        let e = Rows::default().add(1.0, &[1.0, 2.0], 1, &spec(&["a", ""])).unwrap_err();
-        assert!(e.message.contains("names[2] is empty"), "{}", e.message);
-        let mut bad = spec(&["a"]);
-        bad.upper = Some(-1.0);
-        assert!(Rows::default().add(1.0, &[1.0], 1, &bad).unwrap_err().message.contains("below upper"));
-        bad.upper = Some(f64::NAN);
-        assert!(Rows::default().add(1.0, &[1.0], 1, &bad).unwrap_err().message.contains("upper"));
-        // a state carrying duplicate names (hand-made bytes) is refused as corrupt
-        let mut r = Rows::default();
-        r.add(1.0, &[1.0, 2.0], 1, &spec(&["a", "b"])).unwrap();
-        r.spec.as_mut().unwrap().names[1] = "a".into();
-        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-    }
-
-    fn real_fit(model: Model) -> Fit {
-        let y = [0.0, 1.5, 4.0, 2.2, 0.0, 3.1, 4.0, 0.7, 2.9, 0.0, 1.1, 2.0];
-        let x = [0.3, 1.2, 2.5, 0.9, -0.4, 1.7, 3.0, 0.5, 1.9, -1.0, 0.2, 1.4];
-        let units: Vec<i64> = (0..12).map(|i| i / 3).collect();
-        let spec =
-            Spec { lower: Some(0.0), upper: None, model, names: vec!["x".into()], quadrature: None, points: None };
-        let mut r = Rows::default();
-        for i in 0..12 {
-            r.add(y[i], &[x[i]], units[i], &spec).unwrap();
-        }
-        fit(&r, Settings::default(), None, &mut || {}).unwrap()
-    }
-
-    #[test]
-    fn validate_accepts_real_fits_and_refuses_inconsistent_ones() {
-        for model in [Model::Pooled, Model::RandomEffects, Model::FixedEffects] {
-            let f = real_fit(model);
-            f.validate().unwrap();
-            effects::marginal_effects(&f, Some(0.0), None, true).unwrap();
-        }
-        let f = real_fit(Model::Pooled);
-        let refused = |g: &dyn Fn(&mut Fit), what: &str| {
-            let mut h = f.clone();
-            g(&mut h);
-            let e = h.validate().unwrap_err();
-            assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
-            assert!(e.message.starts_with("fit is inconsistent") && e.message.contains(what), "{what}: {}", e.message);
-        };
-        refused(
-            &|h| {
-                h.beta.push(1.0);
-            },
-            "estimates",
-        );
-        refused(
-            &|h| {
-                h.x_means.pop();
-            },
-            "x_means",
-        );
-        refused(
-            &|h| {
-                h.vcov.pop();
-            },
-            "vcov has",
-        );
-        refused(
-            &|h| {
-                h.robust_vcov.push(0.0);
-            },
-            "robust_vcov has",
-        );
-        refused(
-            &|h| {
-                h.vcov[1] += 1.0;
-            },
-            "not symmetric",
-        );
-        refused(
-            &|h| {
-                h.vcov[0] = -1.0;
-            },
-            "negative variance",
-        );
-        refused(
-            &|h| {
-                h.robust_vcov[2] = f64::NAN;
-            },
-            "robust_vcov[3] is NaN",
-        );
-        refused(
-            &|h| {
-                h.beta[1] = f64::INFINITY;
-            },
-            "estimates[2]",
-        );
-        refused(
-            &|h| {
-                h.sigma_e = 0.0;
-            },
-            "sigma_e",
-        );
-        refused(
-            &|h| {
-                h.sigma_u = Some(1.0);
-            },
-            "sigma_u is set",
-        );
-        refused(
-            &|h| {
-                h.names[1] = "_cons".into();
-            },
-            "_cons",
-        );
-        refused(
-            &|h| {
-                h.names[0] = "a".into();
-            },
-            "exactly once",
-        );
-        refused(
-            &|h| {
-                h.x_means[0] = 0.5;
-            },
-            "x mean of _cons",
-        );
-        refused(
-            &|h| {
-                h.names[1] = String::new();
-            },
-            "empty",
-        );
-        refused(
-            &|h| {
-                h.n_left += 1;
-            },
-            "n_obs",
-        );
-        refused(
-            &|h| {
-                h.log_likelihood = f64::NAN;
-            },
-            "log_likelihood",
-        );
-        let mut re = real_fit(Model::RandomEffects);
-        re.sigma_u = None;
-        assert!(re.validate().unwrap_err().message.contains("sigma_u is missing"));
-        let mut re = real_fit(Model::RandomEffects);
-        re.sigma_u = Some(-1.0);
-        assert!(re.validate().is_err());
-        let mut fe = real_fit(Model::FixedEffects);
-        fe.names[0] = "_cons".into();
-        assert!(fe.validate().unwrap_err().message.contains("_cons"));
-        let mut dup = real_fit(Model::Pooled);
-        dup.names.push("x".into());
-        dup.beta.push(0.0);
-        dup.x_means.push(0.0);
-        let p = dup.p();
-        dup.vcov = vec![0.0; p * p];
-        dup.robust_vcov = vec![0.0; p * p];
-        assert!(dup.validate().unwrap_err().message.contains("twice"), "{:?}", dup.validate());
-        assert!(validate_bounds(Some(1.0), Some(1.0)).is_err());
-        assert!(validate_bounds(Some(0.0), None).is_ok());
     }
 
     fn rows_of(model: Model, y: &[f64], x: &[f64], names: &[&str], units: &[i64], lower: Option<f64>) -> Rows {
@@ -1333,41 +343,6 @@ mod tests {
             r.add(y[i], &x[i * k..(i + 1) * k], units[i], &spec).unwrap();
         }
         r
-    }
-
-    #[test]
-    fn text_units_rank_by_bytes_and_merge() {
-        let spec = Spec {
-            lower: Some(0.0),
-            upper: None,
-            model: Model::Pooled,
-            names: vec!["x1".into()],
-            quadrature: None,
-            points: None,
-        };
-        let mut a = Rows::default();
-        a.add_text(1.0, &[1.0], "b", &spec).unwrap();
-        a.add_text(2.0, &[2.0], "a", &spec).unwrap();
-        a.add_text(3.0, &[3.0], "b", &spec).unwrap();
-        assert_eq!(a.unit, vec![0, 1, 0]);
-        let mut b = Rows::default();
-        b.add_text(4.0, &[4.0], "c", &spec).unwrap();
-        b.add_text(5.0, &[5.0], "a", &spec).unwrap();
-        a.merge(&Rows::from_bytes(&b.to_bytes()).unwrap()).unwrap();
-        assert_eq!(a.unit, vec![0, 1, 0, 2, 1]);
-        // canonical: units ranked by the bytes of their names (a, b, c)
-        let c = a.canonical().unwrap();
-        assert_eq!(c.unit, vec![0, 0, 1, 1, 2]);
-        assert_eq!(c.y, vec![2.0, 5.0, 1.0, 3.0, 4.0]);
-        assert!(c.labels.is_empty());
-        // mixing key types is refused, a bad dictionary is corrupt
-        let mut int = Rows::default();
-        int.add(1.0, &[1.0], 7, &spec).unwrap();
-        assert!(int.push_text(1.0, &[1.0], "x").unwrap_err().message.contains("mix bigint and text"));
-        assert!(int.merge(&b).unwrap_err().message.contains("mix bigint and text"));
-        let mut bad = b.clone();
-        bad.unit[0] = 9;
-        assert_eq!(Rows::from_bytes(&bad.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
     }
 
     #[test]
@@ -1595,45 +570,5 @@ mod tests {
         )
         .unwrap();
         assert_eq!(re.obs_per_unit, (2, 2.5, 3));
-    }
-
-    #[test]
-    fn hostile_state_bytes_are_refused_before_allocating() {
-        use crate::codec::{tag, Writer};
-        // a name count of 2^62 with no bytes behind it
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
-        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1 << 62);
-        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        // a name whose length is u64::MAX
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
-        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1).u64(u64::MAX);
-        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        // a unit count that does not match, or that exceeds the bytes
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
-        w.u64(0).f64s(&[]).f64s(&[]).u64(u64::MAX / 4);
-        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        // rows without a spec, or x not n * k
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
-        w.u64(0).f64s(&[1.0]).f64s(&[]).u64(1).u64(3);
-        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        let spec = Spec {
-            lower: None,
-            upper: None,
-            model: Model::Pooled,
-            names: vec!["a".into()],
-            quadrature: None,
-            points: None,
-        };
-        let mut r = Rows::default();
-        r.add(1.0, &[2.0], 1, &spec).unwrap();
-        r.x.push(5.0);
-        assert_eq!(Rows::from_bytes(&r.to_bytes()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        // every truncation of a valid state is an error, never a panic
-        let mut ok = Rows::default();
-        ok.add(1.0, &[2.0], 1, &spec).unwrap();
-        let bytes = ok.to_bytes();
-        for cut in 0..bytes.len() {
-            assert!(Rows::from_bytes(&bytes[..cut]).is_err(), "{cut}");
-        }
     }
 }

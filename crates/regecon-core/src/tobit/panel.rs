@@ -35,6 +35,23 @@ impl Panel {
         lower: Option<f64>,
         upper: Option<f64>,
     ) -> Result<Panel> {
+        Panel::new_in_order(y, x, units, None, names, intercept, lower, upper)
+    }
+
+    /// [`Panel::new`] over the rows taken in `order` (a permutation of the
+    /// row indices; `None`: as given): the panel of the rows copied in that
+    /// order, built without the copy.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new_in_order(
+        y: &[f64],
+        x: &[f64],
+        units: &[i64],
+        order: Option<Vec<usize>>,
+        names: &[String],
+        intercept: bool,
+        lower: Option<f64>,
+        upper: Option<f64>,
+    ) -> Result<Panel> {
         let n = y.len();
         let k0 = names.len();
         if x.len() != n * k0 || units.len() != n {
@@ -56,9 +73,18 @@ impl Panel {
             finite(x[i], &format!("x[{}] ({}) of row {}", i % k0.max(1) + 1, names[i % k0.max(1)], i / k0.max(1) + 1))?;
         }
         // buffers sized by the rows: allocated through mem (53200, not an abort)
-        let mut order: Vec<usize> = crate::mem::vec_with_capacity(n, "the rows of panel_tobit")?;
-        order.extend(0..n);
-        order.sort_by_key(|&i| units[i]); // stable: input order within a unit
+        let mut order: Vec<usize> = match order {
+            Some(o) if o.len() != n => {
+                return Err(Error::invalid(format!("an order of {} rows for {n} rows", o.len())))
+            }
+            Some(o) => o,
+            None => {
+                let mut o = crate::mem::vec_with_capacity(n, "the rows of panel_tobit")?;
+                o.extend(0..n);
+                o
+            }
+        };
+        order.sort_by_key(|&i| units[i]); // stable: given order within a unit
         let k = k0 + intercept as usize;
         let nk = n
             .checked_mul(k)

@@ -4,52 +4,21 @@
 //! Parameters theta = (beta, tau = ln sigma). With r = (y - x'b)/sigma,
 //! a = (lower - x'b)/sigma, c = (x'b - upper)/sigma and lambda = phi/Phi:
 //!
-//! ```text
-//! uncensored      l = ln phi(r) - tau      dl/db =  r x/sigma        dl/dtau = r^2 - 1
-//! left-censored   l = ln Phi(a)            dl/db = -lambda(a) x/sigma dl/dtau = -lambda(a) a
-//! right-censored  l = ln Phi(c)            dl/db =  lambda(c) x/sigma dl/dtau = -lambda(c) c
-//! ```
-//!
-//! with the analytic second derivatives in [`observation`]. Newton-Raphson
+//! the per-row log-likelihood and its derivatives are those of
+//! [`super::likelihood`] (shared with the random- and fixed-effects models),
+//! summed over the rows. Newton-Raphson
 //! from OLS starting values, with step halving and a Levenberg shift when the
 //! negative Hessian is not positive definite; standard errors from the
 //! inverse observed information (as AER, which reports Log(scale)), and
 //! cluster-robust (sandwich) on request.
 
+use super::likelihood::observation;
 use super::newton::{maximise, Objective, Options};
-use super::normal::{ln_cdf_and_mills, ln_pdf};
 use super::panel::{sandwich, Panel};
-use super::{Censoring, Fit, Model};
+use super::{Fit, Model};
 use crate::error::{Error, Result};
 use crate::interrupt::{Check, Ticker};
 use crate::linalg::Cholesky;
-
-/// Log-likelihood contribution of one observation with its gradient and
-/// Hessian with respect to (x'b, tau): returns (l, d_eta, d_tau, d2_eta,
-/// d2_eta_tau, d2_tau), where eta = x'b; the chain rule to beta multiplies by
-/// x. Takes 1 / sigma (no division in the hot loops).
-#[inline]
-pub fn observation(y: f64, eta: f64, inv_sigma: f64, log_sigma: f64, c: Censoring, lower: f64, upper: f64) -> [f64; 6] {
-    let s = inv_sigma;
-    match c {
-        Censoring::Uncensored => {
-            let r = (y - eta) * s;
-            [ln_pdf(r) - log_sigma, r * s, r * r - 1.0, -s * s, -2.0 * r * s, -2.0 * r * r]
-        }
-        Censoring::Left => {
-            let a = (lower - eta) * s;
-            let (l, lam) = ln_cdf_and_mills(a);
-            let q = a * (a + lam) - 1.0;
-            [l, -lam * s, -lam * a, -lam * (a + lam) * s * s, -(lam * s) * q, -lam * a * q]
-        }
-        Censoring::Right => {
-            let b = (eta - upper) * s;
-            let (l, mu) = ln_cdf_and_mills(b);
-            let q = b * (b + mu) - 1.0;
-            [l, mu * s, -mu * b, -mu * (b + mu) * s * s, (mu * s) * q, -mu * b * q]
-        }
-    }
-}
 
 /// The pooled likelihood over the rows of a panel; theta = (beta, ln sigma).
 pub struct Pooled<'a> {
@@ -207,7 +176,7 @@ pub fn fit(panel: &Panel, opts: Options, pool: Option<&rayon::ThreadPool>, betwe
     let mut obj = Pooled { panel, pool };
     let out = maximise(&mut obj, theta, opts, &mut *between)?;
     // a singular information matrix keeps the estimates, without covariances
-    let (vcov, singular) = super::covariance_or_message(&out.information, k + 1, super::SINGULAR);
+    let (vcov, singular) = super::fit::covariance_or_message(&out.information, k + 1, super::fit::SINGULAR);
     let robust_vcov = if vcov.is_empty() { Vec::new() } else { sandwich(&vcov, &obj.unit_scores(&out.theta, between)) };
     let mut f = Fit::from_outcome(Model::Pooled, panel, &out, vcov, robust_vcov);
     if singular.is_some() {

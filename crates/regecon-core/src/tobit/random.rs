@@ -23,10 +23,11 @@
 //! number of threads.
 
 use super::hermite;
+use super::likelihood::observation;
 use super::newton::{maximise, maximise_1d, Objective, Options};
 use super::normal::ln_pdf;
 use super::panel::{sandwich, Panel};
-use super::pooled::{self, check_identified, observation};
+use super::pooled::{self, check_identified};
 use super::{Fit, Model};
 use crate::error::{Error, Result};
 use crate::interrupt::Check;
@@ -67,6 +68,9 @@ impl Quadrature {
     }
 }
 
+/// Gauss-Hermite points of a fit unless asked otherwise (Stata's default).
+pub const DEFAULT_POINTS: usize = 12;
+
 /// Units per parallel task; fixed, so that sums do not depend on the threads.
 const CHUNK: usize = 32;
 
@@ -79,6 +83,21 @@ enum Level {
     Value,
     Gradient,
     Hessian,
+}
+
+/// One unit's quadrature rule at theta: node positions u_q and log
+/// weights, with their derivatives in tau_u = ln sigma_u.
+struct UnitRule {
+    uq: Vec<f64>,
+    lw: Vec<f64>,
+    /// d u_q / d tau_u
+    du: Vec<f64>,
+    /// d lw_q / d tau_u
+    dlw: Vec<f64>,
+    /// d^2 lw_q / d tau_u^2
+    d2lw: Vec<f64>,
+    /// The adaptive centre (0 for the plain rule).
+    centre: f64,
 }
 
 /// One unit's log-likelihood, gradient, negative Hessian and centre.
@@ -146,61 +165,17 @@ impl<'a> RandomEffects<'a> {
         (u, 1.0 / (-h2).sqrt())
     }
 
-    /// Errors: out of memory for the per-node terms of a very long unit.
+    /// One unit's terms at theta, to `level`. Errors: out of memory for the
+    /// per-node terms of a very long unit.
     fn unit(&self, g: usize, theta: &[f64], level: Level) -> Result<Terms> {
         let pn = self.panel;
         let k = pn.k;
         let p = k + 2;
-        let (tau_e, tau_u) = (theta[k], theta[k + 1]);
-        let (inv_e, su) = ((-tau_e).exp(), tau_u.exp());
         let rows = pn.rows(g);
-        let nt = rows.len();
         let eta: Vec<f64> = rows.clone().map(|i| pn.row(i).iter().zip(&theta[..k]).map(|(a, b)| a * b).sum()).collect();
-        let nq = self.nodes.len();
-        // node positions u_q, log weights, du_q / d tau_u, d lw_q / d tau_u, d^2 lw_q / d tau_u^2
-        let mut uq = vec![0.0; nq];
-        let mut lw = vec![0.0; nq];
-        let mut du = vec![0.0; nq];
-        let mut dlw = vec![0.0; nq];
-        let mut d2lw = vec![0.0; nq];
-        let mut centre = 0.0;
-        match self.quadrature {
-            Quadrature::Plain => {
-                for q in 0..nq {
-                    uq[q] = SQRT_2 * su * self.nodes[q];
-                    lw[q] = self.ln_weights[q] - 0.5 * PI.ln();
-                    du[q] = uq[q];
-                }
-            }
-            Quadrature::Adaptive => {
-                let (m, s) = self.centre(rows.clone(), &eta, theta, self.centres[g]);
-                centre = m;
-                for q in 0..nq {
-                    let v = self.nodes[q];
-                    uq[q] = m + SQRT_2 * s * v;
-                    let z = uq[q] / su;
-                    lw[q] = (SQRT_2 * s).ln() + self.ln_weights[q] + v * v + ln_pdf(z) - tau_u;
-                    dlw[q] = z * z - 1.0;
-                    d2lw[q] = -2.0 * z * z;
-                }
-            }
-        }
-        // nq x (rows of the unit): sized by the input, so allocated fallibly
-        let mut terms = crate::mem::vec_filled(
-            [0.0; 6],
-            if level >= Level::Gradient { nq.saturating_mul(nt) } else { 0 },
-            "the quadrature terms of a unit",
-        )?;
-        let mut a = lw.clone();
-        for q in 0..nq {
-            for (t, i) in rows.clone().enumerate() {
-                let o = observation(pn.y[i], eta[t] + uq[q], inv_e, tau_e, pn.cens[i], pn.lower, pn.upper);
-                a[q] += o[0];
-                if level >= Level::Gradient {
-                    terms[q * nt + t] = o;
-                }
-            }
-        }
+        let rule = self.rule(g, rows.clone(), &eta, theta);
+        let centre = rule.centre;
+        let (a, terms) = self.node_terms(rows.clone(), &eta, theta, &rule, level)?;
         let amax = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let wsum: f64 = a.iter().map(|v| (v - amax).exp()).sum();
         let ll = amax + wsum.ln();
@@ -208,10 +183,103 @@ impl<'a> RandomEffects<'a> {
             return Ok(Terms { ll, g: Vec::new(), h: Vec::new(), centre });
         }
         let pi: Vec<f64> = a.iter().map(|v| (v - amax).exp() / wsum).collect();
-        // dA_q for each node: row by row (each row's x is read once)
+        let grads = self.node_gradients(rows.clone(), &terms, &rule);
+        let mut gr = vec![0.0; p];
+        for q in 0..pi.len() {
+            for a in 0..p {
+                gr[a] += pi[q] * grads[q * p + a];
+            }
+        }
+        if level == Level::Gradient {
+            return Ok(Terms { ll, g: gr, h: Vec::new(), centre });
+        }
+        let h = self.negative_hessian(rows, &terms, &rule, &pi, &grads, &gr);
+        Ok(Terms { ll, g: gr, h, centre })
+    }
+
+    /// Unit g's quadrature rule at theta: the plain nodes scaled by sigma_u,
+    /// or the adaptive ones centred at the unit's posterior mode.
+    fn rule(&self, g: usize, rows: std::ops::Range<usize>, eta: &[f64], theta: &[f64]) -> UnitRule {
+        let k = self.panel.k;
+        let tau_u = theta[k + 1];
+        let su = tau_u.exp();
+        let nq = self.nodes.len();
+        let mut r = UnitRule {
+            uq: vec![0.0; nq],
+            lw: vec![0.0; nq],
+            du: vec![0.0; nq],
+            dlw: vec![0.0; nq],
+            d2lw: vec![0.0; nq],
+            centre: 0.0,
+        };
+        match self.quadrature {
+            Quadrature::Plain => {
+                for q in 0..nq {
+                    r.uq[q] = SQRT_2 * su * self.nodes[q];
+                    r.lw[q] = self.ln_weights[q] - 0.5 * PI.ln();
+                    r.du[q] = r.uq[q];
+                }
+            }
+            Quadrature::Adaptive => {
+                let (m, s) = self.centre(rows, eta, theta, self.centres[g]);
+                r.centre = m;
+                for q in 0..nq {
+                    let v = self.nodes[q];
+                    r.uq[q] = m + SQRT_2 * s * v;
+                    let z = r.uq[q] / su;
+                    r.lw[q] = (SQRT_2 * s).ln() + self.ln_weights[q] + v * v + ln_pdf(z) - tau_u;
+                    r.dlw[q] = z * z - 1.0;
+                    r.d2lw[q] = -2.0 * z * z;
+                }
+            }
+        }
+        r
+    }
+
+    /// A_q, the log of each node's term (its log weight plus the rows'
+    /// log-likelihoods at u_q), and from `Level::Gradient` on each row's
+    /// [`observation`] at each node (node-major, nodes x rows).
+    fn node_terms(
+        &self,
+        rows: std::ops::Range<usize>,
+        eta: &[f64],
+        theta: &[f64],
+        r: &UnitRule,
+        level: Level,
+    ) -> Result<(Vec<f64>, Vec<[f64; 6]>)> {
+        let pn = self.panel;
+        let tau_e = theta[pn.k];
+        let inv_e = (-tau_e).exp();
+        let (nq, nt) = (self.nodes.len(), rows.len());
+        // nq x (rows of the unit): sized by the input, so allocated fallibly
+        let mut terms = crate::mem::vec_filled(
+            [0.0; 6],
+            if level >= Level::Gradient { nq.saturating_mul(nt) } else { 0 },
+            "the quadrature terms of a unit",
+        )?;
+        let mut a = r.lw.clone();
+        for q in 0..nq {
+            for (t, i) in rows.clone().enumerate() {
+                let o = observation(pn.y[i], eta[t] + r.uq[q], inv_e, tau_e, pn.cens[i], pn.lower, pn.upper);
+                a[q] += o[0];
+                if level >= Level::Gradient {
+                    terms[q * nt + t] = o;
+                }
+            }
+        }
+        Ok((a, terms))
+    }
+
+    /// dA_q / dtheta of each node (node-major, nodes x p): row by row, so
+    /// that each row's x is read once.
+    fn node_gradients(&self, rows: std::ops::Range<usize>, terms: &[[f64; 6]], r: &UnitRule) -> Vec<f64> {
+        let pn = self.panel;
+        let k = pn.k;
+        let p = k + 2;
+        let (nq, nt) = (self.nodes.len(), rows.len());
         let mut grads = vec![0.0; nq * p];
         let mut sum_de = vec![0.0; nq];
-        for (t, i) in rows.clone().enumerate() {
+        for (t, i) in rows.enumerate() {
             let xi = pn.row(i);
             for q in 0..nq {
                 let o = &terms[q * nt + t];
@@ -224,20 +292,30 @@ impl<'a> RandomEffects<'a> {
             }
         }
         for q in 0..nq {
-            grads[q * p + k + 1] = dlw[q] + du[q] * sum_de[q];
+            grads[q * p + k + 1] = r.dlw[q] + r.du[q] * sum_de[q];
         }
-        let mut gr = vec![0.0; p];
-        for q in 0..nq {
-            for a in 0..p {
-                gr[a] += pi[q] * grads[q * p + a];
-            }
-        }
-        if level == Level::Gradient {
-            return Ok(Terms { ll, g: gr, h: Vec::new(), centre });
-        }
+        grads
+    }
+
+    /// The unit's negative Hessian, -(sum_q pi_q (d^2 A_q + dA_q dA_q') -
+    /// g g') with g = sum_q pi_q dA_q (`gr`), full p x p.
+    fn negative_hessian(
+        &self,
+        rows: std::ops::Range<usize>,
+        terms: &[[f64; 6]],
+        r: &UnitRule,
+        pi: &[f64],
+        grads: &[f64],
+        gr: &[f64],
+    ) -> Vec<f64> {
+        let pn = self.panel;
+        let k = pn.k;
+        let p = k + 2;
+        let (nq, nt) = (self.nodes.len(), rows.len());
+        let du = &r.du;
         // sum_q pi_q d^2 A_q, row by row
         let mut h = vec![0.0; p * p];
-        for (t, i) in rows.clone().enumerate() {
+        for (t, i) in rows.enumerate() {
             let (mut cee, mut cet, mut ctt, mut ceu, mut ctu, mut cuu) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
             for q in 0..nq {
                 let o = &terms[q * nt + t];
@@ -267,7 +345,7 @@ impl<'a> RandomEffects<'a> {
             h[(k + 1) * p + k] += ctu;
             h[(k + 1) * p + k + 1] += cuu;
         }
-        h[(k + 1) * p + k + 1] += (0..nq).map(|q| pi[q] * d2lw[q]).sum::<f64>();
+        h[(k + 1) * p + k + 1] += (0..nq).map(|q| pi[q] * r.d2lw[q]).sum::<f64>();
         // + Cov_pi(dA)
         for q in 0..nq {
             let gq = &grads[q * p..(q + 1) * p];
@@ -285,7 +363,7 @@ impl<'a> RandomEffects<'a> {
                 h[b * p + a] = v;
             }
         }
-        Ok(Terms { ll, g: gr, h, centre })
+        h
     }
 
     /// Sums over units: chunks of CHUNK units in parallel, a few per thread
@@ -441,7 +519,7 @@ pub fn fit(
             ..pooled
         });
     }
-    let (vcov, singular) = super::covariance_or_message(
+    let (vcov, singular) = super::fit::covariance_or_message(
         &out.information,
         p,
         "the information matrix is singular at the estimate (is sigma_u 0?): standard errors are undefined",

@@ -10,6 +10,13 @@ use crate::error::{Error, Result};
 use crate::interrupt::{self, Check};
 use crate::mem;
 
+/// Work of one block of k-nearest queries (a query costs about k + 16):
+/// a few milliseconds.
+const BLOCK_WORK: usize = 16_384;
+
+/// The most points of one block.
+const MAX_BLOCK: usize = 1024;
+
 /// A link of a weights relation: (src, dst, weight, distance).
 pub type Link = (i64, i64, f64, f64);
 
@@ -48,7 +55,7 @@ pub fn knn_checked(
     mem::check(mem::bytes_of::<Link>(total, WHAT)?, WHAT)?;
     let pts = Points::new(Some(ids), x, y, metric, &mut *check)?;
     // a block's queries cost ~ (log n + k) each: aim at a few ms per block
-    let chunk = (16_384 / (k + 16)).clamp(1, 1024);
+    let chunk = (BLOCK_WORK / (k + 16)).clamp(1, MAX_BLOCK);
     interrupt::sliced(pool, n, chunk, check, |units| {
         let mut out = mem::vec_with_capacity(units.len() * k, WHAT)?;
         for i in units {
