@@ -42,11 +42,11 @@ if ((views < 10)) || grep -q '|f|' "$dump/source.txt"; then
     echo "FAIL dump/restore: the source database should hold 10 populated materialized views:"; cat "$dump/source.txt"; exit 1
 fi
 
-runuser -u postgres -- pg_dump -h "$sock" -p "$port" -U postgres -Fc -f "$dump/source.dump" dr_source
-runuser -u postgres -- pg_dump -h "$sock" -p "$port" -U postgres -Fp -f "$dump/source.sql" dr_source
+runuser -u postgres -- "$PGBIN/pg_dump" -h "$sock" -p "$port" -U postgres -Fc -f "$dump/source.dump" dr_source
+runuser -u postgres -- "$PGBIN/pg_dump" -h "$sock" -p "$port" -U postgres -Fp -f "$dump/source.sql" dr_source
 # custom format through pg_restore; plain format through psql, as users do.
 # Any error fails the restore (pg_restore --exit-on-error, psql ON_ERROR_STOP).
-runuser -u postgres -- pg_restore -h "$sock" -p "$port" -U postgres --exit-on-error -d dr_custom "$dump/source.dump"
+runuser -u postgres -- "$PGBIN/pg_restore" -h "$sock" -p "$port" -U postgres --exit-on-error -d dr_custom "$dump/source.dump"
 psql_ -d dr_plain -f "$dump/source.sql" >/dev/null
 
 fail=0
