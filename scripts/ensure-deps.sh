@@ -22,6 +22,8 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # the postgres user exists now: $BUILD may move to /tmp (env.sh)
+    source "$(dirname "$0")/env.sh"
 fi
 
 if ! cargo pgrx --version 2>/dev/null | grep -qx "cargo-pgrx $PGRX_VERSION"; then

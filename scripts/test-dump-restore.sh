@@ -27,11 +27,16 @@ PGOPTIONS='-c client_min_messages=warning' psql_ -d dr_source \
 
 # one line per materialized view: populated, rows and an md5 of its sorted rows
 fingerprint() {
+    # (a temporary function, not query_to_xml: PostgreSQL may be built without libxml)
     psql_ -At -d "$1" -c "
-        SELECT c.oid::regclass::text, m.ispopulated,
-               (xpath('/row/c/text()', query_to_xml(format(
-                   'SELECT count(*) || '':'' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) AS c FROM %s t',
-                   c.oid::regclass), false, true, '')))[1]::text
+        CREATE FUNCTION pg_temp.fingerprint(v regclass) RETURNS text LANGUAGE plpgsql AS \$\$
+        DECLARE r text;
+        BEGIN
+            EXECUTE format('SELECT count(*) || '':'' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) FROM %s t', v)
+                INTO r;
+            RETURN r;
+        END \$\$" -c "
+        SELECT c.oid::regclass::text, m.ispopulated, pg_temp.fingerprint(c.oid::regclass)
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_matviews m
           ON m.schemaname = c.relnamespace::regnamespace::text AND m.matviewname = c.relname
         WHERE c.relkind = 'm' ORDER BY 1"

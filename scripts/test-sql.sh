@@ -26,7 +26,7 @@ while read -r t ext; do
 done <"$REPO/tests/pg_regress/needs"
 cd "$REPO"   # tests read fixtures by paths relative to the repository
 if ! "$("$PG_CONFIG" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
-        --host="$sock" --port="$port" --user=postgres --dbname=regecon_regress \
+        --bindir="$PGBIN" --host="$sock" --port="$port" --user=postgres --dbname=regecon_regress \
         --inputdir=tests/pg_regress --outputdir="$out" setup $tests; then
     echo "--- regression.diffs:"; cat "$out/regression.diffs" 2>/dev/null | head -200
     exit 1
