@@ -22,6 +22,8 @@ FUZZ_SEED ?= 1
 LATENCY_PORT ?= 55436
 LATENCY_MAX_LATE_MS ?= 1000
 PG ?= 15
+# the bounded fuzz run of make test on PostgreSQL 18 (on 15: 110 s, scripts/test-sql.sh)
+FUZZ18_TEST_SECONDS ?= 40
 export PG_MAJOR := $(PG)
 
 .PHONY: demo test lint test-core test-pg test-sql test-pg18 bench fuzz interrupt-latency deps install stop clean
@@ -42,7 +44,7 @@ test: deps lint test-core test-pg test-sql test-pg18
 # the same in-database and SQL tests on PostgreSQL 18 (what needs PostGIS or
 # pg_cron, which it lacks, is left out: tests/pg_regress/needs)
 test-pg18: deps
-	@$(MAKE) --no-print-directory test-pg test-sql PG=18
+	@$(MAKE) --no-print-directory test-pg test-sql PG=18 FUZZ_TEST_SECONDS=$(FUZZ18_TEST_SECONDS)
 
 lint: deps
 	@source $(S)/env.sh && step "cargo fmt --check and cargo clippy -D warnings (rustfmt.toml), for PostgreSQL $$PG_MAJORS" && \
