@@ -9,7 +9,10 @@
 # A line `<!-- check-docs: load FILE ... -->` runs those SQL files (paths from
 # the repository root) in the page's database first. A block fenced
 # ```sql excerpt FILE is not run: it must appear verbatim in FILE (so a
-# tutorial quoting the pipeline cannot drift from it).
+# tutorial quoting the pipeline cannot drift from it). A block fenced
+# ```sql needs:EXT (and the ```text after it) runs only where PostgreSQL has
+# extension EXT available (PostGIS is not in the PostgreSQL 18 that make test
+# also runs on).
 #   check-docs.sh HOST_OR_SOCKET PORT [docs/page.md ...]
 set -Eeuo pipefail
 source "$(dirname "$0")/env.sh"
@@ -19,6 +22,7 @@ pages=("$@")
 psql_() { psql -X -h "$host" -p "$port" -U postgres "$@"; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+available=" $(psql_ -X -At -d postgres -c "SELECT string_agg(name, ' ') FROM pg_available_extensions") "
 pass=0 fail=0
 for page in "${pages[@]}"; do
     name=$(basename "$page" .md)
@@ -40,7 +44,12 @@ for page in "${pages[@]}"; do
         exit($bad ? 1 : 0)' "$page" "$REPO" || fail=$((fail + 1))
     rm -f "$tmp"/blk.*
     # Split the page into numbered blocks: blk.N.sql and, if it follows, blk.N.text
-    awk -v dir="$tmp" '
+    awk -v dir="$tmp" -v available="$available" '
+        /^```sql needs:[a-z0-9_]+[[:space:]]*$/ {
+            ext = $2; sub(/^needs:/, "", ext)
+            if (index(available, " " ext " ") == 0) { kind = "skip"; last = ""; next }
+            n++; kind = "sql"; file = sprintf("%s/blk.%03d.sql", dir, n); printf "" > file; last = "sql"; next
+        }
         /^```sql[[:space:]]*$/ { n++; kind = "sql"; file = sprintf("%s/blk.%03d.sql", dir, n); printf "" > file; last = "sql"; next }
         /^```text[[:space:]]*$/ { if (last == "sql") { kind = "text"; file = sprintf("%s/blk.%03d.text", dir, n); printf "" > file } else { kind = "skip" } ; last = ""; next }
         /^```/ { if (kind != "") { kind = ""; next } else { kind = "skip"; last = ""; next } }

@@ -45,6 +45,7 @@ WHERE p.proname !~ '{SUPPORT}'
   AND p.pronamespace = (SELECT extnamespace FROM pg_catalog.pg_extension WHERE extname = 'regecon')
 UNION
 SELECT t.typname FROM members m JOIN pg_catalog.pg_type t ON m.classid = 'pg_catalog.pg_type'::regclass AND t.oid = m.objid
+WHERE t.typcategory <> 'A'  -- the array types, members too from PostgreSQL 17 on
 UNION
 SELECT name FROM pg_catalog.pg_settings WHERE name LIKE 'regecon.%'"""
     out = subprocess.run(["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port, "-U", "postgres",

@@ -5,10 +5,12 @@
 # Data in $BUILD/NAME/data, socket in /tmp/regecon-NAME (short: socket paths
 # are limited to 107 bytes), listening on no TCP address. pg_cron is preloaded
 # when installed (its metadata in the postgres database; jobs run as
-# background workers, so they need no TCP connection).
+# background workers, so they need no TCP connection). The cluster is of
+# PostgreSQL $PG_MAJOR (env.sh); from 16 on NAME gets the version as a suffix
+# (test18): clusters of two versions never share a directory or socket.
 set -Eeuo pipefail
 source "$(dirname "$0")/env.sh"
-cmd=$1 name=$2 port=${3:-}
+cmd=$1 name=$2$PG_SUFFIX port=${3:-}
 dir=$BUILD/$name
 sock=/tmp/regecon-$name
 pgctl() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$dir/data" "$@"; }
@@ -33,7 +35,7 @@ start)
             if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$other" != "$dir/data" ]; then
                 echo "cluster $name: port $port (socket $sock) is held by another PostgreSQL (pid $pid, data $other)," >&2
                 echo "  probably the $name cluster of another checkout. Stop it (make stop in that checkout, or" >&2
-                echo "  runuser -u postgres -- $PGBIN/pg_ctl -D $other stop), or use another port: make $name ${name^^}_PORT=NNNNN" >&2
+                echo "  runuser -u postgres -- $PGBIN/pg_ctl -D $other stop), or use another port: make ${2} ${2^^}_PORT=NNNNN" >&2
                 exit 1
             fi
         fi

@@ -6,7 +6,7 @@ set -Eeuo pipefail
 source "$(dirname "$0")/env.sh"
 port=$1
 "$REPO/scripts/cluster.sh" start demo "$port"
-sock=/tmp/regecon-demo
+sock=/tmp/regecon-demo$PG_SUFFIX
 db=regecon_demo
 psql_() { PGOPTIONS="-c client_min_messages=warning" psql -X -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres "$@"; }
 PGOPTIONS='-c client_min_messages=warning' psql_ -q -d postgres \
@@ -49,8 +49,12 @@ labels=("" "2a resilience (Martin et al. 2016), national reference" "2b agglomer
     echo "INSERT INTO china.run_info VALUES ('pipeline_ms', :'pipeline_ms');"
 } >"$tmp/run.psql"
 psql_ -q -At -d "$db" -f "$tmp/run.psql"
-psql_ -q -d postgres -v pipeline_db="$db" -f sql/china/04_schedule.sql >/dev/null
-echo "  scheduled: china.refresh() daily at 06:15 with pg_cron ($(psql_ -At -d postgres -c "SELECT count(*) FROM cron.job WHERE jobname = 'regecon-china-refresh'") job)"
+if [ -f "$("$PG_CONFIG" --sharedir)/extension/pg_cron.control" ]; then
+    psql_ -q -d postgres -v pipeline_db="$db" -f sql/china/04_schedule.sql >/dev/null
+    echo "  scheduled: china.refresh() daily at 06:15 with pg_cron ($(psql_ -At -d postgres -c "SELECT count(*) FROM cron.job WHERE jobname = 'regecon-china-refresh'") job)"
+else
+    echo "  not scheduled: PostgreSQL $PG_MAJOR here has no pg_cron (sql/china/04_schedule.sql)"
+fi
 psql_ -q -d "$db" -c "INSERT INTO china.run_info VALUES
     ('generated_at', to_char(now(), 'YYYY-MM-DD HH24:MI:SS TZ')),
     ('regecon_version', (SELECT extversion FROM pg_extension WHERE extname = 'regecon')),
@@ -59,8 +63,8 @@ psql_ -q -d "$db" -c "INSERT INTO china.run_info VALUES
 psql_ -d "$db" -f sql/china/05_tables.sql
 
 step "report"
-"$REPO/scripts/report.sh" "$BUILD/report.html" "$sock" "$port" "$db"
-"$REPO/scripts/check-report.sh" "$BUILD/report.html"
+"$REPO/scripts/report.sh" "$BUILD/report$PG_SUFFIX.html" "$sock" "$port" "$db"
+"$REPO/scripts/check-report.sh" "$BUILD/report$PG_SUFFIX.html"
 echo
 echo "The cluster keeps running for you to explore:"
 echo "  psql -h $sock -p $port -U postgres $db"

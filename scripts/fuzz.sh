@@ -7,5 +7,5 @@ port=$1 seconds=${2:-1800} seed=${3:-1}
 "$REPO/scripts/cluster.sh" start fuzz "$port"
 trap '"$REPO/scripts/cluster.sh" stop fuzz' EXIT
 step "SQL fuzzer: ${seconds} s, seed ${seed} (scripts/fuzz.py)"
-nice python3 "$REPO/scripts/fuzz.py" --host /tmp/regecon-fuzz --port "$port" --db regecon_fuzz \
-    --seconds "$seconds" --seed "$seed" --log "$BUILD/fuzz/server.log"
+nice python3 "$REPO/scripts/fuzz.py" --host /tmp/regecon-fuzz$PG_SUFFIX --port "$port" --db regecon_fuzz \
+    --seconds "$seconds" --seed "$seed" --log "$BUILD/fuzz$PG_SUFFIX/server.log"

@@ -27,11 +27,16 @@ PGOPTIONS='-c client_min_messages=warning' psql_ -d dr_source \
 
 # one line per materialized view: populated, rows and an md5 of its sorted rows
 fingerprint() {
+    # (a temporary function, not query_to_xml: PostgreSQL may be built without libxml)
     psql_ -At -d "$1" -c "
-        SELECT c.oid::regclass::text, m.ispopulated,
-               (xpath('/row/c/text()', query_to_xml(format(
-                   'SELECT count(*) || '':'' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) AS c FROM %s t',
-                   c.oid::regclass), false, true, '')))[1]::text
+        CREATE FUNCTION pg_temp.fingerprint(v regclass) RETURNS text LANGUAGE plpgsql AS \$\$
+        DECLARE r text;
+        BEGIN
+            EXECUTE format('SELECT count(*) || '':'' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) FROM %s t', v)
+                INTO r;
+            RETURN r;
+        END \$\$" -c "
+        SELECT c.oid::regclass::text, m.ispopulated, pg_temp.fingerprint(c.oid::regclass)
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_matviews m
           ON m.schemaname = c.relnamespace::regnamespace::text AND m.matviewname = c.relname
         WHERE c.relkind = 'm' ORDER BY 1"
@@ -42,11 +47,11 @@ if ((views < 10)) || grep -q '|f|' "$dump/source.txt"; then
     echo "FAIL dump/restore: the source database should hold 10 populated materialized views:"; cat "$dump/source.txt"; exit 1
 fi
 
-runuser -u postgres -- pg_dump -h "$sock" -p "$port" -U postgres -Fc -f "$dump/source.dump" dr_source
-runuser -u postgres -- pg_dump -h "$sock" -p "$port" -U postgres -Fp -f "$dump/source.sql" dr_source
+runuser -u postgres -- "$PGBIN/pg_dump" -h "$sock" -p "$port" -U postgres -Fc -f "$dump/source.dump" dr_source
+runuser -u postgres -- "$PGBIN/pg_dump" -h "$sock" -p "$port" -U postgres -Fp -f "$dump/source.sql" dr_source
 # custom format through pg_restore; plain format through psql, as users do.
 # Any error fails the restore (pg_restore --exit-on-error, psql ON_ERROR_STOP).
-runuser -u postgres -- pg_restore -h "$sock" -p "$port" -U postgres --exit-on-error -d dr_custom "$dump/source.dump"
+runuser -u postgres -- "$PGBIN/pg_restore" -h "$sock" -p "$port" -U postgres --exit-on-error -d dr_custom "$dump/source.dump"
 psql_ -d dr_plain -f "$dump/source.sql" >/dev/null
 
 fail=0

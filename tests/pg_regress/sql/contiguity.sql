@@ -54,6 +54,18 @@ SELECT r.rule, count(*) AS links, count(*) = (SELECT count(*) FROM public.ours o
 FROM (VALUES ('queen'), ('rook')) r(rule), contiguity_weights('us48', 'id', 'geom', r.rule) c
 GROUP BY r.rule ORDER BY r.rule;
 RESET search_path;
+-- a materialized view over it, created and refreshed under an empty path
+-- (the path of every CREATE and REFRESH MATERIALIZED VIEW from PostgreSQL 17
+-- on; matviews.sql covers the other functions, on 18 too)
+SET search_path = '';
+CREATE MATERIALIZED VIEW public.mv_contiguity AS
+SELECT r.rule, count(*) AS links
+FROM (VALUES ('queen'), ('rook')) r(rule), public.contiguity_weights('public.us48', 'id', 'geom', r.rule) c
+GROUP BY r.rule;
+REFRESH MATERIALIZED VIEW public.mv_contiguity;
+SELECT * FROM public.mv_contiguity ORDER BY rule;
+RESET search_path;
+DROP MATERIALIZED VIEW mv_contiguity;
 SET client_min_messages = warning;
 DROP SCHEMA decoy CASCADE;
 RESET client_min_messages;

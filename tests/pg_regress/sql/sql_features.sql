@@ -49,7 +49,7 @@ UNION ALL
 SELECT 'type', t.typname::text
 FROM pg_type t JOIN pg_depend d ON d.objid = t.oid AND d.classid = 'pg_type'::regclass AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'regecon'
-WHERE obj_description(t.oid, 'pg_type') IS NULL
+WHERE obj_description(t.oid, 'pg_type') IS NULL AND t.typcategory <> 'A'  -- array types: members too from 17 on
 UNION ALL
 SELECT 'type field', t.typname || '.' || a.attname
 FROM pg_type t JOIN pg_depend d ON d.objid = t.oid AND d.classid = 'pg_type'::regclass AND d.deptype = 'e'
