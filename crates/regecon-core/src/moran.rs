@@ -33,7 +33,7 @@ use rayon::prelude::*;
 
 /// Two-sided normal p-value, 2 (1 - Phi(|z|)) = erfc(|z| / sqrt 2), accurate in the tails.
 pub fn p_two_sided(z: f64) -> f64 {
-    libm::erfc(z.abs() / std::f64::consts::SQRT_2)
+    crate::tobit::normal::erfc(z.abs() / std::f64::consts::SQRT_2)
 }
 
 /// Runs `one(first, count)` over permutations `first..first + count` in
