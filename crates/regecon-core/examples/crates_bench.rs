@@ -426,6 +426,272 @@ fn rng(reps: usize) {
     );
 }
 
+/// Serialize + deserialize of typical states: postcard (now) against the
+/// hand-written codec it replaced (regecon 0.2.0's codec.rs, kept below only
+/// to be measured, with the same checks on the way in).
 mod codec {
-    pub fn run(_reps: usize) {}
+    use regecon_core::error::{Error, Result};
+    use regecon_core::moran::{Options, UnitValues};
+    use regecon_core::rng::Rng;
+    use regecon_core::tobit::{Model, Rows, Spec};
+    use std::hint::black_box;
+
+    const VERSION: u8 = 2;
+
+    pub struct Writer {
+        buf: Vec<u8>,
+    }
+
+    impl Writer {
+        pub fn new(tag: u8, capacity: usize) -> Self {
+            let mut buf = Vec::with_capacity(2 + capacity);
+            buf.push(VERSION);
+            buf.push(tag);
+            Writer { buf }
+        }
+        pub fn u64(&mut self, x: u64) -> &mut Self {
+            self.buf.extend_from_slice(&x.to_le_bytes());
+            self
+        }
+        pub fn f64(&mut self, x: f64) -> &mut Self {
+            self.buf.extend_from_slice(&x.to_le_bytes());
+            self
+        }
+        pub fn f64s(&mut self, xs: &[f64]) -> &mut Self {
+            self.u64(xs.len() as u64);
+            self.buf.reserve(8 * xs.len());
+            for &x in xs {
+                self.f64(x);
+            }
+            self
+        }
+        pub fn str(&mut self, s: &str) -> &mut Self {
+            self.u64(s.len() as u64);
+            self.buf.extend_from_slice(s.as_bytes());
+            self
+        }
+        pub fn finish(self) -> Vec<u8> {
+            self.buf
+        }
+    }
+
+    /// Reads a state written by [`Writer`].
+    pub struct Reader<'a> {
+        buf: &'a [u8],
+        pos: usize,
+    }
+
+    impl<'a> Reader<'a> {
+        pub fn new(buf: &'a [u8], tag: u8) -> Result<Self> {
+            match buf {
+                [VERSION, t, ..] if *t == tag => Ok(Reader { buf, pos: 2 }),
+                [VERSION, t, ..] => Err(Error::corrupt(format!("aggregate state has tag {t}, expected {tag}"))),
+                [v, ..] => Err(Error::corrupt(format!(
+                    "aggregate state has format version {v}, this build reads version {VERSION}"
+                ))),
+                [] => Err(Error::corrupt("aggregate state is empty")),
+            }
+        }
+        fn take8(&mut self) -> Result<[u8; 8]> {
+            let end = self.pos.checked_add(8).ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
+            let bytes: [u8; 8] = self
+                .buf
+                .get(self.pos..end)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
+            self.pos = end;
+            Ok(bytes)
+        }
+        pub fn u64(&mut self) -> Result<u64> {
+            Ok(u64::from_le_bytes(self.take8()?))
+        }
+        pub fn f64(&mut self) -> Result<f64> {
+            Ok(f64::from_le_bytes(self.take8()?))
+        }
+        /// Bytes not read yet.
+        pub fn remaining(&self) -> usize {
+            self.buf.len().saturating_sub(self.pos)
+        }
+        /// Reads a count of items that take at least `min_bytes` bytes each,
+        /// refusing (22P03) a count the remaining bytes cannot hold: checked
+        /// before the caller allocates anything for the items.
+        pub fn count(&mut self, min_bytes: usize) -> Result<usize> {
+            let n = self.u64()?;
+            let fits = usize::try_from(n)
+                .ok()
+                .filter(|&n| n.checked_mul(min_bytes.max(1)).is_some_and(|b| b <= self.remaining()));
+            fits.ok_or_else(|| Error::corrupt("aggregate state is truncated (a length exceeds the bytes left)"))
+        }
+        pub fn f64s(&mut self) -> Result<Vec<f64>> {
+            let n = self.count(8)?;
+            let mut v = regecon_core::mem::vec_with_capacity(n, "an aggregate state")?;
+            for _ in 0..n {
+                v.push(self.f64()?);
+            }
+            Ok(v)
+        }
+        /// `n` values written as `u64`, read as `i64` (the caller read and
+        /// checked `n` with [`Reader::count`]).
+        pub fn i64s_exact(&mut self, n: usize) -> Result<Vec<i64>> {
+            if n.checked_mul(8).is_none_or(|b| b > self.remaining()) {
+                return Err(Error::corrupt("aggregate state is truncated"));
+            }
+            let mut v = regecon_core::mem::vec_with_capacity(n, "an aggregate state")?;
+            for _ in 0..n {
+                v.push(self.u64()? as i64);
+            }
+            Ok(v)
+        }
+        pub fn str(&mut self) -> Result<String> {
+            let n = self.count(1)?;
+            let bytes =
+                self.buf.get(self.pos..self.pos + n).ok_or_else(|| Error::corrupt("aggregate state is truncated"))?;
+            self.pos += n;
+            String::from_utf8(regecon_core::mem::to_vec(bytes, "an aggregate state")?)
+                .map_err(|_| Error::corrupt("aggregate state has invalid text"))
+        }
+        /// Fails unless every byte was read.
+        pub fn end(self) -> Result<()> {
+            if self.pos == self.buf.len() {
+                Ok(())
+            } else {
+                Err(Error::corrupt("aggregate state has trailing bytes"))
+            }
+        }
+    }
+
+    fn old_unit_values_to(u: &UnitValues) -> Vec<u8> {
+        let mut w = Writer::new(6, 48 + 16 * u.ids.len());
+        let o = u.options.unwrap();
+        w.u64(1).u64(o.weights as u64).u64(o.permutations as u64).u64(o.seed as u64).u64(o.style as u64);
+        w.u64(u.ids.len() as u64);
+        u.ids.iter().for_each(|&i| {
+            w.u64(i as u64);
+        });
+        w.f64s(&u.values).f64s(&u.values2).u64(0);
+        w.finish()
+    }
+
+    fn old_unit_values_from(bytes: &[u8]) -> Result<UnitValues> {
+        let mut r = Reader::new(bytes, 6)?;
+        let has = r.u64()? != 0;
+        let weights = u32::try_from(r.u64()?).map_err(|_| Error::corrupt("range"))?;
+        let (permutations, seed) = (r.u64()? as i64, r.u64()? as i64);
+        let style = u8::try_from(r.u64()?).map_err(|_| Error::corrupt("range"))?;
+        let n = r.count(8)?;
+        let ids = r.i64s_exact(n)?;
+        let values = r.f64s()?;
+        let values2 = r.f64s()?;
+        let labels = r.count(8)?;
+        r.end()?;
+        if values.len() != ids.len() || labels != 0 {
+            return Err(Error::corrupt("lengths"));
+        }
+        let options = has.then_some(Options { weights, permutations, seed, style });
+        Ok(UnitValues { ids, values, values2, options, labels: Default::default() })
+    }
+
+    fn old_rows_to(rows: &Rows) -> Vec<u8> {
+        let mut w = Writer::new(7, 64 + 8 * (rows.y.len() + rows.x.len() + rows.unit.len()));
+        let s = rows.spec.as_ref().unwrap();
+        w.u64(1).u64(0).u64(s.lower.is_some() as u64).f64(s.lower.unwrap_or(0.0));
+        w.u64(s.upper.is_some() as u64).f64(s.upper.unwrap_or(0.0)).u64(s.names.len() as u64);
+        s.names.iter().for_each(|n| {
+            w.str(n);
+        });
+        w.f64s(&rows.y).f64s(&rows.x).u64(rows.unit.len() as u64);
+        rows.unit.iter().for_each(|&u| {
+            w.u64(u as u64);
+        });
+        w.u64(0);
+        w.finish()
+    }
+
+    fn old_rows_from(bytes: &[u8]) -> Result<Rows> {
+        let mut r = Reader::new(bytes, 7)?;
+        r.u64()?;
+        r.u64()?;
+        let has_l = r.u64()? == 1;
+        let l = r.f64()?;
+        let has_u = r.u64()? == 1;
+        let u = r.f64()?;
+        let k = r.count(8)?;
+        let mut names = regecon_core::mem::vec_with_capacity(k, "names")?;
+        for _ in 0..k {
+            names.push(r.str()?);
+        }
+        let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model: Model::Pooled, names };
+        spec.validate()?;
+        let y = r.f64s()?;
+        let x = r.f64s()?;
+        let n = r.count(8)?;
+        if n != y.len() || Some(x.len()) != n.checked_mul(k) {
+            return Err(Error::corrupt("lengths"));
+        }
+        let unit = r.i64s_exact(n)?;
+        let labels = r.count(8)?;
+        r.end()?;
+        if labels != 0 {
+            return Err(Error::corrupt("labels"));
+        }
+        Ok(Rows { y, x, unit, spec: Some(spec), names_key: Vec::new(), labels: Default::default() })
+    }
+
+    fn uniform(r: &mut Rng) -> f64 {
+        (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn report(what: &str, old: &[u8], new: &[u8], t: &[f64], same: bool) {
+        println!(
+            "{{\"section\":\"codec\",\"what\":\"{what}\",\"old_bytes\":{},\"new_bytes\":{},\"old_us\":{:.1},\"new_us\":{:.1},\"ratio\":{:.3},\"round_trip_equal\":{same}}}",
+            old.len(),
+            new.len(),
+            t[0] / 1e3,
+            t[1] / 1e3,
+            t[1] / t[0]
+        );
+    }
+
+    pub fn run(reps: usize) {
+        let mut r = Rng::new(3);
+        // morans_i over 3000 units: ids 1..3000 shuffled (KNN panel ids), values
+        let o = Options { weights: 16384, permutations: 999, seed: 42, style: 1 };
+        let mut u = UnitValues::default();
+        let mut ids: Vec<i64> = (1..=3000).collect();
+        r.shuffle(&mut ids);
+        for &id in &ids {
+            u.add(id, 1000.0 * uniform(&mut r), o).unwrap();
+        }
+        let (ob, nb) = (old_unit_values_to(&u), u.to_bytes());
+        let same = old_unit_values_from(&ob).unwrap() == u && UnitValues::from_bytes(&nb).unwrap() == u;
+        let t = super::interleaved(
+            reps * 20,
+            1,
+            &[
+                &|| old_unit_values_from(&black_box(old_unit_values_to(black_box(&u)))).unwrap().ids.len() as f64,
+                &|| UnitValues::from_bytes(&black_box(u.to_bytes())).unwrap().ids.len() as f64,
+            ],
+        );
+        report("morans_i state, 3000 units (serialize + deserialize)", &ob, &nb, &t, same);
+
+        // panel_tobit over 10^5 rows, 5 regressors, 2000 units
+        let names: Vec<String> = (1..=5).map(|j| format!("x{j}")).collect();
+        let spec = Spec { lower: Some(0.0), upper: None, model: Model::Pooled, names };
+        let mut rows = Rows::default();
+        for i in 0..100_000 {
+            let x: Vec<f64> = (0..5).map(|_| uniform(&mut r)).collect();
+            rows.add(uniform(&mut r).max(0.2) - 0.2, &x, (i % 2000) as i64 + 1, &spec).unwrap();
+        }
+        let (ob, nb) = (old_rows_to(&rows), rows.to_bytes());
+        let eq = |a: &Rows| a.y == rows.y && a.x == rows.x && a.unit == rows.unit && a.spec == rows.spec;
+        let same = eq(&old_rows_from(&ob).unwrap()) && eq(&Rows::from_bytes(&nb).unwrap());
+        let t = super::interleaved(
+            reps * 4,
+            1,
+            &[&|| old_rows_from(&black_box(old_rows_to(black_box(&rows)))).unwrap().y.len() as f64, &|| {
+                Rows::from_bytes(&black_box(rows.to_bytes())).unwrap().y.len() as f64
+            }],
+        );
+        report("panel_tobit state, 10^5 rows x 5 (serialize + deserialize)", &ob, &nb, &t, same);
+    }
 }
