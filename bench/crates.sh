@@ -18,8 +18,8 @@ import json, sys
 for line in sys.stdin:
     d = json.loads(line)
     if d["section"] == "dist":
-        print(f"{d[\"what\"]:52s} max rel err {d[\"max_rel_err\"]:9.2e}  median {d[\"median_rel_err\"]:9.2e}"
-              f"  {d[\"ns_per_call\"]:8.1f} ns/call  x{d[\"ratio_to_baseline\"]:.2f}")
+        w, mx, md, ns, r = d["what"], d["max_rel_err"], d["median_rel_err"], d["ns_per_call"], d["ratio_to_baseline"]
+        print(f"{w:52s} max rel err {mx:9.2e}  median {md:9.2e}  {ns:8.1f} ns/call  x{r:.2f}")
     else:
         print(json.dumps(d))
 '

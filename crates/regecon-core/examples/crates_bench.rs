@@ -664,12 +664,22 @@ mod codec {
         }
         let (ob, nb) = (old_unit_values_to(&u), u.to_bytes());
         let same = old_unit_values_from(&ob).unwrap() == u && UnitValues::from_bytes(&nb).unwrap() == u;
+        // 50 round trips a run, runs interleaved
+        let (calls, runs) = (50, reps * 3);
         let t = super::interleaved(
-            reps * 20,
-            1,
+            runs,
+            calls,
             &[
-                &|| old_unit_values_from(&black_box(old_unit_values_to(black_box(&u)))).unwrap().ids.len() as f64,
-                &|| UnitValues::from_bytes(&black_box(u.to_bytes())).unwrap().ids.len() as f64,
+                &|| {
+                    (0..calls)
+                        .map(|_| old_unit_values_from(&black_box(old_unit_values_to(black_box(&u)))).unwrap().ids.len())
+                        .sum::<usize>() as f64
+                },
+                &|| {
+                    (0..calls)
+                        .map(|_| UnitValues::from_bytes(&black_box(u.to_bytes())).unwrap().ids.len())
+                        .sum::<usize>() as f64
+                },
             ],
         );
         report("morans_i state, 3000 units (serialize + deserialize)", &ob, &nb, &t, same);
@@ -685,12 +695,21 @@ mod codec {
         let (ob, nb) = (old_rows_to(&rows), rows.to_bytes());
         let eq = |a: &Rows| a.y == rows.y && a.x == rows.x && a.unit == rows.unit && a.spec == rows.spec;
         let same = eq(&old_rows_from(&ob).unwrap()) && eq(&Rows::from_bytes(&nb).unwrap());
+        let (calls, runs) = (3, reps * 3);
         let t = super::interleaved(
-            reps * 4,
-            1,
-            &[&|| old_rows_from(&black_box(old_rows_to(black_box(&rows)))).unwrap().y.len() as f64, &|| {
-                Rows::from_bytes(&black_box(rows.to_bytes())).unwrap().y.len() as f64
-            }],
+            runs,
+            calls,
+            &[
+                &|| {
+                    (0..calls)
+                        .map(|_| old_rows_from(&black_box(old_rows_to(black_box(&rows)))).unwrap().y.len())
+                        .sum::<usize>() as f64
+                },
+                &|| {
+                    (0..calls).map(|_| Rows::from_bytes(&black_box(rows.to_bytes())).unwrap().y.len()).sum::<usize>()
+                        as f64
+                },
+            ],
         );
         report("panel_tobit state, 10^5 rows x 5 (serialize + deserialize)", &ob, &nb, &t, same);
     }

@@ -23,7 +23,7 @@
 //! 0. The weights are therefore accurate to a few ulps even for
 //! near-constant indicators.
 
-use crate::codec::{decode, encode, tag};
+use crate::codec::{decode, encode_sized, tag};
 use crate::error::{finite_result, non_negative, positive, Error, Result};
 use crate::sum::{sum, NeumaierSum};
 
@@ -174,7 +174,7 @@ impl Entropy {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        encode(tag::ENTROPY, &(self.k as u64, &self.values[..]))
+        encode_sized(tag::ENTROPY, 20 + 8 * self.values.len(), &(self.k as u64, crate::codec::F64s(&self.values)))
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {

@@ -534,12 +534,13 @@ impl UnitValues {
     pub fn to_bytes(&self) -> Vec<u8> {
         let wire = UnitValuesOut {
             options: self.options,
-            ids: &self.ids,
-            values: &self.values,
-            values2: &self.values2,
+            ids: crate::codec::I64s(&self.ids),
+            values: crate::codec::F64s(&self.values),
+            values2: crate::codec::F64s(&self.values2),
             labels: &self.labels,
         };
-        crate::codec::encode(crate::codec::tag::UNIT_VALUES, &wire)
+        let size = 64 + 8 * (self.ids.len() + self.values.len() + self.values2.len());
+        crate::codec::encode_sized(crate::codec::tag::UNIT_VALUES, size, &wire)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
@@ -560,9 +561,9 @@ impl UnitValues {
 #[derive(serde::Serialize)]
 struct UnitValuesOut<'a> {
     options: Option<Options>,
-    ids: &'a [i64],
-    values: &'a [f64],
-    values2: &'a [f64],
+    ids: crate::codec::I64s<'a>,
+    values: crate::codec::F64s<'a>,
+    values2: crate::codec::F64s<'a>,
     labels: &'a crate::labels::Labels,
 }
 

@@ -17,7 +17,7 @@ pub mod krugman;
 pub mod location_quotient;
 pub mod spatial_gini;
 
-use crate::codec::{decode, encode, tag};
+use crate::codec::{decode, encode_sized, tag};
 use crate::error::{non_negative, Error, Result};
 use crate::sum::sum;
 
@@ -83,7 +83,11 @@ impl Pairs {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        encode(tag::PAIRS, &(&self.a[..], &self.b[..]))
+        encode_sized(
+            tag::PAIRS,
+            20 + 8 * (self.a.len() + self.b.len()),
+            &(crate::codec::F64s(&self.a), crate::codec::F64s(&self.b)),
+        )
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {

@@ -43,7 +43,7 @@ pub fn censoring(y: f64, lower: Option<f64>, upper: Option<f64>) -> Censoring {
     }
 }
 
-use crate::codec::{decode, encode, tag, Text};
+use crate::codec::{decode, tag, F64s, I64s, Text};
 use crate::error::{Error, Result};
 
 /// Which Tobit to fit.
@@ -328,7 +328,10 @@ impl Rows {
             upper: s.upper,
             names: &s.names,
         });
-        encode(tag::TOBIT_ROWS, &RowsOut { spec, y: &self.y, x: &self.x, unit: &self.unit, labels: &self.labels })
+        // 8 bytes a value; names and labels are extra
+        let size = 64 + 8 * (self.y.len() + self.x.len() + self.unit.len());
+        let wire = RowsOut { spec, y: F64s(&self.y), x: F64s(&self.x), unit: I64s(&self.unit), labels: &self.labels };
+        crate::codec::encode_sized(tag::TOBIT_ROWS, size, &wire)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Rows> {
@@ -362,9 +365,9 @@ impl Rows {
 #[derive(serde::Serialize)]
 struct RowsOut<'a> {
     spec: Option<SpecOut<'a>>,
-    y: &'a [f64],
-    x: &'a [f64],
-    unit: &'a [i64],
+    y: F64s<'a>,
+    x: F64s<'a>,
+    unit: I64s<'a>,
     labels: &'a crate::labels::Labels,
 }
 
@@ -1512,8 +1515,8 @@ mod tests {
         // a unit count that exceeds the bytes
         assert_eq!(kind(encode(tag::TOBIT_ROWS, &(None::<u8>, none, none, u64::MAX / 4))), crate::ErrorKind::Corrupt);
         // rows without a spec, or x not n * k
-        let units: &[i64] = &[3];
-        let one: &[f64] = &[1.0];
+        let units = I64s(&[3]);
+        let one = F64s(&[1.0]);
         let e = Rows::from_bytes(&encode(tag::TOBIT_ROWS, &(None::<u8>, one, none, units, none))).unwrap_err();
         assert!(e.kind == crate::ErrorKind::Corrupt && e.message.contains("different lengths"), "{}", e.message);
         let spec = Spec { lower: None, upper: None, model: Model::Pooled, names: vec!["a".into()] };
