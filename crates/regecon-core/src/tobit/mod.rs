@@ -735,7 +735,7 @@ impl Fit {
         let l0 = self.pooled_log_likelihood?;
         let c = (2.0 * (self.log_likelihood - l0)).max(0.0);
         // P(chibar2 >= 0) = 1: the half mass at 0 counts when c = 0
-        Some((c, if c > 0.0 { 0.5 * normal::erfc((c / 2.0).sqrt()) } else { 1.0 }))
+        Some((c, if c > 0.0 { 0.5 * libm::erfc((c / 2.0).sqrt()) } else { 1.0 }))
     }
     pub fn aic(&self) -> f64 {
         -2.0 * self.log_likelihood + 2.0 * self.n_params as f64

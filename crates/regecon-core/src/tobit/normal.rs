@@ -19,8 +19,9 @@ extern "C" {
     fn c_erfc(x: f64) -> f64;
 }
 
-/// The complementary error function erfc(x), the one every p-value and
-/// normal probability of regecon goes through.
+/// The complementary error function erfc(x), glibc's: the normal
+/// probabilities of the Tobit (p-values of spatial statistics use the `libm`
+/// crate's, see `moran::p_two_sided`).
 #[inline]
 pub fn erfc(x: f64) -> f64 {
     // SAFETY: erfc is a pure function of a double, defined for every input.
