@@ -11,7 +11,7 @@ SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS regecon CASCADE;  -- the installed build, not a stale catalogue
 CREATE EXTENSION regecon;
 \ir lib/bench_median.sql
-SELECT setseed(0.5);
+SELECT setseed(0.5) AS seeded \gset
 DROP TABLE IF EXISTS cp_pts, cp_w, cp_rows;
 CREATE UNLOGGED TABLE cp_pts AS
 SELECT i::bigint AS id, random() AS x, random() AS y, random() * 100 AS v FROM generate_series(1, 100000) i;
