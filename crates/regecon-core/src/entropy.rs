@@ -23,7 +23,7 @@
 //! 0. The weights are therefore accurate to a few ulps even for
 //! near-constant indicators.
 
-use crate::codec::{tag, Reader, Writer};
+use crate::codec::{decode, encode_sized, tag};
 use crate::error::{finite_result, non_negative, positive, Error, Result};
 use crate::sum::{sum, NeumaierSum};
 
@@ -174,16 +174,14 @@ impl Entropy {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(tag::ENTROPY, 16 + 8 * self.values.len());
-        w.u64(self.k as u64).f64s(&self.values);
-        w.finish()
+        encode_sized(tag::ENTROPY, 20 + 8 * self.values.len(), &(self.k as u64, crate::codec::F64s(&self.values)))
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, tag::ENTROPY)?;
-        let k = r.u64()? as usize;
-        let values = r.f64s()?;
-        r.end()?;
+        #[derive(serde::Deserialize)]
+        struct Wire(u64, #[serde(deserialize_with = "crate::codec::f64s")] Vec<f64>);
+        let Wire(k, values) = decode(bytes, tag::ENTROPY)?;
+        let k = usize::try_from(k).map_err(|_| Error::corrupt("aggregate state has a ragged indicator matrix"))?;
         if (k == 0 && !values.is_empty()) || (k > 0 && values.len() % k != 0) {
             return Err(Error::corrupt("aggregate state has a ragged indicator matrix"));
         }

@@ -17,9 +17,10 @@
 //! Byte order, not the database's collation: the same data gives the same
 //! seeded result on every server, whatever its locale.
 
-use crate::codec::{Reader, Writer};
+use crate::codec::Text;
 use crate::error::{Error, Result};
 use crate::mem;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -79,25 +80,23 @@ impl Labels {
         Ok(map)
     }
 
-    /// Writes the names (count, then each as length and bytes).
-    pub fn write(&self, w: &mut Writer) {
-        w.u64(self.names.len() as u64);
-        for n in &self.names {
-            w.str(n);
-        }
-    }
-
-    /// Reads what [`Labels::write`] wrote; a repeated name is a corrupt state.
-    pub fn read(r: &mut Reader<'_>) -> Result<Labels> {
-        let n = r.count(8)?;
+    /// The dictionary of the names read from a state ([`crate::codec::texts`]);
+    /// a repeated name is a corrupt state.
+    pub fn from_texts(names: Vec<Text>) -> Result<Labels> {
         let mut l = Labels::default();
-        for _ in 0..n {
-            let s = r.str()?;
+        for Text(s) in names {
             if !l.code(&s)?.1 {
                 return Err(Error::corrupt("aggregate state lists a text id twice"));
             }
         }
         Ok(l)
+    }
+}
+
+/// In a state: the names in code order.
+impl Serialize for Labels {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.names.iter().map(|n| &**n))
     }
 }
 
@@ -199,21 +198,21 @@ mod tests {
 
     #[test]
     fn round_trip_and_refuses_repeats() {
+        #[derive(serde::Deserialize)]
+        struct In {
+            #[serde(deserialize_with = "crate::codec::texts")]
+            names: Vec<Text>,
+        }
         let mut a = Labels::default();
         for s in ["", "a b", "O'Higgins", "山东"] {
             a.code(s).unwrap();
         }
-        let mut w = Writer::new(tag::UNIT_VALUES, 0);
-        a.write(&mut w);
-        let bytes = w.finish();
-        let mut r = Reader::new(&bytes, tag::UNIT_VALUES).unwrap();
-        assert_eq!(Labels::read(&mut r).unwrap(), a);
-        r.end().unwrap();
-        let mut w = Writer::new(tag::UNIT_VALUES, 0);
-        w.u64(2).str("a").str("a");
-        let bytes = w.finish();
-        let mut r = Reader::new(&bytes, tag::UNIT_VALUES).unwrap();
-        assert!(Labels::read(&mut r).is_err());
+        let bytes = crate::codec::encode(tag::UNIT_VALUES, &a);
+        let In { names } = crate::codec::decode(&bytes, tag::UNIT_VALUES).unwrap();
+        assert_eq!(Labels::from_texts(names).unwrap(), a);
+        let bytes = crate::codec::encode(tag::UNIT_VALUES, &["a", "a"][..]);
+        let In { names } = crate::codec::decode(&bytes, tag::UNIT_VALUES).unwrap();
+        assert_eq!(Labels::from_texts(names).unwrap_err().kind, crate::ErrorKind::Corrupt);
     }
 
     #[test]

@@ -26,6 +26,11 @@ use crate::sum::NeumaierSum;
 use crate::weights::Weights;
 
 /// Two-sided normal p-value, 2 (1 - Phi(|z|)) = erfc(|z| / sqrt 2), accurate in the tails.
+///
+/// The `libm` crate's erfc (rust-lang): as accurate as glibc's (both within
+/// 1 ulp), but they differ in the last bit for some z, and p-values are
+/// printed to 17 digits: the Tobit's faster glibc erfc would change users'
+/// printed p-values (docs/dependencies.md, "Distributions").
 pub fn p_two_sided(z: f64) -> f64 {
     libm::erfc(z.abs() / std::f64::consts::SQRT_2)
 }

@@ -19,7 +19,7 @@
 //! sectors j of a region: `dE = sum_j e_j^base * g_j` with `g_j` the national
 //! growth of sector j, and `Resis = (sum_j (e_j^t - e_j^base) - dE) / |dE|`.
 
-use crate::codec::{tag, Reader, Writer};
+use crate::codec::{decode, encode, tag};
 use crate::error::{finite, finite_result, non_negative, positive, Error, Result};
 use crate::sum::NeumaierSum;
 
@@ -117,18 +117,12 @@ impl ShiftShare {
     pub fn to_bytes(&self) -> Vec<u8> {
         let (a, ac) = self.actual.parts();
         let (e, ec) = self.expected.parts();
-        let mut w = Writer::new(tag::SHIFT_SHARE, 40);
-        w.u64(self.n).f64(a).f64(ac).f64(e).f64(ec);
-        w.finish()
+        encode(tag::SHIFT_SHARE, &(self.n, a, ac, e, ec))
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, tag::SHIFT_SHARE)?;
-        let n = r.u64()?;
-        let actual = NeumaierSum::from_parts(r.f64()?, r.f64()?);
-        let expected = NeumaierSum::from_parts(r.f64()?, r.f64()?);
-        r.end()?;
-        Ok(ShiftShare { actual, expected, n })
+        let (n, a, ac, e, ec): (u64, f64, f64, f64, f64) = decode(bytes, tag::SHIFT_SHARE)?;
+        Ok(ShiftShare { actual: NeumaierSum::from_parts(a, ac), expected: NeumaierSum::from_parts(e, ec), n })
     }
 }
 

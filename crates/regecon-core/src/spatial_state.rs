@@ -20,7 +20,7 @@ pub struct UnitValues {
 }
 
 /// The per-call options of a spatial aggregate, the same on every row of a group.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Options {
     /// Which weights the group is measured with: an opaque key the caller
     /// defines and resolves (the extension puts a relation's oid here). This
@@ -137,46 +137,52 @@ impl UnitValues {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = crate::codec::Writer::new(crate::codec::tag::UNIT_VALUES, 48 + 16 * self.ids.len());
-        let o = self.options.unwrap_or(Options { key: 0, permutations: -1, seed: 0, style: 0 });
-        w.u64(self.options.is_some() as u64)
-            .u64(o.key as u64)
-            .u64(o.permutations as u64)
-            .u64(o.seed as u64)
-            .u64(o.style as u64)
-            .u64(self.ids.len() as u64);
-        self.ids.iter().for_each(|&i| {
-            w.u64(i as u64);
-        });
-        w.f64s(&self.values).f64s(&self.values2);
-        self.labels.write(&mut w);
-        w.finish()
+        let wire = UnitValuesOut {
+            options: self.options,
+            ids: crate::codec::I64s(&self.ids),
+            values: crate::codec::F64s(&self.values),
+            values2: crate::codec::F64s(&self.values2),
+            labels: &self.labels,
+        };
+        let size = 64 + 8 * (self.ids.len() + self.values.len() + self.values2.len());
+        crate::codec::encode_sized(crate::codec::tag::UNIT_VALUES, size, &wire)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = crate::codec::Reader::new(bytes, crate::codec::tag::UNIT_VALUES)?;
-        let has = r.u64()? != 0;
-        let narrow = |v: u64| Error::corrupt(format!("aggregate state has an option out of range ({v})"));
-        let key = r.u64()?;
-        let key = u32::try_from(key).map_err(|_| narrow(key))?;
-        let (permutations, seed) = (r.u64()? as i64, r.u64()? as i64);
-        let style = r.u64()?;
-        let style = u8::try_from(style).map_err(|_| narrow(style))?;
-        let o = Options { key, permutations, seed, style };
-        let n = r.count(8)?;
-        let ids = r.i64s_exact(n)?;
-        let values = r.f64s()?;
-        let values2 = r.f64s()?;
-        let labels = crate::labels::Labels::read(&mut r)?;
-        r.end()?;
+        let w: UnitValuesIn = crate::codec::decode(bytes, crate::codec::tag::UNIT_VALUES)?;
+        let (ids, values, values2) = (w.ids, w.values, w.values2);
         if values.len() != ids.len() || !(values2.is_empty() || values2.len() == ids.len()) {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
+        let labels = crate::labels::Labels::from_texts(w.labels)?;
         if !labels.is_empty() && (labels.len() != ids.len() || ids.iter().any(|&c| labels.name(c).is_none())) {
             return Err(Error::corrupt("aggregate state has text ids that do not match its dictionary"));
         }
-        Ok(UnitValues { ids, values, values2, options: has.then_some(o), labels })
+        Ok(UnitValues { ids, values, values2, options: w.options, labels })
     }
+}
+
+/// The byte form of a [`UnitValues`] ([`crate::codec`]).
+#[derive(serde::Serialize)]
+struct UnitValuesOut<'a> {
+    options: Option<Options>,
+    ids: crate::codec::I64s<'a>,
+    values: crate::codec::F64s<'a>,
+    values2: crate::codec::F64s<'a>,
+    labels: &'a crate::labels::Labels,
+}
+
+#[derive(serde::Deserialize)]
+struct UnitValuesIn {
+    options: Option<Options>,
+    #[serde(deserialize_with = "crate::codec::i64s")]
+    ids: Vec<i64>,
+    #[serde(deserialize_with = "crate::codec::f64s")]
+    values: Vec<f64>,
+    #[serde(deserialize_with = "crate::codec::f64s")]
+    values2: Vec<f64>,
+    #[serde(deserialize_with = "crate::codec::texts")]
+    labels: Vec<crate::codec::Text>,
 }
 
 #[cfg(test)]
@@ -237,16 +243,20 @@ mod tests {
 
     #[test]
     fn hostile_unit_values_bytes() {
-        use crate::codec::{tag, Writer};
+        use crate::codec::{encode, tag};
+        // options, then an id count with nothing (or too little) behind it
         for n in [u64::MAX, 1 << 61, 3] {
-            let mut w = Writer::new(tag::UNIT_VALUES, 64);
-            w.u64(1).u64(1).u64(9).u64(0).u64(1).u64(n).u64(7);
-            assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt, "{n}");
+            let bytes = encode(tag::UNIT_VALUES, &(Some((1u32, 9i64, 0i64, 1u8)), n, 7u8));
+            assert_eq!(UnitValues::from_bytes(&bytes).unwrap_err().kind, crate::ErrorKind::Corrupt, "{n}");
         }
         // an option that does not fit its type is corrupt, not truncated silently
-        let mut w = Writer::new(tag::UNIT_VALUES, 64);
-        w.u64(1).u64(u64::MAX).u64(9).u64(0).u64(1).u64(0).f64s(&[]).f64s(&[]);
-        assert_eq!(UnitValues::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        let empty: &[f64] = &[];
+        let bytes = encode(tag::UNIT_VALUES, &(Some((u64::MAX, 9i64, 0i64, 1u8)), empty, empty, empty, empty));
+        assert_eq!(UnitValues::from_bytes(&bytes).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        let bytes = encode(tag::UNIT_VALUES, &(Some((1u32, 9i64, 0i64, 300u16)), empty, empty, empty, empty));
+        assert_eq!(UnitValues::from_bytes(&bytes).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        let bytes = encode(tag::UNIT_VALUES, &(Some((1u32, 9i64, 0i64, 1u8)), empty, empty, empty, empty));
+        assert!(UnitValues::from_bytes(&bytes).is_ok());
         let o = Options { key: 1, permutations: 9, seed: 0, style: 1 };
         let mut a = UnitValues::default();
         a.add2(1, 1.0, 2.0, o).unwrap();

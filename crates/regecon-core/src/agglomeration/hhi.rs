@@ -14,7 +14,7 @@
 //! [`ShareSquares`] with `total = l_j`. [`Hhi`] is the plain share form.
 //! `HHI = (sum v^2) / V^2`, so the state is three compensated sums.
 
-use crate::codec::{tag, Reader, Writer};
+use crate::codec::{decode, encode, tag};
 use crate::error::{finite_result, non_negative, positive, Error, Result};
 use crate::sum::NeumaierSum;
 
@@ -148,27 +148,15 @@ impl Hhi {
     pub fn to_bytes(&self) -> Vec<u8> {
         let (s, sc) = self.sum.parts();
         let (q, qc) = self.sumsq.parts();
-        let mut w = Writer::new(tag::HHI, 48);
-        w.u64(self.n).f64(s).f64(sc).f64(q).f64(qc);
-        // the unit's exponent only when it is not 0: ordinary states keep
-        // the layout (and bytes) they always had
-        if self.exp != 0 {
-            w.u64(self.exp as i64 as u64);
-        }
-        w.finish()
+        encode(tag::HHI, &(self.n, s, sc, q, qc, self.exp))
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, tag::HHI)?;
-        let n = r.u64()?;
-        let sum = NeumaierSum::from_parts(r.f64()?, r.f64()?);
-        let sumsq = NeumaierSum::from_parts(r.f64()?, r.f64()?);
-        let exp = if r.remaining() > 0 { r.u64()? as i64 } else { 0 };
-        r.end()?;
-        if exp.abs() > MAX_EXP as i64 {
+        let (n, s, sc, q, qc, exp): (u64, f64, f64, f64, f64, i32) = decode(bytes, tag::HHI)?;
+        if exp.unsigned_abs() > MAX_EXP as u32 {
             return Err(Error::corrupt("aggregate state has an invalid scale"));
         }
-        Ok(Hhi { sum, sumsq, n, exp: exp as i32 })
+        Ok(Hhi { sum: NeumaierSum::from_parts(s, sc), sumsq: NeumaierSum::from_parts(q, qc), n, exp })
     }
 }
 
@@ -209,17 +197,12 @@ impl ShareSquares {
 
     pub fn to_bytes(&self) -> Vec<u8> {
         let (s, c) = self.sum.parts();
-        let mut w = Writer::new(tag::SHARE_SQUARES, 24);
-        w.u64(self.n).f64(s).f64(c);
-        w.finish()
+        encode(tag::SHARE_SQUARES, &(self.n, s, c))
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, tag::SHARE_SQUARES)?;
-        let n = r.u64()?;
-        let sum = NeumaierSum::from_parts(r.f64()?, r.f64()?);
-        r.end()?;
-        Ok(ShareSquares { sum, n })
+        let (n, s, c): (u64, f64, f64) = decode(bytes, tag::SHARE_SQUARES)?;
+        Ok(ShareSquares { sum: NeumaierSum::from_parts(s, c), n })
     }
 }
 
@@ -313,11 +296,11 @@ mod tests {
         small.merge(&big);
         assert_eq!(e.hhi().unwrap(), Some(0.5));
         assert!((small.hhi().unwrap().unwrap() - 0.5).abs() < 1e-12);
-        // ordinary states keep their 40-byte layout
+        // an ordinary state: the 2-byte header, n and exp as 1-byte varints, four f64
         assert_eq!(small.n, 3);
         let mut o = Hhi::new();
         o.add(3.0).unwrap();
-        assert_eq!(o.to_bytes().len(), 42);
+        assert_eq!(o.to_bytes().len(), 36);
         // eq. 5: a share whose square overflows is refused by name
         let e = ShareSquares::new().add(1e300, 1e-100).unwrap_err();
         assert_eq!(e.kind, ErrorKind::OutOfRange);

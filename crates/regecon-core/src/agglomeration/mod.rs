@@ -17,7 +17,7 @@ pub mod krugman;
 pub mod location_quotient;
 pub mod spatial_gini;
 
-use crate::codec::{tag, Reader, Writer};
+use crate::codec::{decode, encode_sized, tag};
 use crate::error::{non_negative, Error, Result};
 use crate::sum::sum;
 
@@ -83,16 +83,20 @@ impl Pairs {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(tag::PAIRS, 16 + 16 * self.a.len());
-        w.f64s(&self.a).f64s(&self.b);
-        w.finish()
+        encode_sized(
+            tag::PAIRS,
+            20 + 8 * (self.a.len() + self.b.len()),
+            &(crate::codec::F64s(&self.a), crate::codec::F64s(&self.b)),
+        )
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, tag::PAIRS)?;
-        let a = r.f64s()?;
-        let b = r.f64s()?;
-        r.end()?;
+        #[derive(serde::Deserialize)]
+        struct Wire(
+            #[serde(deserialize_with = "crate::codec::f64s")] Vec<f64>,
+            #[serde(deserialize_with = "crate::codec::f64s")] Vec<f64>,
+        );
+        let Wire(a, b) = decode(bytes, tag::PAIRS)?;
         if a.len() != b.len() {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }

@@ -3,7 +3,7 @@
 //! ([`Rows`], the aggregate state of `panel_tobit`, with its byte format).
 
 use super::{hermite, random};
-use crate::codec::{tag, Reader, Writer};
+use crate::codec::{decode, tag, F64s, I64s, Text};
 use crate::error::{Error, Result};
 
 /// Censoring of one observation.
@@ -350,86 +350,111 @@ impl Rows {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64 + 8 * (self.y.len() + self.x.len() + self.unit.len()));
-        match &self.spec {
-            None => {
-                w.u64(0);
-            }
-            Some(s) => {
-                w.u64(1)
-                    .u64(s.model.code())
-                    .u64(s.lower.is_some() as u64)
-                    .f64(s.lower.unwrap_or(0.0))
-                    .u64(s.upper.is_some() as u64)
-                    .f64(s.upper.unwrap_or(0.0))
-                    .u64(s.names.len() as u64);
-                s.names.iter().for_each(|n| {
-                    w.str(n);
-                });
-                // the quadrature named by the call: 0 for none
-                w.u64(match s.quadrature {
-                    None => 0,
-                    Some(random::Quadrature::Plain) => 1,
-                    Some(random::Quadrature::Adaptive) => 2,
-                })
-                .u64(s.points.map_or(0, |p| p as u64));
-            }
-        }
-        w.f64s(&self.y).f64s(&self.x).u64(self.unit.len() as u64);
-        self.unit.iter().for_each(|&u| {
-            w.u64(u as u64);
+        let spec = self.spec.as_ref().map(|s| SpecOut {
+            model: s.model.code(),
+            lower: s.lower,
+            upper: s.upper,
+            names: &s.names,
+            quadrature: s.quadrature.map(quadrature_code),
+            points: s.points.map(|p| p as u64),
         });
-        self.labels.write(&mut w);
-        w.finish()
+        // 8 bytes a value; names and labels are extra
+        let size = 64 + 8 * (self.y.len() + self.x.len() + self.unit.len());
+        let wire = RowsOut { spec, y: F64s(&self.y), x: F64s(&self.x), unit: I64s(&self.unit), labels: &self.labels };
+        crate::codec::encode_sized(tag::TOBIT_ROWS, size, &wire)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Rows> {
-        let mut r = Reader::new(bytes, tag::TOBIT_ROWS)?;
-        let spec = if r.u64()? == 1 {
-            let model = Model::from_code(r.u64()?)?;
-            let has_l = r.u64()? == 1;
-            let l = r.f64()?;
-            let has_u = r.u64()? == 1;
-            let u = r.f64()?;
-            // each name takes at least its 8-byte length: a count above the
-            // bytes left is refused before anything is allocated
-            let k = r.count(8)?;
-            let mut names = crate::mem::vec_with_capacity(k, "the names of a panel_tobit state")?;
-            for _ in 0..k {
-                names.push(r.str()?);
+        let w: RowsIn = decode(bytes, tag::TOBIT_ROWS)?;
+        let spec = match w.spec {
+            None => None,
+            Some(s) => {
+                let model = Model::from_code(s.model)?;
+                let names = s.names.into_iter().map(|Text(n)| n).collect();
+                let quadrature = match s.quadrature {
+                    None => None,
+                    Some(1) => Some(random::Quadrature::Plain),
+                    Some(2) => Some(random::Quadrature::Adaptive),
+                    Some(c) => {
+                        return Err(Error::corrupt(format!("aggregate state has an unknown quadrature code {c}")))
+                    }
+                };
+                let points = match s.points {
+                    None => None,
+                    Some(p) => {
+                        Some(usize::try_from(p).map_err(|_| Error::corrupt("aggregate state has too many points"))?)
+                    }
+                };
+                let spec = Spec { lower: s.lower, upper: s.upper, model, names, quadrature, points };
+                spec.validate()
+                    .map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
+                Some(spec)
             }
-            let quadrature = match r.u64()? {
-                0 => None,
-                1 => Some(random::Quadrature::Plain),
-                2 => Some(random::Quadrature::Adaptive),
-                c => return Err(Error::corrupt(format!("aggregate state has an unknown quadrature code {c}"))),
-            };
-            let points = match r.u64()? {
-                0 => None,
-                p => Some(usize::try_from(p).map_err(|_| Error::corrupt("aggregate state has too many points"))?),
-            };
-            let spec = Spec { lower: has_l.then_some(l), upper: has_u.then_some(u), model, names, quadrature, points };
-            spec.validate()
-                .map_err(|e| Error::corrupt(format!("aggregate state has invalid options: {}", e.message)))?;
-            Some(spec)
-        } else {
-            None
         };
-        let y = r.f64s()?;
-        let x = r.f64s()?;
-        let n = r.count(8)?;
+        let (y, x, unit) = (w.y, w.x, w.unit);
+        let n = unit.len();
         let k = spec.as_ref().map_or(0, |s| s.names.len());
         if n != y.len() || Some(x.len()) != n.checked_mul(k) || (spec.is_none() && n > 0) {
             return Err(Error::corrupt("aggregate state has vectors of different lengths"));
         }
-        let unit = r.i64s_exact(n)?;
-        let labels = crate::labels::Labels::read(&mut r)?;
-        r.end()?;
+        let labels = crate::labels::Labels::from_texts(w.labels)?;
         if !labels.is_empty() && unit.iter().any(|&c| labels.name(c).is_none()) {
             return Err(Error::corrupt("aggregate state has text unit ids that do not match its dictionary"));
         }
         Ok(Rows { y, x, unit, spec, names_key: Vec::new(), labels })
     }
+}
+
+/// The byte code of a quadrature rule in a state (1 plain, 2 adaptive).
+fn quadrature_code(q: random::Quadrature) -> u8 {
+    match q {
+        random::Quadrature::Plain => 1,
+        random::Quadrature::Adaptive => 2,
+    }
+}
+
+/// The byte form of a [`Rows`] ([`crate::codec`]).
+#[derive(serde::Serialize)]
+struct RowsOut<'a> {
+    spec: Option<SpecOut<'a>>,
+    y: F64s<'a>,
+    x: F64s<'a>,
+    unit: I64s<'a>,
+    labels: &'a crate::labels::Labels,
+}
+
+#[derive(serde::Serialize)]
+struct SpecOut<'a> {
+    model: u64,
+    lower: Option<f64>,
+    upper: Option<f64>,
+    names: &'a [String],
+    quadrature: Option<u8>,
+    points: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+struct RowsIn {
+    spec: Option<SpecIn>,
+    #[serde(deserialize_with = "crate::codec::f64s")]
+    y: Vec<f64>,
+    #[serde(deserialize_with = "crate::codec::f64s")]
+    x: Vec<f64>,
+    #[serde(deserialize_with = "crate::codec::i64s")]
+    unit: Vec<i64>,
+    #[serde(deserialize_with = "crate::codec::texts")]
+    labels: Vec<Text>,
+}
+
+#[derive(serde::Deserialize)]
+struct SpecIn {
+    model: u64,
+    lower: Option<f64>,
+    upper: Option<f64>,
+    #[serde(deserialize_with = "crate::codec::texts")]
+    names: Vec<Text>,
+    quadrature: Option<u8>,
+    points: Option<u64>,
 }
 
 /// Checks censoring bounds given with a fit: finite, and lower below upper
@@ -559,23 +584,33 @@ mod tests {
 
     #[test]
     fn hostile_state_bytes_are_refused_before_allocating() {
-        use crate::codec::{tag, Writer};
-        // a name count of 2^62 with no bytes behind it
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
-        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1 << 62);
-        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        use crate::codec::{encode, tag};
+        let kind = |bytes: Vec<u8>| Rows::from_bytes(&bytes).unwrap_err().kind;
+        // a spec whose name count is 2^62 with no bytes behind it
+        let spec = |names: u64| Some((0u64, None::<f64>, None::<f64>, names));
+        assert_eq!(kind(encode(tag::TOBIT_ROWS, &spec(1 << 62))), crate::ErrorKind::Corrupt);
         // a name whose length is u64::MAX
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
-        w.u64(1).u64(0).u64(0).f64(0.0).u64(0).f64(0.0).u64(1).u64(u64::MAX);
-        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
-        // a unit count that does not match, or that exceeds the bytes
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
-        w.u64(0).f64s(&[]).f64s(&[]).u64(u64::MAX / 4);
-        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        assert_eq!(kind(encode(tag::TOBIT_ROWS, &(spec(1), u64::MAX))), crate::ErrorKind::Corrupt);
+        // an unknown model, an unknown quadrature code, points out of range
+        let none: &[f64] = &[];
+        let names: &[&str] = &["a"];
+        let with = |model: u64, q: Option<u8>, p: Option<u64>| {
+            encode(tag::TOBIT_ROWS, &(Some((model, None::<f64>, None::<f64>, names, q, p)), none, none, none, none))
+        };
+        let e = Rows::from_bytes(&with(7, None, None)).unwrap_err();
+        assert!(e.kind == crate::ErrorKind::Corrupt && e.message.contains("model code 7"), "{}", e.message);
+        let e = Rows::from_bytes(&with(1, Some(9), None)).unwrap_err();
+        assert!(e.kind == crate::ErrorKind::Corrupt && e.message.contains("quadrature code 9"), "{}", e.message);
+        let e = Rows::from_bytes(&with(1, Some(1), Some(151))).unwrap_err();
+        assert!(e.kind == crate::ErrorKind::Corrupt && e.message.contains("quadrature_points"), "{}", e.message);
+        assert!(Rows::from_bytes(&with(1, Some(2), Some(12))).is_ok());
+        // a unit count that exceeds the bytes
+        assert_eq!(kind(encode(tag::TOBIT_ROWS, &(None::<u8>, none, none, u64::MAX / 4))), crate::ErrorKind::Corrupt);
         // rows without a spec, or x not n * k
-        let mut w = Writer::new(tag::TOBIT_ROWS, 64);
-        w.u64(0).f64s(&[1.0]).f64s(&[]).u64(1).u64(3);
-        assert_eq!(Rows::from_bytes(&w.finish()).unwrap_err().kind, crate::ErrorKind::Corrupt);
+        let units = I64s(&[3]);
+        let one = F64s(&[1.0]);
+        let e = Rows::from_bytes(&encode(tag::TOBIT_ROWS, &(None::<u8>, one, none, units, none))).unwrap_err();
+        assert!(e.kind == crate::ErrorKind::Corrupt && e.message.contains("different lengths"), "{}", e.message);
         let spec = Spec {
             lower: None,
             upper: None,
