@@ -5,6 +5,8 @@
 #   make bench  benchmarks, each printed as a ratio against a baseline run in the same session
 #   make fuzz   the seeded SQL fuzzer for FUZZ_SECONDS (default 1800), seed FUZZ_SEED (default 1)
 #   make interrupt-latency   how late statement_timeout stops each long-running function
+#   make test-citus   build Citus from CITUS_SRC (default ../shared/citus), start a coordinator and
+#               two workers (CITUS_PORT, +1, +2), run tests/citus, stop them (docs/citus.md)
 # All of them install what is missing first (Debian 12, as root).
 SHELL := /bin/bash
 .SHELLFLAGS := -Eeuo pipefail -c
@@ -18,8 +20,10 @@ FUZZ_SECONDS ?= 1800
 FUZZ_SEED ?= 1
 LATENCY_PORT ?= 55436
 LATENCY_MAX_LATE_MS ?= 1000
+CITUS_PORT ?= 55437
+CITUS_SRC ?= $(CURDIR)/../shared/citus
 
-.PHONY: demo test lint test-core test-pg test-sql bench fuzz interrupt-latency deps install stop clean
+.PHONY: demo test lint test-core test-pg test-sql bench fuzz interrupt-latency deps install stop clean citus test-citus
 
 deps:
 	@$(S)/ensure-deps.sh
@@ -60,6 +64,14 @@ interrupt-latency: install
 	  step "interrupt latency under statement_timeout (scripts/interrupt-latency.py)" && \
 	  python3 $(S)/interrupt-latency.py --host /tmp/regecon-latency --port $(LATENCY_PORT) \
 	    --max-late-ms $(LATENCY_MAX_LATE_MS)
+
+# Citus (AGPL, never in this repository) is built in $(BUILD)/citus, once per source; the build
+# touches no PostgreSQL, so it needs no lock. test-citus installs it, like `make install`.
+citus: deps
+	@CITUS_SRC="$(CITUS_SRC)" $(S)/build-citus.sh build
+
+test-citus: install citus
+	@CITUS_SRC="$(CITUS_SRC)" $(S)/build-citus.sh install && $(S)/test-citus.sh $(CITUS_PORT)
 
 stop:
 	@for c in demo test bench fuzz latency; do $(S)/cluster.sh stop $$c; done
