@@ -21,13 +21,13 @@ EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE || ': ' || regexp_replace(SQLERRM, '[0-9]{4,}', 'N', 'g');
 END $$;
 -- The plan of a query as EXPLAIN (VERBOSE, COSTS OFF) prints it, without the
--- worker's address and with shard ids replaced by N.
+-- worker's address and with shard ids and oids replaced by N.
 CREATE FUNCTION citus_plan(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE line text;
 BEGIN
     FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || q LOOP
         CONTINUE WHEN line ~ 'Node: host=';
-        RETURN NEXT regexp_replace(line, '_[0-9]{6,}', '_N', 'g');
+        RETURN NEXT regexp_replace(regexp_replace(line, '_[0-9]{6,}', '_N', 'g'), '''[0-9]+''::oid', '''N''::oid', 'g');
     END LOOP;
 END $$;
 -- Where Citus runs the aggregate agg of a query, read from its plan:

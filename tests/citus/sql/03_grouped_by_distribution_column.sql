@@ -2,11 +2,11 @@
 -- runs the whole aggregate there, and the results equal the local ones exactly.
 
 -- concentration of each industry across provinces, per year (by industry)
-CREATE TEMP TABLE want_ind AS
+CREATE TABLE want_ind AS
 SELECT industry_code, year, hhi_agg(employees) AS hhi, hhi_normalized_agg(employees) AS hhi_norm,
        hhi_agg(employees, industry_total) AS hhi_total, spatial_gini_agg(employees, province_total) AS gini
 FROM local_emp GROUP BY industry_code, year;
-CREATE TEMP TABLE got_ind AS
+CREATE TABLE got_ind AS
 SELECT industry_code, year, hhi_agg(employees) AS hhi, hhi_normalized_agg(employees) AS hhi_norm,
        hhi_agg(employees, industry_total) AS hhi_total, spatial_gini_agg(employees, province_total) AS gini
 FROM emp_by_industry GROUP BY industry_code, year;
@@ -18,11 +18,11 @@ SELECT count(*) AS groups,
 FROM want_ind w FULL JOIN got_ind g USING (industry_code, year);
 
 -- specialisation and relative resilience of each province, per year (by province)
-CREATE TEMP TABLE want_prov AS
+CREATE TABLE want_prov AS
 SELECT province_id, year, krugman_index_agg(employees, industry_total) AS krugman, hhi_agg(employees) AS hhi,
        martin_resilience_agg(employees, employees_base, industry_total, industry_total_base) AS resilience
 FROM local_emp GROUP BY province_id, year;
-CREATE TEMP TABLE got_prov AS
+CREATE TABLE got_prov AS
 SELECT province_id, year, krugman_index_agg(employees, industry_total) AS krugman, hhi_agg(employees) AS hhi,
        martin_resilience_agg(employees, employees_base, industry_total, industry_total_base) AS resilience
 FROM emp_by_province GROUP BY province_id, year;
@@ -34,10 +34,10 @@ SELECT count(*) AS groups,
 FROM want_prov w FULL JOIN got_prov g USING (province_id, year);
 
 -- entropy weights of each province's damage indices over the years (by province)
-CREATE TEMP TABLE want_ent AS
+CREATE TABLE want_ent AS
 SELECT province_id, cedi_entropy(ARRAY[so2 / gdp, wastewater / gdp, dust / gdp]) AS g
 FROM local_yearbook GROUP BY province_id;
-CREATE TEMP TABLE got_ent AS
+CREATE TABLE got_ent AS
 SELECT province_id, cedi_entropy(ARRAY[so2 / gdp, wastewater / gdp, dust / gdp]) AS g
 FROM yearbook GROUP BY province_id;
 SELECT count(*) AS groups, count(*) FILTER (WHERE w.g = g.g) AS equal
