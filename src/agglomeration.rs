@@ -5,7 +5,8 @@ use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::OrRaise;
 use pgrx::prelude::*;
 use pgrx::Internal;
-use regecon_core::agglomeration::hhi::{Hhi, ShareSquares};
+use crate::fixed_state;
+use regecon_core::agglomeration::hhi::{Hhi, ShareSquares, HHI_FIXED_LEN};
 use regecon_core::agglomeration::krugman::krugman_index;
 use regecon_core::agglomeration::spatial_gini::spatial_gini;
 use regecon_core::agglomeration::{location_quotient as lq, Pairs};
@@ -68,6 +69,83 @@ fn hhi_normalized_final(state: Option<Internal>) -> Option<f64> {
 }
 
 parallel_support!(Hhi, hhi_combine, hhi_serialize, hhi_deserialize, "hhi_agg");
+
+// ---- hhi_agg(value) and hhi_normalized_agg(value) with a bytea state ------
+
+// Since 0.3.0 the two aggregates keep the Hhi state as a fixed-size bytea
+// (core Hhi::write_fixed) instead of internal, so that Citus combines the
+// partial states its workers compute (docs/citus.md); PostgreSQL needs no
+// serialize/deserialize functions for it, and updates it in place inside an
+// aggregate (src/fixed_state.rs). The internal-state functions above keep
+// their C symbols for databases still on an older release's SQL
+// (docs/versions.md). Bare V1 C functions, as hhi_trans, for speed; declared
+// in SQL below, STRICT with an initial state: NULL rows are skipped.
+#[no_mangle]
+#[doc(hidden)]
+pub extern "C" fn pg_finfo_hhi_fixed_trans() -> &'static pg_sys::Pg_finfo_record {
+    const V1_API: pg_sys::Pg_finfo_record = pg_sys::Pg_finfo_record { api_version: 1 };
+    &V1_API
+}
+
+/// `hhi_fixed_trans(bytea, float8) RETURNS bytea`, STRICT.
+#[no_mangle]
+#[pg_guard]
+pub unsafe extern "C-unwind" fn hhi_fixed_trans(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: PostgreSQL calls this V1 function with a valid fcinfo holding
+    // the two declared arguments (bytea, float8), non-NULL (STRICT; checked
+    // anyway); args2 checks the count, and writable() checks the state's
+    // length and copies it unless the call is part of an aggregate.
+    let [state, value] = fixed_state::args2(fcinfo, "hhi_agg");
+    if state.isnull || value.isnull {
+        (*fcinfo).isnull = true;
+        return pg_sys::Datum::from(0);
+    }
+    let v = f64::from_bits(value.value.value() as u64);
+    let (out, bytes) = fixed_state::writable(fcinfo, state.value, HHI_FIXED_LEN, "hhi_agg");
+    let bytes: &mut [u8; HHI_FIXED_LEN] = bytes.try_into().expect("length checked");
+    let mut hhi = Hhi::read_fixed(bytes).or_raise("hhi_agg");
+    hhi.add(v).or_raise("hhi_agg");
+    hhi.write_fixed(bytes);
+    pg_sys::Datum::from(out)
+}
+
+#[no_mangle]
+#[doc(hidden)]
+pub extern "C" fn pg_finfo_hhi_fixed_combine() -> &'static pg_sys::Pg_finfo_record {
+    const V1_API: pg_sys::Pg_finfo_record = pg_sys::Pg_finfo_record { api_version: 1 };
+    &V1_API
+}
+
+/// `hhi_fixed_combine(bytea, bytea) RETURNS bytea`, STRICT: the combine
+/// step (parallel workers, Citus's coordinator), exact as Hhi::merge.
+#[no_mangle]
+#[pg_guard]
+pub unsafe extern "C-unwind" fn hhi_fixed_combine(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: as hhi_fixed_trans, with two bytea arguments; the right-hand
+    // one is only read.
+    let [a, b] = fixed_state::args2(fcinfo, "hhi_agg");
+    if a.isnull || b.isnull {
+        (*fcinfo).isnull = true;
+        return pg_sys::Datum::from(0);
+    }
+    let other = Hhi::read_fixed(fixed_state::read(b.value)).or_raise("hhi_agg");
+    let (out, bytes) = fixed_state::writable(fcinfo, a.value, HHI_FIXED_LEN, "hhi_agg");
+    let bytes: &mut [u8; HHI_FIXED_LEN] = bytes.try_into().expect("length checked");
+    let mut hhi = Hhi::read_fixed(bytes).or_raise("hhi_agg");
+    hhi.merge(&other);
+    hhi.write_fixed(bytes);
+    pg_sys::Datum::from(out)
+}
+
+#[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
+fn hhi_fixed_final(state: &[u8]) -> Option<f64> {
+    Hhi::read_fixed(state).and_then(|s| s.hhi()).or_raise("hhi_agg")
+}
+
+#[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
+fn hhi_normalized_fixed_final(state: &[u8]) -> Option<f64> {
+    Hhi::read_fixed(state).and_then(|s| s.normalized()).or_raise("hhi_normalized_agg")
+}
 
 // ---- hhi_agg(value, total): the paper's eq. (5) ---------------------------
 
@@ -137,17 +215,22 @@ extension_sql!(
     r#"
 CREATE FUNCTION regecon_internal.hhi_trans(internal, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'hhi_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_fixed_trans(bytea, float8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_fixed_combine(bytea, bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- a bytea state (not internal): Citus combines the workers' partial states
 CREATE AGGREGATE hhi_agg(value float8) (
-    SFUNC = regecon_internal.hhi_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_final,
-    COMBINEFUNC = regecon_internal.hhi_combine, SERIALFUNC = regecon_internal.hhi_serialize, DESERIALFUNC = regecon_internal.hhi_deserialize,
+    SFUNC = regecon_internal.hhi_fixed_trans, STYPE = bytea, INITCOND = '\x0201000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.hhi_fixed_final, COMBINEFUNC = regecon_internal.hhi_fixed_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE hhi_agg(float8) IS
 'Herfindahl-Hirschman index of the group: sum of (value / sum(value))^2, in [1/n, 1]';
 
 CREATE AGGREGATE hhi_normalized_agg(value float8) (
-    SFUNC = regecon_internal.hhi_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_normalized_final,
-    COMBINEFUNC = regecon_internal.hhi_combine, SERIALFUNC = regecon_internal.hhi_serialize, DESERIALFUNC = regecon_internal.hhi_deserialize,
+    SFUNC = regecon_internal.hhi_fixed_trans, STYPE = bytea, INITCOND = '\x0201000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.hhi_normalized_fixed_final, COMBINEFUNC = regecon_internal.hhi_fixed_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE hhi_normalized_agg(float8) IS
@@ -184,6 +267,8 @@ COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
     requires = [
         hhi_final,
         hhi_normalized_final,
+        hhi_fixed_final,
+        hhi_normalized_fixed_final,
         hhi_combine,
         hhi_serialize,
         hhi_deserialize,

@@ -19,7 +19,8 @@
 //!
 //! Shared: `errors.rs` turns core errors into `ereport` with a SQLSTATE;
 //! `aggregate.rs` holds the support-function plumbing of every aggregate
-//! (NULL states, memory contexts); `pool.rs` the limits a call works within
+//! (NULL states, memory contexts), `fixed_state.rs` that of the aggregates
+//! with a fixed-size bytea state Citus can ship (`hhi_agg`); `pool.rs` the limits a call works within
 //! (threads, `regecon.max_memory`, interrupts, progress, the weights-match
 //! setting); `types.rs` the composite result types, found by oid;
 //! `regclass.rs` reading a weights relation by oid. docs/security.md says
@@ -44,6 +45,7 @@ mod compat;
 mod coupling;
 mod entropy;
 mod errors;
+mod fixed_state;
 mod geary_getis;
 mod ids;
 mod local;

@@ -172,6 +172,63 @@ impl Hhi {
     }
 }
 
+/// Length of [`Hhi::write_fixed`]'s form: the version and tag bytes, 6
+/// bytes of padding, then n, the two compensated sums and the unit's
+/// exponent, 8 bytes each (little-endian).
+pub const HHI_FIXED_LEN: usize = 56;
+
+impl Hhi {
+    /// The state as a fixed-size value, so that an aggregate can keep it as a
+    /// plain `bytea` transition state (which Citus can ship between nodes and
+    /// PostgreSQL can update in place) instead of `internal`. Bit for bit:
+    /// the compensation terms travel with the sums.
+    #[inline]
+    pub fn write_fixed(&self, out: &mut [u8; HHI_FIXED_LEN]) {
+        let (s, sc) = self.sum.parts();
+        let (q, qc) = self.sumsq.parts();
+        out[0] = crate::codec::VERSION;
+        out[1] = tag::HHI;
+        out[2..8].fill(0);
+        out[8..16].copy_from_slice(&self.n.to_le_bytes());
+        out[16..24].copy_from_slice(&s.to_le_bytes());
+        out[24..32].copy_from_slice(&sc.to_le_bytes());
+        out[32..40].copy_from_slice(&q.to_le_bytes());
+        out[40..48].copy_from_slice(&qc.to_le_bytes());
+        out[48..56].copy_from_slice(&(self.exp as i64).to_le_bytes());
+    }
+
+    /// Reads [`Hhi::write_fixed`]'s form; a value of another length, version
+    /// or aggregate, or with an invalid scale, is refused (Corrupt).
+    #[inline]
+    pub fn read_fixed(bytes: &[u8]) -> Result<Self> {
+        let b: &[u8; HHI_FIXED_LEN] = bytes
+            .try_into()
+            .map_err(|_| Error::corrupt("aggregate state has the wrong length"))?;
+        if b[0] != crate::codec::VERSION || b[1] != tag::HHI {
+            return Err(Error::corrupt("aggregate state of another version or aggregate"));
+        }
+        let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let f = |i: usize| f64::from_bits(word(i));
+        let exp = word(48) as i64;
+        if exp.abs() > MAX_EXP as i64 {
+            return Err(Error::corrupt("aggregate state has an invalid scale"));
+        }
+        Ok(Hhi {
+            n: word(8),
+            sum: NeumaierSum::from_parts(f(16), f(24)),
+            sumsq: NeumaierSum::from_parts(f(32), f(40)),
+            exp: exp as i32,
+        })
+    }
+
+    /// The empty state's fixed form (the aggregate's initial value).
+    pub fn empty_fixed() -> [u8; HHI_FIXED_LEN] {
+        let mut out = [0u8; HHI_FIXED_LEN];
+        Hhi::new().write_fixed(&mut out);
+        out
+    }
+}
+
 /// Accumulator of `sum (v / total)^2` with a total given per row (eq. 5).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ShareSquares {
@@ -253,6 +310,43 @@ mod tests {
         one.add(4.0).unwrap();
         assert_eq!(one.hhi().unwrap(), Some(1.0));
         assert_eq!(one.normalized().unwrap(), None);
+    }
+
+    #[test]
+    fn fixed_form_round_trips_bit_for_bit() {
+        let mut h = Hhi::new();
+        for v in [0.1, 1e-3, 7.25, 1e5, 3.0] {
+            h.add(v).unwrap();
+        }
+        let mut huge = h;
+        huge.add(1e300).unwrap(); // moves the unit: exp != 0
+        for state in [Hhi::new(), h, huge] {
+            let mut b = [0u8; HHI_FIXED_LEN];
+            state.write_fixed(&mut b);
+            assert_eq!(Hhi::read_fixed(&b).unwrap(), state);
+        }
+        assert_eq!(Hhi::read_fixed(&Hhi::empty_fixed()).unwrap(), Hhi::new());
+        // merging fixed forms gives what merging the states gives
+        let (mut a, mut b) = (Hhi::new(), Hhi::new());
+        [2.0, 1.0].iter().for_each(|&v| a.add(v).unwrap());
+        [1.0].iter().for_each(|&v| b.add(v).unwrap());
+        let (mut fa, mut fb) = ([0u8; HHI_FIXED_LEN], [0u8; HHI_FIXED_LEN]);
+        a.write_fixed(&mut fa);
+        b.write_fixed(&mut fb);
+        let mut m = Hhi::read_fixed(&fa).unwrap();
+        m.merge(&Hhi::read_fixed(&fb).unwrap());
+        assert_eq!(m.hhi().unwrap(), Some(0.375));
+    }
+
+    #[test]
+    fn fixed_form_refuses_foreign_bytes() {
+        let mut b = Hhi::empty_fixed();
+        assert_eq!(Hhi::read_fixed(&b[..40]).unwrap_err().kind, ErrorKind::Corrupt);
+        b[1] = tag::SHARE_SQUARES;
+        assert_eq!(Hhi::read_fixed(&b).unwrap_err().kind, ErrorKind::Corrupt);
+        let mut b = Hhi::empty_fixed();
+        b[48..56].copy_from_slice(&5000i64.to_le_bytes());
+        assert_eq!(Hhi::read_fixed(&b).unwrap_err().kind, ErrorKind::Corrupt);
     }
 
     #[test]

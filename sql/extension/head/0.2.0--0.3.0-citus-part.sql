@@ -1,0 +1,21 @@
+-- regecon 0.2.0 -> 0.3.0, the part of issue "Scale out on Citus" (item 1):
+-- to be merged into the real head, sql/extension/head/0.2.0--0.3.0.sql.
+--
+-- hhi_agg(float8) and hhi_normalized_agg(float8) change their transition
+-- state from internal to a fixed-size bytea (Hhi::write_fixed), so that
+-- Citus can combine partial states computed on its workers (docs/citus.md).
+-- No step is needed here: the upgrade body (the 0.3.0 install script with
+-- CREATE OR REPLACE) redefines both aggregates, and CREATE OR REPLACE
+-- AGGREGATE may change STYPE, INITCOND and the support functions in place:
+-- PostgreSQL forbids only a change of the argument types, the result type
+-- and the number of direct arguments. The aggregates keep their oids, so
+-- the views that use them keep working and keep dumping and restoring.
+-- (Checked on PostgreSQL 15.20: a view over an aggregate whose STYPE went
+-- from float8 to float8[] by CREATE OR REPLACE AGGREGATE reads the new
+-- definition.)
+--
+-- The old support functions regecon_internal.hhi_trans(internal, float8),
+-- hhi_final(internal), hhi_normalized_final(internal), hhi_combine,
+-- hhi_serialize and hhi_deserialize stay, in the library and in the install
+-- script: older releases' SQL binds their C symbols (src/compat.rs's rule),
+-- and removing them waits for a major release.

@@ -1,0 +1,70 @@
+//! Aggregates whose transition state is a fixed-size `bytea` rather than
+//! `internal`: the states of a few numbers (the compensated sums of
+//! `hhi_agg`). Citus ships such a state between nodes (its text form is the
+//! exact bytes), so the partial aggregation runs on the workers; PostgreSQL
+//! needs no serialize/deserialize functions for parallel plans.
+//!
+//! The transition and combine functions update the state in place when
+//! PostgreSQL calls them as part of an aggregate (the state then belongs to
+//! the aggregate, as for the built-in `float8_accum`); called directly from
+//! SQL they return a new value and leave their argument alone.
+
+use crate::errors::raise;
+use pgrx::prelude::*;
+
+/// The state argument as a writable slice of its `len` data bytes: the
+/// argument itself inside an aggregate, else a copy in the current memory
+/// context. A value of another length is an ERROR (XX001, corrupt state).
+///
+/// # Safety
+/// `fcinfo` must be the live call's FunctionCallInfo and `datum` a non-NULL
+/// `bytea` argument of that call.
+pub unsafe fn writable(
+    fcinfo: pg_sys::FunctionCallInfo,
+    datum: pg_sys::Datum,
+    len: usize,
+    func: &str,
+) -> (*mut pg_sys::varlena, &'static mut [u8]) {
+    // SAFETY: datum is a non-NULL bytea (caller); pg_detoast_datum returns it
+    // unchanged when it is a plain 4-byte-header value, else a palloc'd copy.
+    let raw = datum.cast_mut_ptr::<pg_sys::varlena>();
+    let mut v = pg_sys::pg_detoast_datum(raw);
+    if pgrx::varlena::varsize_any_exhdr(v) != len {
+        raise(func, regecon_core::Error::corrupt("aggregate state has the wrong length"));
+    }
+    // SAFETY: AggCheckCallContext only reads fcinfo->context.
+    let in_agg = pg_sys::AggCheckCallContext(fcinfo, std::ptr::null_mut()) != 0;
+    if !in_agg && v == raw {
+        // a direct call: never write into the caller's value
+        let copy = pg_sys::palloc(pg_sys::VARHDRSZ + len).cast::<pg_sys::varlena>();
+        pgrx::varlena::set_varsize_4b(copy, (pg_sys::VARHDRSZ + len) as i32);
+        std::ptr::copy_nonoverlapping(pgrx::varlena::vardata_any(v), pgrx::varlena::vardata_4b(copy).cast_mut(), len);
+        v = copy;
+    }
+    // SAFETY: v is a 4-byte-header varlena (detoasted, or our copy) with
+    // `len` data bytes, owned by the aggregate or by this call.
+    let data = std::slice::from_raw_parts_mut(pgrx::varlena::vardata_any(v).cast_mut().cast::<u8>(), len);
+    (v, data)
+}
+
+/// The data bytes of a non-NULL `bytea` argument, read only.
+///
+/// # Safety
+/// `datum` must be a non-NULL `bytea` argument of the live call.
+pub unsafe fn read(datum: pg_sys::Datum) -> &'static [u8] {
+    // SAFETY: as in `writable`; the detoasted value lives for the call.
+    let v = pg_sys::pg_detoast_datum(datum.cast_mut_ptr::<pg_sys::varlena>());
+    pgrx::varlena::varlena_to_byte_slice(v)
+}
+
+/// The two arguments of a V1 support function, checked for number.
+///
+/// # Safety
+/// `fcinfo` must be the live call's FunctionCallInfo.
+pub unsafe fn args2(fcinfo: pg_sys::FunctionCallInfo, func: &str) -> [pg_sys::NullableDatum; 2] {
+    if fcinfo.is_null() || (*fcinfo).nargs < 2 {
+        raise(func, regecon_core::Error::invalid("support function needs two arguments"));
+    }
+    let a = (*fcinfo).args.as_slice(2);
+    [a[0], a[1]]
+}
