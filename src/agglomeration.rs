@@ -3,9 +3,9 @@
 
 use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::OrRaise;
+use crate::fixed_state;
 use pgrx::prelude::*;
 use pgrx::Internal;
-use crate::fixed_state;
 use regecon_core::agglomeration::hhi::{Hhi, ShareSquares, HHI_FIXED_LEN};
 use regecon_core::agglomeration::krugman::krugman_index;
 use regecon_core::agglomeration::spatial_gini::spatial_gini;

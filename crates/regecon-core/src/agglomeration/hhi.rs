@@ -201,9 +201,8 @@ impl Hhi {
     /// or aggregate, or with an invalid scale, is refused (Corrupt).
     #[inline]
     pub fn read_fixed(bytes: &[u8]) -> Result<Self> {
-        let b: &[u8; HHI_FIXED_LEN] = bytes
-            .try_into()
-            .map_err(|_| Error::corrupt("aggregate state has the wrong length"))?;
+        let b: &[u8; HHI_FIXED_LEN] =
+            bytes.try_into().map_err(|_| Error::corrupt("aggregate state has the wrong length"))?;
         if b[0] != crate::codec::VERSION || b[1] != tag::HHI {
             return Err(Error::corrupt("aggregate state of another version or aggregate"));
         }
