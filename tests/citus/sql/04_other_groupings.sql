@@ -1,7 +1,9 @@
 -- Grouped by anything but the distribution column (or not grouped), Citus can
--- only split an aggregate whose transition state it can ship: regecon's
--- aggregates keep an `internal` state, so today the shards send every row and
--- the coordinator aggregates them (docs/citus.md).
+-- only split an aggregate whose transition state it can ship: hhi_agg(value)
+-- and hhi_normalized_agg keep a bytea state, and their partial states are
+-- computed on the shards (06_partial_aggregation); the other aggregates keep
+-- an `internal` state, so the shards send every row and the coordinator
+-- aggregates them (docs/citus.md).
 
 -- the same concentration indices, from the table distributed by province
 CREATE TABLE got_ind2 AS

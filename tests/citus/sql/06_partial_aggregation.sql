@@ -2,15 +2,16 @@
 -- fixed size, which Citus ships: under any grouping the shards compute
 -- partial states (worker_partial_agg) and the coordinator combines them.
 SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtranstype::regtype AS state, a.aggcombinefn <> 0 AS combine
-FROM pg_aggregate a WHERE a.aggfnoid::regproc::text IN ('hhi_agg', 'hhi_normalized_agg') ORDER BY 1;
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.proname IN ('hhi_agg', 'hhi_normalized_agg') ORDER BY 1;
 SELECT * FROM citus_plan('SELECT year, hhi_agg(employees), hhi_normalized_agg(employees) FROM emp_by_industry GROUP BY 1');
 -- no grouping at all: one partial state per shard
 SELECT citus_strategy('SELECT hhi_agg(employees) FROM emp_by_province', 'hhi_agg');
 -- results equal the local ones (the combine is exact up to the order of the
 -- compensated additions)
-CREATE TEMP TABLE want_year AS
+CREATE TABLE want_year AS
 SELECT year, hhi_agg(employees) AS hhi, hhi_normalized_agg(employees) AS hhi_norm FROM local_emp GROUP BY year;
-CREATE TEMP TABLE got_year AS
+CREATE TABLE got_year AS
 SELECT year, hhi_agg(employees) AS hhi, hhi_normalized_agg(employees) AS hhi_norm FROM emp_by_industry GROUP BY year;
 SELECT count(*) AS groups, count(*) FILTER (WHERE w.hhi = g.hhi AND w.hhi_norm = g.hhi_norm) AS equal,
        max(greatest(abs(g.hhi - w.hhi) / w.hhi, abs(g.hhi_norm - w.hhi_norm) / w.hhi_norm)) < 1e-15 AS within_1e_15
