@@ -25,15 +25,22 @@ pub unsafe fn writable(
     len: usize,
     func: &str,
 ) -> (*mut pg_sys::varlena, &'static mut [u8]) {
-    // SAFETY: datum is a non-NULL bytea (caller); pg_detoast_datum returns it
-    // unchanged when it is a plain 4-byte-header value, else a palloc'd copy.
     let raw = datum.cast_mut_ptr::<pg_sys::varlena>();
+    let in_agg = in_aggregate(fcinfo);
+    // The common case, once per row: inside an aggregate, a plain (4-byte
+    // header, uncompressed, inline) value of the right size, written in place.
+    // SAFETY: raw is a non-NULL bytea datum (caller), so its first byte is a
+    // varlena header; a 4B_U header means the whole value is inline.
+    if in_agg && pgrx::varlena::varatt_is_4b_u(raw) && pgrx::varlena::varsize_4b(raw) == pg_sys::VARHDRSZ + len {
+        let data = std::slice::from_raw_parts_mut(pgrx::varlena::vardata_4b(raw).cast_mut().cast::<u8>(), len);
+        return (raw, data);
+    }
+    // SAFETY: pg_detoast_datum returns raw unchanged when it is a plain
+    // 4-byte-header value, else a palloc'd plain copy.
     let mut v = pg_sys::pg_detoast_datum(raw);
     if pgrx::varlena::varsize_any_exhdr(v) != len {
         raise(func, regecon_core::Error::corrupt("aggregate state has the wrong length"));
     }
-    // SAFETY: AggCheckCallContext only reads fcinfo->context.
-    let in_agg = pg_sys::AggCheckCallContext(fcinfo, std::ptr::null_mut()) != 0;
     if !in_agg && v == raw {
         // a direct call: never write into the caller's value
         let copy = pg_sys::palloc(pg_sys::VARHDRSZ + len).cast::<pg_sys::varlena>();
@@ -45,6 +52,19 @@ pub unsafe fn writable(
     // `len` data bytes, owned by the aggregate or by this call.
     let data = std::slice::from_raw_parts_mut(pgrx::varlena::vardata_any(v).cast_mut().cast::<u8>(), len);
     (v, data)
+}
+
+/// Whether the call is part of an aggregate or window aggregate, which then
+/// owns the transition value (what AggCheckCallContext tests, inline: this
+/// runs once per row).
+///
+/// # Safety
+/// `fcinfo` must be the live call's FunctionCallInfo.
+#[inline]
+unsafe fn in_aggregate(fcinfo: pg_sys::FunctionCallInfo) -> bool {
+    // SAFETY: fcinfo is valid (caller); context is NULL or a Node.
+    let ctx = (*fcinfo).context;
+    !ctx.is_null() && matches!((*ctx).type_, pg_sys::NodeTag::T_AggState | pg_sys::NodeTag::T_WindowAggState)
 }
 
 /// The data bytes of a non-NULL `bytea` argument, read only.
