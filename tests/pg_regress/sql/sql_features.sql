@@ -21,9 +21,12 @@ SELECT hhi_agg(jobs) AS a, hhi_normalized_agg(jobs) AS b, hhi_agg(jobs) AS c FRO
 SELECT hhi_agg(jobs) FILTER (WHERE industry = 'chips') AS chips, hhi_agg(DISTINCT jobs) AS distinct_jobs FROM emp2;
 -- ordered-set style inside a subquery, and in a HAVING clause
 SELECT industry FROM emp2 GROUP BY industry HAVING hhi_agg(jobs) > 0.35 ORDER BY 1;
--- catalogue: every aggregate is PARALLEL SAFE, has combine/serial/deserial, and all functions are IMMUTABLE
+-- catalogue: every aggregate is PARALLEL SAFE, has combine/serial/deserial (serial/deserial only for an internal
+-- state: hhi_agg(value)'s bytea state needs none), and all functions are IMMUTABLE
 SELECT p.proname, p.pronargs, p.proparallel, p.provolatile,
-       a.aggcombinefn <> 0 AS has_combine, a.aggserialfn <> 0 AS has_serial, a.aggdeserialfn <> 0 AS has_deserial
+       a.aggcombinefn <> 0 AS has_combine,
+       a.aggserialfn <> 0 OR a.aggtranstype <> 'internal'::regtype AS has_serial,
+       a.aggdeserialfn <> 0 OR a.aggtranstype <> 'internal'::regtype AS has_deserial
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'regecon'
