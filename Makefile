@@ -6,6 +6,8 @@
 #   make bench  benchmarks, each printed as a ratio against a baseline run in the same session
 #   make fuzz   the seeded SQL fuzzer for FUZZ_SECONDS (default 1800), seed FUZZ_SEED (default 1)
 #   make interrupt-latency   how late statement_timeout stops each long-running function
+#   make test-citus   build Citus from CITUS_SRC (default ../shared/citus), start a coordinator and
+#               two workers (CITUS_PORT, +1, +2), run tests/citus, stop them (docs/citus.md)
 # All of them install what is missing first (Debian 12, as root).
 # PG=18 runs install, test-pg, test-sql, demo, bench on PostgreSQL 18 (default 15):
 # make test-sql PG=18. Clusters of 18 are named test18, demo18... (scripts/cluster.sh).
@@ -25,8 +27,10 @@ PG ?= 15
 # the bounded fuzz run of make test on PostgreSQL 18 (on 15: 110 s, scripts/test-sql.sh)
 FUZZ18_TEST_SECONDS ?= 40
 export PG_MAJOR := $(PG)
+CITUS_PORT ?= 55437
+CITUS_SRC ?= $(CURDIR)/../shared/citus
 
-.PHONY: demo test lint test-core test-pg test-sql test-pg18 bench fuzz interrupt-latency deps install stop clean
+.PHONY: demo test lint test-core test-pg test-sql test-pg18 bench fuzz interrupt-latency deps install stop clean citus test-citus
 
 deps:
 	@$(S)/ensure-deps.sh
@@ -74,6 +78,14 @@ interrupt-latency: install
 	  step "interrupt latency under statement_timeout (scripts/interrupt-latency.py)" && \
 	  python3 $(S)/interrupt-latency.py --host /tmp/regecon-latency$$PG_SUFFIX --port $(LATENCY_PORT) \
 	    --max-late-ms $(LATENCY_MAX_LATE_MS)
+
+# Citus (AGPL, never in this repository) is built in $(BUILD)/citus, once per source; the build
+# touches no PostgreSQL, so it needs no lock. test-citus installs it, like `make install`.
+citus: deps
+	@CITUS_SRC="$(CITUS_SRC)" $(S)/build-citus.sh build
+
+test-citus: install citus
+	@CITUS_SRC="$(CITUS_SRC)" $(S)/build-citus.sh install && $(S)/test-citus.sh $(CITUS_PORT)
 
 stop:
 	@for c in demo test bench fuzz latency; do $(S)/cluster.sh stop $$c; PG_MAJOR=18 $(S)/cluster.sh stop $$c; done

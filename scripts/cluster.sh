@@ -8,6 +8,8 @@
 # background workers, so they need no TCP connection). The cluster is of
 # PostgreSQL $PG_MAJOR (env.sh); from 16 on NAME gets the version as a suffix
 # (test18): clusters of two versions never share a directory or socket.
+# CLUSTER_PRELOAD replaces that preload list (test-citus.sh: citus), and
+# CLUSTER_OPTS adds server options.
 set -Eeuo pipefail
 source "$(dirname "$0")/env.sh"
 cmd=$1 name=$2$PG_SUFFIX port=${3:-}
@@ -22,10 +24,13 @@ start)
             --locale=C.UTF-8 -E UTF8 >"$dir/initdb.log"
     fi
     opts="-p $port -k $sock -c listen_addresses=''"
-    if [ -f "$("$PG_CONFIG" --pkglibdir)/pg_cron.so" ]; then
+    if [ -n "${CLUSTER_PRELOAD:-}" ]; then
+        opts+=" -c shared_preload_libraries=$CLUSTER_PRELOAD"
+    elif [ -f "$("$PG_CONFIG" --pkglibdir)/pg_cron.so" ]; then
         opts+=" -c shared_preload_libraries=pg_cron -c cron.database_name=postgres"
         opts+=" -c cron.use_background_workers=on -c max_worker_processes=16"
     fi
+    opts+=" ${CLUSTER_OPTS:-}"
     if ! pgctl status >/dev/null 2>&1; then
         # the port's socket lock names the postmaster that holds it: another
         # checkout's cluster of the same name, typically

@@ -3,12 +3,14 @@
 
 use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::OrRaise;
+use crate::fixed_state;
 use pgrx::prelude::*;
 use pgrx::Internal;
 use regecon_core::agglomeration::hhi::{Hhi, ShareSquares};
 use regecon_core::agglomeration::krugman::krugman_index;
 use regecon_core::agglomeration::spatial_gini::spatial_gini;
 use regecon_core::agglomeration::{location_quotient as lq, Pairs};
+use regecon_core::fixed::Fixed;
 
 agg_state!(Hhi, infallible);
 
@@ -69,6 +71,45 @@ fn hhi_normalized_final(state: Option<Internal>) -> Option<f64> {
 
 parallel_support!(Hhi, hhi_combine, hhi_serialize, hhi_deserialize, "hhi_agg");
 
+// ---- hhi_agg(value) and hhi_normalized_agg(value) with a bytea state ------
+
+// Since 0.4.0 the two aggregates keep the Hhi state as a fixed-size bytea
+// (core fixed::Fixed) instead of internal, so that Citus combines the
+// partial states its workers compute (docs/citus.md); PostgreSQL needs no
+// serialize/deserialize functions for it, and updates it in place inside an
+// aggregate (src/fixed_state.rs). The internal-state functions above keep
+// their C symbols for databases still on an older release's SQL
+// (docs/versions.md). Bare V1 C functions, as hhi_trans, for speed; declared
+// in SQL below, STRICT with an initial state: NULL rows are skipped.
+
+// `hhi_fixed_trans(bytea, float8) RETURNS bytea`, STRICT.
+crate::fixed_v1!(hhi_fixed_trans, pg_finfo_hhi_fixed_trans, hhi_fixed_trans_body);
+
+unsafe fn hhi_fixed_trans_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: declared in SQL below as (bytea, float8); PostgreSQL passes a
+    // valid fcinfo, and transition() checks the count and the state.
+    fixed_state::transition::<Hhi, 1>(fcinfo, "hhi_agg", |h, [v]| h.add(v))
+}
+
+// `hhi_fixed_combine(bytea, bytea) RETURNS bytea`, STRICT: the combine step
+// (parallel workers, Citus's coordinator), exact as Hhi::merge.
+crate::fixed_v1!(hhi_fixed_combine, pg_finfo_hhi_fixed_combine, hhi_fixed_combine_body);
+
+unsafe fn hhi_fixed_combine_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: declared in SQL below as (bytea, bytea).
+    fixed_state::combine::<Hhi>(fcinfo, "hhi_agg", |a, b| a.merge(b))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
+fn hhi_fixed_final(state: &[u8]) -> Option<f64> {
+    Hhi::read_fixed(state).and_then(|s| s.hhi()).or_raise("hhi_agg")
+}
+
+#[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
+fn hhi_normalized_fixed_final(state: &[u8]) -> Option<f64> {
+    Hhi::read_fixed(state).and_then(|s| s.normalized()).or_raise("hhi_normalized_agg")
+}
+
 // ---- hhi_agg(value, total): the paper's eq. (5) ---------------------------
 
 #[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
@@ -88,6 +129,30 @@ fn hhi_total_final(state: Option<Internal>) -> Option<f64> {
 }
 
 parallel_support!(ShareSquares, hhi_total_combine, hhi_total_serialize, hhi_total_deserialize, "hhi_agg");
+
+// Since 0.4.0, as hhi_agg(value): a fixed-size bytea state. The functions
+// above keep their symbols for older releases' SQL.
+
+// `hhi_total_fixed_trans(bytea, float8, float8) RETURNS bytea`, STRICT.
+crate::fixed_v1!(hhi_total_fixed_trans, pg_finfo_hhi_total_fixed_trans, hhi_total_fixed_trans_body);
+
+unsafe fn hhi_total_fixed_trans_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: declared in SQL below as (bytea, float8, float8).
+    fixed_state::transition::<ShareSquares, 2>(fcinfo, "hhi_agg", |s, [v, t]| s.add(v, t))
+}
+
+// `hhi_total_fixed_combine(bytea, bytea) RETURNS bytea`, STRICT.
+crate::fixed_v1!(hhi_total_fixed_combine, pg_finfo_hhi_total_fixed_combine, hhi_total_fixed_combine_body);
+
+unsafe fn hhi_total_fixed_combine_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: declared in SQL below as (bytea, bytea).
+    fixed_state::combine::<ShareSquares>(fcinfo, "hhi_agg", |a, b| a.merge(b))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
+fn hhi_total_fixed_final(state: &[u8]) -> Option<f64> {
+    ShareSquares::read_fixed(state).and_then(|s| s.result()).or_raise("hhi_agg")
+}
 
 // ---- location_quotient ----------------------------------------------------
 
@@ -137,25 +202,34 @@ extension_sql!(
     r#"
 CREATE FUNCTION regecon_internal.hhi_trans(internal, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'hhi_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_fixed_trans(bytea, float8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_fixed_combine(bytea, bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_total_fixed_trans(bytea, float8, float8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_total_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_total_fixed_combine(bytea, bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_total_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- a bytea state (not internal): Citus combines the workers' partial states
 CREATE AGGREGATE hhi_agg(value float8) (
-    SFUNC = regecon_internal.hhi_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_final,
-    COMBINEFUNC = regecon_internal.hhi_combine, SERIALFUNC = regecon_internal.hhi_serialize, DESERIALFUNC = regecon_internal.hhi_deserialize,
+    SFUNC = regecon_internal.hhi_fixed_trans, STYPE = bytea, INITCOND = '\x0101000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.hhi_fixed_final, COMBINEFUNC = regecon_internal.hhi_fixed_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE hhi_agg(float8) IS
 'Herfindahl-Hirschman index of the group: sum of (value / sum(value))^2, in [1/n, 1]';
 
 CREATE AGGREGATE hhi_normalized_agg(value float8) (
-    SFUNC = regecon_internal.hhi_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_normalized_final,
-    COMBINEFUNC = regecon_internal.hhi_combine, SERIALFUNC = regecon_internal.hhi_serialize, DESERIALFUNC = regecon_internal.hhi_deserialize,
+    SFUNC = regecon_internal.hhi_fixed_trans, STYPE = bytea, INITCOND = '\x0101000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.hhi_normalized_fixed_final, COMBINEFUNC = regecon_internal.hhi_fixed_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE hhi_normalized_agg(float8) IS
 'Normalised HHI (HHI - 1/n) / (1 - 1/n), in [0, 1]; NULL for a single value';
 
 CREATE AGGREGATE hhi_agg(value float8, total float8) (
-    SFUNC = regecon_internal.hhi_total_trans, STYPE = internal, FINALFUNC = regecon_internal.hhi_total_final,
-    COMBINEFUNC = regecon_internal.hhi_total_combine, SERIALFUNC = regecon_internal.hhi_total_serialize, DESERIALFUNC = regecon_internal.hhi_total_deserialize,
+    SFUNC = regecon_internal.hhi_total_fixed_trans, STYPE = bytea, INITCOND = '\x0102000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.hhi_total_fixed_final, COMBINEFUNC = regecon_internal.hhi_total_fixed_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE hhi_agg(float8, float8) IS
@@ -184,10 +258,13 @@ COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
     requires = [
         hhi_final,
         hhi_normalized_final,
+        hhi_fixed_final,
+        hhi_normalized_fixed_final,
         hhi_combine,
         hhi_serialize,
         hhi_deserialize,
         hhi_total_trans,
+        hhi_total_fixed_final,
         hhi_total_final,
         hhi_total_combine,
         hhi_total_serialize,
@@ -219,6 +296,28 @@ mod tests {
         let ours = f64_of("SELECT hhi_agg(v) FROM r").unwrap();
         let sql = f64_of("SELECT sum(v * v) / sum(v) ^ 2 FROM r").unwrap();
         assert!((ours - sql).abs() <= 1e-12 * sql, "{ours} vs {sql}");
+    }
+
+    #[pg_test]
+    fn fixed_state_initconds_are_the_core_empty_states() {
+        // the INITCONDs written out in the CREATE AGGREGATE statements are
+        // the core's empty states (a change of the form must change both)
+        use regecon_core::agglomeration::hhi::{Hhi, ShareSquares};
+        use regecon_core::fixed::Fixed;
+        use regecon_core::resilience::ShiftShare;
+        for (agg, want) in [
+            ("hhi_agg(float8)", Hhi::initcond()),
+            ("hhi_normalized_agg(float8)", Hhi::initcond()),
+            ("hhi_agg(float8, float8)", ShareSquares::initcond()),
+            ("martin_resilience_agg(float8, float8, float8, float8)", ShiftShare::initcond()),
+        ] {
+            let got = Spi::get_one::<String>(&format!(
+                "SELECT agginitval FROM pg_catalog.pg_aggregate WHERE aggfnoid = '{agg}'::pg_catalog.regprocedure"
+            ))
+            .unwrap()
+            .unwrap();
+            assert_eq!(got, want, "{agg}");
+        }
     }
 
     #[pg_test]

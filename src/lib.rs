@@ -19,7 +19,8 @@
 //!
 //! Shared: `errors.rs` turns core errors into `ereport` with a SQLSTATE;
 //! `aggregate.rs` holds the support-function plumbing of every aggregate
-//! (NULL states, memory contexts); `spatial.rs` the state, options, weights
+//! (NULL states, memory contexts), `fixed_state.rs` that of the aggregates
+//! with a fixed-size bytea state Citus can ship (`hhi_agg`); `spatial.rs` the state, options, weights
 //! (read, matched, cached per statement) and result fields shared by the
 //! spatial aggregates; `ids.rs` unit ids of either key type; `pool.rs` the limits a call works within
 //! (threads, `regecon.max_memory`, interrupts, progress, the weights-match
@@ -47,6 +48,7 @@ mod compat;
 mod coupling;
 mod entropy;
 mod errors;
+mod fixed_state;
 mod geary_getis;
 mod ids;
 mod local;

@@ -3,8 +3,10 @@
 
 use crate::aggregate::{self, agg_state, parallel_support};
 use crate::errors::OrRaise;
+use crate::fixed_state;
 use pgrx::prelude::*;
 use pgrx::Internal;
+use regecon_core::fixed::Fixed;
 use regecon_core::resilience::{martin, ShiftShare};
 
 /// (g_i - g_r) / |g_r| with g = (t - base) / base. STRICT: NULL in, NULL out.
@@ -58,15 +60,56 @@ parallel_support!(
     "martin_resilience_agg"
 );
 
+// Since 0.4.0 the aggregate keeps its state as a fixed-size bytea (core
+// fixed::Fixed) instead of internal, so that Citus combines the partial
+// states of its workers (docs/citus.md). The internal-state functions above
+// keep their C symbols for databases still on an older release's SQL.
+
+// `martin_resilience_fixed_trans(bytea, float8 x 4) RETURNS bytea`, STRICT:
+// a row with any NULL input is skipped, as before.
+crate::fixed_v1!(
+    martin_resilience_fixed_trans,
+    pg_finfo_martin_resilience_fixed_trans,
+    martin_resilience_fixed_trans_body
+);
+
+unsafe fn martin_resilience_fixed_trans_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: declared in SQL below as (bytea, float8, float8, float8, float8).
+    fixed_state::transition::<ShiftShare, 4>(fcinfo, "martin_resilience_agg", |s, [e_t, e_base, ref_t, ref_base]| {
+        s.add(e_t, e_base, ref_t, ref_base)
+    })
+}
+
+// `martin_resilience_fixed_combine(bytea, bytea) RETURNS bytea`, STRICT.
+crate::fixed_v1!(
+    martin_resilience_fixed_combine,
+    pg_finfo_martin_resilience_fixed_combine,
+    martin_resilience_fixed_combine_body
+);
+
+unsafe fn martin_resilience_fixed_combine_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
+    // SAFETY: declared in SQL below as (bytea, bytea).
+    fixed_state::combine::<ShiftShare>(fcinfo, "martin_resilience_agg", |a, b| a.merge(b))
+}
+
+#[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
+fn martin_resilience_fixed_final(state: &[u8]) -> Option<f64> {
+    ShiftShare::read_fixed(state).and_then(|s| s.result()).or_raise("martin_resilience_agg")
+}
+
 extension_sql!(
     r#"
+CREATE FUNCTION regecon_internal.martin_resilience_fixed_trans(bytea, float8, float8, float8, float8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'martin_resilience_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.martin_resilience_fixed_combine(bytea, bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'martin_resilience_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- a bytea state (not internal): Citus combines the workers' partial states
 CREATE AGGREGATE martin_resilience_agg(e_t float8, e_base float8, ref_t float8, ref_base float8) (
-    SFUNC = regecon_internal.martin_resilience_trans,
-    STYPE = internal,
-    FINALFUNC = regecon_internal.martin_resilience_final,
-    COMBINEFUNC = regecon_internal.martin_resilience_combine,
-    SERIALFUNC = regecon_internal.martin_resilience_serialize,
-    DESERIALFUNC = regecon_internal.martin_resilience_deserialize,
+    SFUNC = regecon_internal.martin_resilience_fixed_trans,
+    STYPE = bytea,
+    INITCOND = '\x010400000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.martin_resilience_fixed_final,
+    COMBINEFUNC = regecon_internal.martin_resilience_fixed_combine,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS
@@ -82,6 +125,7 @@ COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
         martin_resilience_guarded,
         martin_resilience_trans,
         martin_resilience_final,
+        martin_resilience_fixed_final,
         martin_resilience_combine,
         martin_resilience_serialize,
         martin_resilience_deserialize

@@ -23,6 +23,7 @@
 //! - [`linalg`]: the small dense linear algebra of the fits (Cholesky).
 //! - [`rng`]: the seeded random streams of the permutations.
 //! - [`codec`]: the versioned byte format of aggregate states (parallel query).
+//! - [`fixed`]: the fixed-size byte form of the states that are a few numbers (Citus ships them).
 //! - [`mem`]: input-sized buffers, allocated fallibly under `regecon.max_memory`.
 //! - [`interrupt`]: how long loops let the caller cancel them.
 //! - [`labels`]: text unit ids, coded to integers in the byte order of their names.
@@ -38,6 +39,7 @@ pub mod codec;
 pub mod coupling;
 pub mod entropy;
 pub mod error;
+pub mod fixed;
 pub mod geary;
 pub mod getis_ord;
 pub mod interrupt;

@@ -21,6 +21,7 @@
 
 use crate::codec::{decode, encode, tag};
 use crate::error::{finite, finite_result, non_negative, positive, Error, Result};
+use crate::fixed::Fixed;
 use crate::sum::NeumaierSum;
 
 /// Growth rate `(t - base) / base`; `base` must be positive.
@@ -126,10 +127,52 @@ impl ShiftShare {
     }
 }
 
+impl Fixed for ShiftShare {
+    const TAG: u8 = tag::SHIFT_SHARE;
+    /// n and the two compensated sums (value, compensation each).
+    const WORDS: usize = 5;
+
+    #[inline]
+    fn to_words(&self, w: &mut [u64]) {
+        let (a, ac) = self.actual.parts();
+        let (e, ec) = self.expected.parts();
+        w.copy_from_slice(&[self.n, a.to_bits(), ac.to_bits(), e.to_bits(), ec.to_bits()]);
+    }
+
+    #[inline]
+    fn from_words(w: &[u64]) -> Result<Self> {
+        let f = f64::from_bits;
+        Ok(ShiftShare {
+            n: w[0],
+            actual: NeumaierSum::from_parts(f(w[1]), f(w[2])),
+            expected: NeumaierSum::from_parts(f(w[3]), f(w[4])),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ErrorKind;
+
+    #[test]
+    fn fixed_form_round_trips_and_merges() {
+        let (mut a, mut b) = (ShiftShare::new(), ShiftShare::new());
+        a.add(110.0, 100.0, 1050.0, 1000.0).unwrap();
+        b.add(47.0, 50.0, 2100.0, 2000.0).unwrap();
+        let (mut fa, mut fb) = (vec![0u8; ShiftShare::LEN], vec![0u8; ShiftShare::LEN]);
+        a.write_fixed(&mut fa);
+        b.write_fixed(&mut fb);
+        assert_eq!(ShiftShare::read_fixed(&fa).unwrap(), a);
+        let mut m = ShiftShare::read_fixed(&fa).unwrap();
+        m.merge(&ShiftShare::read_fixed(&fb).unwrap());
+        let mut all = a.clone();
+        all.merge(&b);
+        assert_eq!(m, all);
+        // actual 10 - 3 = 7, expected 5 + 2.5 = 7.5: (7 - 7.5) / 7.5
+        assert_eq!(m.result().unwrap(), Some(-0.5 / 7.5));
+        assert_eq!(ShiftShare::read_fixed(&ShiftShare::empty_fixed()).unwrap(), ShiftShare::new());
+    }
 
     #[test]
     fn hand_worked() {

@@ -51,9 +51,8 @@ SELECT model, (fit).converged FROM bi_fits ORDER BY model;
 --
 -- the catalogue: every function of the extension (the cases below cover each user-facing one)
 SELECT count(*) FILTER (WHERE p.prokind = 'a') AS aggregates,
-       count(*) FILTER (WHERE p.prokind = 'f' AND 'internal'::regtype <> ALL (p.proargtypes)
-                        AND p.prorettype <> 'internal'::regtype) AS user_functions,
-       count(*) FILTER (WHERE 'internal'::regtype = ANY (p.proargtypes)) AS support_functions
+       count(*) FILTER (WHERE p.prokind = 'f' AND p.pronamespace <> 'regecon_internal'::regnamespace) AS user_functions,
+       count(*) FILTER (WHERE p.pronamespace = 'regecon_internal'::regnamespace) AS support_functions
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = 'regecon';
 --
@@ -940,6 +939,25 @@ SELECT regecon_internal.panel_tobit_final(NULL::internal);
 SELECT regecon_internal.hhi_deserialize('\x00'::bytea, NULL::internal);
 SELECT regecon_internal.hhi_serialize(NULL);
 SELECT regecon_internal.cedi_entropy_combine(NULL, NULL);
+-- the fixed-size bytea states (hhi_agg, martin_resilience_agg) take any bytes a caller
+-- makes: a wrong length, version or aggregate is 22P03 (corrupt state), naming the aggregate
+SELECT regecon_internal.hhi_fixed_trans('\x00'::bytea, 1);
+SELECT regecon_internal.hhi_fixed_trans(''::bytea, 1);
+SELECT regecon_internal.hhi_fixed_final(('\x0201' || repeat('00', 54))::bytea);
+SELECT regecon_internal.hhi_fixed_final(('\x0102' || repeat('00', 54))::bytea);
+SELECT regecon_internal.hhi_normalized_fixed_final(('\x0101' || repeat('00', 46) || 'ffffffffffffff7f')::bytea);
+SELECT regecon_internal.hhi_fixed_combine(('\x0101' || repeat('00', 54))::bytea, '\x0101'::bytea);
+SELECT regecon_internal.hhi_total_fixed_trans(('\x0104' || repeat('00', 46))::bytea, 1, 2);
+SELECT regecon_internal.hhi_total_fixed_final(('\x0102' || repeat('00', 30))::bytea) IS NULL AS empty_is_null;
+SELECT regecon_internal.martin_resilience_fixed_final(('\x0102' || repeat('00', 30))::bytea);
+SELECT regecon_internal.martin_resilience_fixed_combine(('\x0104' || repeat('00', 46))::bytea, ('\x0101' || repeat('00', 54))::bytea);
+SELECT regecon_internal.martin_resilience_fixed_trans(('\x0104' || repeat('00', 46))::bytea, -1, 1, 1, 2);
+SELECT regecon_internal.hhi_fixed_trans(('\x0101' || repeat('00', 54))::bytea, 'NaN');
+-- a NaN or infinite word in a hand-made state is refused when the result is read, never returned
+SELECT regecon_internal.hhi_fixed_final(('\x0101' || '0100000000000000' || '000000000000f87f' || repeat('00', 32))::bytea);
+-- called directly, the functions return a new value and leave their argument alone
+WITH s AS (SELECT ('\x0101' || repeat('00', 54))::bytea AS b)
+SELECT regecon_internal.hhi_fixed_final(regecon_internal.hhi_fixed_trans(b, 2)) AS one_value, b = ('\x0101' || repeat('00', 54))::bytea AS unchanged FROM s;
 --
 DROP TABLE bi_w, bi_v, bi_w_nullsrc, bi_w_nulldst, bi_w_nullw, bi_w_wrongcols, bi_w_textcols, bi_w_nan,
   bi_w_inf, bi_w_neg, bi_w_zero, bi_w_big, bi_w_tiny, bi_w_self, bi_w_dup, bi_w_empty, bi_w_stranger,

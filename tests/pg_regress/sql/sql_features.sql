@@ -21,9 +21,12 @@ SELECT hhi_agg(jobs) AS a, hhi_normalized_agg(jobs) AS b, hhi_agg(jobs) AS c FRO
 SELECT hhi_agg(jobs) FILTER (WHERE industry = 'chips') AS chips, hhi_agg(DISTINCT jobs) AS distinct_jobs FROM emp2;
 -- ordered-set style inside a subquery, and in a HAVING clause
 SELECT industry FROM emp2 GROUP BY industry HAVING hhi_agg(jobs) > 0.35 ORDER BY 1;
--- catalogue: every aggregate is PARALLEL SAFE, has combine/serial/deserial, and all functions are IMMUTABLE
+-- catalogue: every aggregate is PARALLEL SAFE, has combine/serial/deserial (serial/deserial only for an internal
+-- state: the fixed-size bytea states of hhi_agg and martin_resilience_agg need none), and all functions are IMMUTABLE
 SELECT p.proname, p.pronargs, p.proparallel, p.provolatile,
-       a.aggcombinefn <> 0 AS has_combine, a.aggserialfn <> 0 AS has_serial, a.aggdeserialfn <> 0 AS has_deserial
+       a.aggcombinefn <> 0 AS has_combine,
+       a.aggserialfn <> 0 OR a.aggtranstype <> 'internal'::regtype AS has_serial,
+       a.aggdeserialfn <> 0 OR a.aggtranstype <> 'internal'::regtype AS has_deserial
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
 JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'regecon'
@@ -31,9 +34,7 @@ ORDER BY 1, 2;
 SELECT p.proname, p.pronargs, p.provolatile, p.proparallel, p.proisstrict
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'regecon'
-WHERE p.prokind = 'f' AND p.prorettype <> 'internal'::regtype
-  AND NOT EXISTS (SELECT 1 FROM pg_aggregate a WHERE a.aggfinalfn = p.oid)
-  AND p.proname NOT LIKE '%\_serialize'
+WHERE p.prokind = 'f' AND p.pronamespace <> 'regecon_internal'::regnamespace
 ORDER BY 1, 2;
 -- STRICT scalars give NULL for NULL input; coupling_coordination too (it is not
 -- STRICT because its weights argument may be NULL)

@@ -16,6 +16,7 @@
 
 use crate::codec::{decode, encode, tag};
 use crate::error::{finite_result, non_negative, positive, Error, Result};
+use crate::fixed::Fixed;
 use crate::sum::NeumaierSum;
 
 /// Accumulator of `sum (v / sum v)^2`.
@@ -160,6 +161,34 @@ impl Hhi {
     }
 }
 
+impl Fixed for Hhi {
+    const TAG: u8 = tag::HHI;
+    /// n, the two compensated sums (value, compensation each), the unit's exponent.
+    const WORDS: usize = 6;
+
+    #[inline]
+    fn to_words(&self, w: &mut [u64]) {
+        let (s, sc) = self.sum.parts();
+        let (q, qc) = self.sumsq.parts();
+        w.copy_from_slice(&[self.n, s.to_bits(), sc.to_bits(), q.to_bits(), qc.to_bits(), self.exp as i64 as u64]);
+    }
+
+    #[inline]
+    fn from_words(w: &[u64]) -> Result<Self> {
+        let exp = w[5] as i64;
+        if exp.abs() > MAX_EXP as i64 {
+            return Err(Error::corrupt("aggregate state has an invalid scale"));
+        }
+        let f = f64::from_bits;
+        Ok(Hhi {
+            n: w[0],
+            sum: NeumaierSum::from_parts(f(w[1]), f(w[2])),
+            sumsq: NeumaierSum::from_parts(f(w[3]), f(w[4])),
+            exp: exp as i32,
+        })
+    }
+}
+
 /// Accumulator of `sum (v / total)^2` with a total given per row (eq. 5).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ShareSquares {
@@ -215,6 +244,23 @@ pub fn hhi(values: &[f64]) -> Result<Option<f64>> {
     h.hhi()
 }
 
+impl Fixed for ShareSquares {
+    const TAG: u8 = tag::SHARE_SQUARES;
+    /// n and the compensated sum (value, compensation).
+    const WORDS: usize = 3;
+
+    #[inline]
+    fn to_words(&self, w: &mut [u64]) {
+        let (s, c) = self.sum.parts();
+        w.copy_from_slice(&[self.n, s.to_bits(), c.to_bits()]);
+    }
+
+    #[inline]
+    fn from_words(w: &[u64]) -> Result<Self> {
+        Ok(ShareSquares { n: w[0], sum: NeumaierSum::from_parts(f64::from_bits(w[1]), f64::from_bits(w[2])) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +282,59 @@ mod tests {
         one.add(4.0).unwrap();
         assert_eq!(one.hhi().unwrap(), Some(1.0));
         assert_eq!(one.normalized().unwrap(), None);
+    }
+
+    #[test]
+    fn fixed_form_round_trips_bit_for_bit() {
+        let mut h = Hhi::new();
+        for v in [0.1, 1e-3, 7.25, 1e5, 3.0] {
+            h.add(v).unwrap();
+        }
+        let mut huge = h;
+        huge.add(1e300).unwrap(); // moves the unit: exp != 0
+        for state in [Hhi::new(), h, huge] {
+            let mut b = [0u8; Hhi::LEN];
+            state.write_fixed(&mut b);
+            assert_eq!(Hhi::read_fixed(&b).unwrap(), state);
+        }
+        assert_eq!(Hhi::read_fixed(&Hhi::empty_fixed()).unwrap(), Hhi::new());
+        // merging fixed forms gives what merging the states gives
+        let (mut a, mut b) = (Hhi::new(), Hhi::new());
+        [2.0, 1.0].iter().for_each(|&v| a.add(v).unwrap());
+        [1.0].iter().for_each(|&v| b.add(v).unwrap());
+        let (mut fa, mut fb) = ([0u8; Hhi::LEN], [0u8; Hhi::LEN]);
+        a.write_fixed(&mut fa);
+        b.write_fixed(&mut fb);
+        let mut m = Hhi::read_fixed(&fa).unwrap();
+        m.merge(&Hhi::read_fixed(&fb).unwrap());
+        assert_eq!(m.hhi().unwrap(), Some(0.375));
+    }
+
+    #[test]
+    fn share_squares_fixed_form_round_trips() {
+        let mut a = ShareSquares::new();
+        a.add(3.0, 7.0).unwrap();
+        a.add(1e-9, 3.0).unwrap();
+        let mut b = vec![0u8; ShareSquares::LEN];
+        a.write_fixed(&mut b);
+        assert_eq!(ShareSquares::read_fixed(&b).unwrap(), a);
+        assert_eq!(ShareSquares::read_fixed(&ShareSquares::empty_fixed()).unwrap(), ShareSquares::new());
+        // an Hhi state is not a ShareSquares state
+        assert_eq!(
+            ShareSquares::read_fixed(&Hhi::empty_fixed()[..ShareSquares::LEN]).unwrap_err().kind,
+            ErrorKind::Corrupt
+        );
+    }
+
+    #[test]
+    fn fixed_form_refuses_foreign_bytes() {
+        let mut b = Hhi::empty_fixed();
+        assert_eq!(Hhi::read_fixed(&b[..40]).unwrap_err().kind, ErrorKind::Corrupt);
+        b[1] = tag::SHARE_SQUARES;
+        assert_eq!(Hhi::read_fixed(&b).unwrap_err().kind, ErrorKind::Corrupt);
+        let mut b = Hhi::empty_fixed();
+        b[48..56].copy_from_slice(&5000i64.to_le_bytes());
+        assert_eq!(Hhi::read_fixed(&b).unwrap_err().kind, ErrorKind::Corrupt);
     }
 
     #[test]

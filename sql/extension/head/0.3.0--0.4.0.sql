@@ -1,0 +1,17 @@
+-- regecon 0.3.0 to 0.4.0: the hand-written head of the upgrade script
+-- (docs/versions.md). Everything 0.4.0 adds or changes is done by the
+-- generated body below (CREATE OR REPLACE):
+--   - hhi_agg(float8), hhi_normalized_agg(float8), hhi_agg(float8, float8)
+--     and martin_resilience_agg change their transition state from internal
+--     to a fixed-size bytea (core fixed.rs), so that Citus combines partial
+--     states computed on its workers (docs/citus.md). CREATE OR REPLACE
+--     AGGREGATE may change STYPE, INITCOND and the support functions in
+--     place (PostgreSQL forbids only a change of the argument types, the
+--     result type and the number of direct arguments): the aggregates keep
+--     their oids, so views that use them keep working, dumping and restoring.
+--   - The new support functions regecon_internal.*_fixed_*.
+-- The old internal-state support functions (hhi_trans, hhi_final,
+-- hhi_combine, ..., martin_resilience_trans, ...) stay, in the library and
+-- in the install script: older releases' SQL binds their C symbols
+-- (src/compat.rs's rule).
+\echo Use "ALTER EXTENSION regecon UPDATE TO '0.4.0'" to load this file. \quit
