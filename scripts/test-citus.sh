@@ -3,6 +3,9 @@
 # sockets, with throwaway data directories, then the tests of tests/citus
 # (pg_regress), then the cluster is stopped and removed.
 #   test-citus.sh PORT      coordinator on PORT, workers on PORT+1 and PORT+2
+# CITUS_KEEP=1 leaves the cluster running after the tests (for a look with
+# psql -h /tmp/regecon-citus-coord -p PORT regecon_citus); `scripts/cluster.sh
+# stop citus-coord` (and citus-w1, citus-w2) stops it.
 # Needs Citus built and installed (scripts/build-citus.sh; make test-citus does
 # both) and regecon installed (make install). Run it under the shared lock.
 set -Eeuo pipefail
@@ -21,7 +24,7 @@ stop_all() {
         rm -rf "${BUILD:?}/$n"
     done
 }
-trap stop_all EXIT
+[ "${CITUS_KEEP:-}" = 1 ] || trap stop_all EXIT
 
 step "Citus cluster: coordinator on port ${ports[0]}, workers on ${ports[1]} and ${ports[2]} (unix sockets)"
 for i in 0 1 2; do

@@ -111,6 +111,9 @@ fn bv_trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
     let o = options(BV, weights, permutations, seed, style);
+    if state.is_none() {
+        crate::spatial::refuse_weights_from_citus_workers(fcinfo, BV);
+    }
     let (Some(id), Some(x), Some(y)) = (id, x, y) else { return aggregate::skip(state) };
     aggregate::trans::<UnitValues>(state, fcinfo, BV, |s| s.add2_id(id, x, y, o))
 }

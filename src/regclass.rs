@@ -127,11 +127,16 @@ pub fn read_links(rel: RegClass, func: &str) -> Links {
         );
     }
     let text = text_keyed(rel.0, &name, func);
+    // a Citus reference table is read from its placement on this node: the
+    // final function may run on a worker inside a query on a shard, where
+    // Citus refuses a query of the (distributed) table itself
+    let source = citus_local_shard(rel.0).unwrap_or_else(|| name.clone());
     // every name qualified: the caller's search_path plays no part
     let id_type = if text { "pg_catalog.text" } else { "pg_catalog.int8" };
-    let query =
-        std::ffi::CString::new(format!("SELECT src::{id_type}, dst::{id_type}, weight::pg_catalog.float8 FROM {name}"))
-            .unwrap_or_else(|_| raise(func, Error::invalid("weights relation name contains a NUL byte")));
+    let query = std::ffi::CString::new(format!(
+        "SELECT src::{id_type}, dst::{id_type}, weight::pg_catalog.float8 FROM {source}"
+    ))
+    .unwrap_or_else(|_| raise(func, Error::invalid("weights relation name contains a NUL byte")));
     let mut labels = text.then(Labels::default);
     let triples = Spi::connect(|_client| {
         // SAFETY: connected to SPI; the tuple table is read before SPI_finish
@@ -188,6 +193,67 @@ pub fn read_links(rel: RegClass, func: &str) -> Links {
         }
     });
     Links { name, triples: std::rc::Rc::new(triples), labels }
+}
+
+/// When Citus is installed and `rel` is one of its tables with a placement
+/// on this node (a reference table: every node; a Citus local table: the
+/// coordinator), the qualified name of that placement's shard, which is a
+/// plain table here (docs/citus.md). `None` without Citus, for a plain
+/// table, or when this node holds no placement (the table itself is read).
+fn citus_local_shard(rel: pg_sys::Oid) -> Option<String> {
+    // SAFETY: syscache lookups by name in pg_catalog and by oid; a missing
+    // relation gives InvalidOid / NULL, checked.
+    let has_citus = unsafe {
+        pg_sys::get_relname_relid(c"pg_dist_partition".as_ptr(), pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE))
+            .to_u32()
+            != 0
+            && pg_sys::get_relname_relid(
+                c"pg_dist_local_group".as_ptr(),
+                pg_sys::Oid::from(pg_sys::PG_CATALOG_NAMESPACE),
+            )
+            .to_u32()
+                != 0
+    };
+    if !has_citus {
+        return None;
+    }
+    // Citus's catalog tables are plain tables of this node; every name and
+    // operator qualified (the caller's search_path plays no part)
+    let shard = Spi::get_one::<i64>(&format!(
+        "SELECT s.shardid FROM pg_catalog.pg_dist_partition p \
+         JOIN pg_catalog.pg_dist_shard s ON s.logicalrelid OPERATOR(pg_catalog.=) p.logicalrelid \
+         JOIN pg_catalog.pg_dist_placement pl ON pl.shardid OPERATOR(pg_catalog.=) s.shardid \
+         WHERE p.logicalrelid OPERATOR(pg_catalog.=) '{}'::pg_catalog.oid::pg_catalog.regclass \
+           AND p.partmethod OPERATOR(pg_catalog.=) 'n' \
+           AND pl.groupid OPERATOR(pg_catalog.=) (SELECT groupid FROM pg_catalog.pg_dist_local_group) \
+         ORDER BY s.shardid LIMIT 1",
+        rel.to_u32()
+    ))
+    .ok()
+    .flatten()?;
+    // SAFETY: as above; the shard table is named <relation>_<shardid> in the
+    // relation's schema (Citus's rule), looked up without the search_path.
+    unsafe {
+        let relname = pg_sys::get_rel_name(rel);
+        if relname.is_null() {
+            return None;
+        }
+        let nsp_oid = pg_sys::get_rel_namespace(rel);
+        let shard_name =
+            std::ffi::CString::new(format!("{}_{shard}", std::ffi::CStr::from_ptr(relname).to_string_lossy())).ok()?;
+        if pg_sys::get_relname_relid(shard_name.as_ptr(), nsp_oid).to_u32() == 0 {
+            return None;
+        }
+        let nsp = pg_sys::get_namespace_name(nsp_oid);
+        if nsp.is_null() {
+            return None;
+        }
+        Some(
+            std::ffi::CStr::from_ptr(pg_sys::quote_qualified_identifier(nsp, shard_name.as_ptr()))
+                .to_string_lossy()
+                .into_owned(),
+        )
+    }
 }
 
 /// The 42804 error of data and weights keyed by different types.

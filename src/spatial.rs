@@ -56,8 +56,61 @@ pub fn trans(
     fcinfo: pg_sys::FunctionCallInfo,
 ) -> Option<Internal> {
     let options = options(func, weights, permutations, seed, style);
+    if state.is_none() {
+        refuse_weights_from_citus_workers(fcinfo, func);
+    }
     let (Some(id), Some(value)) = (id, value) else { return aggregate::skip(state) }; // rows with NULL id or value are skipped
     aggregate::trans::<UnitValues>(state, fcinfo, func, |s| s.add_id(id, value, options))
+}
+
+/// Refuses, once per group, a spatial aggregate whose rows Citus gathers from
+/// its workers: Citus then ships every argument from the shards, and a
+/// weights relation given as a regclass constant arrives as the worker's oid
+/// of it, which names nothing on this node, or another relation. The
+/// aggregate is then directly above Citus's scan (through sorts); the check
+/// reads the executor's plan state, nothing else (docs/citus.md).
+pub fn refuse_weights_from_citus_workers(fcinfo: pg_sys::FunctionCallInfo, func: &str) {
+    // SAFETY: fcinfo is the live call's; its context is NULL or a Node, an
+    // AggState when the call is part of an aggregate. A PlanState's lefttree
+    // is NULL or a PlanState; a CustomScanState's plan is a CustomScan whose
+    // methods point to the provider's static CustomScanMethods, whose
+    // CustomName is a static NUL-terminated string.
+    let citus = unsafe {
+        let ctx = (*fcinfo).context;
+        if ctx.is_null() || (*ctx).type_ != pg_sys::NodeTag::T_AggState {
+            return;
+        }
+        let mut ps = (*ctx.cast::<pg_sys::AggState>()).ss.ps.lefttree;
+        loop {
+            if ps.is_null() {
+                break false;
+            }
+            match (*ps).type_ {
+                pg_sys::NodeTag::T_SortState
+                | pg_sys::NodeTag::T_IncrementalSortState
+                | pg_sys::NodeTag::T_MaterialState
+                | pg_sys::NodeTag::T_ResultState => ps = (*ps).lefttree,
+                pg_sys::NodeTag::T_CustomScanState => {
+                    // the plan's provider name, as EXPLAIN prints it ("Citus Adaptive")
+                    let plan = (*ps).plan;
+                    let methods =
+                        if plan.is_null() { std::ptr::null() } else { (*plan.cast::<pg_sys::CustomScan>()).methods };
+                    break !methods.is_null()
+                        && !(*methods).CustomName.is_null()
+                        && std::ffi::CStr::from_ptr((*methods).CustomName).to_bytes().starts_with(b"Citus");
+                }
+                _ => break false,
+            }
+        }
+    };
+    if citus {
+        crate::errors::raise_code(
+            pgrx::PgSqlErrorCode::ERRCODE_FEATURE_NOT_SUPPORTED,
+            &format!(
+                "{func}: Citus gathers the rows of this aggregate from its workers, and a weights relation passed as a regclass would arrive as a worker's oid of it: gather the values first (WITH v AS MATERIALIZED (SELECT id, value, year FROM distributed_table) SELECT year, {func}(...) FROM v GROUP BY year), or group by the distribution column (docs/citus.md)"
+            ),
+        );
+    }
 }
 
 /// Checks and packs the per-call options of a spatial aggregate; the weights

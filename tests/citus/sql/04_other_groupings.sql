@@ -1,6 +1,6 @@
 -- Grouped by anything but the distribution column (or not grouped), Citus can
 -- only split an aggregate whose transition state it can ship: hhi_agg(value)
--- and hhi_normalized_agg keep a bytea state, and their partial states are
+-- and hhi_normalized_agg, hhi_agg(value, total) and martin_resilience_agg keep a bytea state, and their partial states are
 -- computed on the shards (06_partial_aggregation); the other aggregates keep
 -- an `internal` state, so the shards send every row and the coordinator
 -- aggregates them (docs/citus.md).
