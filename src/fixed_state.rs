@@ -15,11 +15,12 @@ use regecon_core::fixed::Fixed;
 
 /// The state argument as a writable slice of its `len` data bytes: the
 /// argument itself inside an aggregate, else a copy in the current memory
-/// context. A value of another length is an ERROR (XX001, corrupt state).
+/// context. A value of another length is an ERROR (22P03, corrupt state).
 ///
 /// # Safety
 /// `fcinfo` must be the live call's FunctionCallInfo and `datum` a non-NULL
 /// `bytea` argument of that call.
+#[inline(always)]
 pub unsafe fn writable(
     fcinfo: pg_sys::FunctionCallInfo,
     datum: pg_sys::Datum,
@@ -36,6 +37,21 @@ pub unsafe fn writable(
         let data = std::slice::from_raw_parts_mut(pgrx::varlena::vardata_4b(raw).cast_mut().cast::<u8>(), len);
         return (raw, data);
     }
+    writable_slow(raw, in_agg, len, func)
+}
+
+/// [`writable`] off the per-row path: a value to detoast or copy.
+///
+/// # Safety
+/// As [`writable`], `raw` being its datum.
+#[cold]
+#[inline(never)]
+unsafe fn writable_slow(
+    raw: *mut pg_sys::varlena,
+    in_agg: bool,
+    len: usize,
+    func: &str,
+) -> (*mut pg_sys::varlena, &'static mut [u8]) {
     // SAFETY: pg_detoast_datum returns raw unchanged when it is a plain
     // 4-byte-header value, else a palloc'd plain copy.
     let mut v = pg_sys::pg_detoast_datum(raw);
@@ -99,7 +115,7 @@ pub unsafe fn args<const N: usize>(fcinfo: pg_sys::FunctionCallInfo, func: &str)
 /// # Safety
 /// `fcinfo` must be the live call's FunctionCallInfo of a function declared
 /// with a `bytea` first argument and `N` float8 arguments after it.
-#[inline]
+#[inline(always)]
 pub unsafe fn transition<T: Fixed, const N: usize>(
     fcinfo: pg_sys::FunctionCallInfo,
     func: &str,
