@@ -57,6 +57,7 @@ mod regclass;
 mod resilience;
 mod spatial;
 mod tobit;
+mod tobit_distributed;
 mod types;
 mod weights;
 

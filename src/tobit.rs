@@ -383,7 +383,11 @@ fn display_order(f: &Fit) -> Vec<usize> {
     (0..k).filter(|&j| Some(j) != cons).chain(cons).collect()
 }
 
-fn to_composite(f: &Fit, spec: &Spec, fcinfo: pg_sys::FunctionCallInfo) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
+pub(crate) fn to_composite(
+    f: &Fit,
+    spec: &Spec,
+    fcinfo: pg_sys::FunctionCallInfo,
+) -> PgHeapTuple<'static, pgrx::AllocatedByRust> {
     let order = display_order(f);
     let k = f.names.len();
     let p = f.p();

@@ -519,6 +519,34 @@ AS 'MODULE_PATHNAME', 'moran_scatter_text_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
+-- regecon::tobit_distributed::panel_tobit_distributed
+CREATE  FUNCTION "panel_tobit_distributed"(
+	"relation" regclass, /* crate :: regclass :: RegClass */
+	"y" TEXT, /* & str */
+	"x" TEXT[], /* Vec < Option < String > > */
+	"unit" TEXT, /* & str */
+	"lower" double precision, /* Option < f64 > */
+	"upper" double precision, /* Option < f64 > */
+	"model" TEXT, /* & str */
+	"quadrature" TEXT DEFAULT NULL, /* Option < & str > */
+	"quadrature_points" INT DEFAULT NULL /* Option < i32 > */
+) RETURNS tobit_fit /* :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox :: AllocatedByRust
+> */
+STABLE PARALLEL UNSAFE
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_distributed_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   panel_tobit_distributed
+
+
+COMMENT ON FUNCTION panel_tobit_distributed(regclass, text, text[], text, float8, float8, text, text, int) IS
+'Pooled or random-effects panel Tobit of a relation, fitted from per-unit sums (one query per iteration; on Citus, computed on the shards when the relation is distributed by unit)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
 -- regecon::weights::read_gal
 CREATE  FUNCTION "read_gal"(
 	"content" TEXT /* & str */
@@ -816,6 +844,39 @@ CREATE SCHEMA IF NOT EXISTS regecon_internal; /* regecon::types::regecon_interna
 /* </end connected objects> */
 
 /* <begin connected objects> */
+-- regecon::tobit::panel_tobit_final
+CREATE  FUNCTION regecon_internal."panel_tobit_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS tobit_fit /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::krugman_index_final
+CREATE  FUNCTION regecon_internal."krugman_index_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'krugman_index_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::krugman_index_trans
+CREATE  FUNCTION regecon_internal."krugman_index_trans"(
+	"state" internal, /* Option < Internal > */
+	"l_ij" double precision, /* Option < f64 > */
+	"l_j" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'krugman_index_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
 -- regecon::geary_getis::spatial_style_text_trans
 CREATE  FUNCTION regecon_internal."spatial_style_text_trans"(
 	"state" internal, /* Option < Internal > */
@@ -830,88 +891,43 @@ AS 'MODULE_PATHNAME', 'spatial_style_text_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_text_trans
-CREATE  FUNCTION regecon_internal."getis_ord_g_text_trans"(
+-- regecon::autocorrelation::morans_i_trans
+CREATE  FUNCTION regecon_internal."morans_i_trans"(
 	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
+	"id" bigint, /* Option < i64 > */
 	"value" double precision, /* Option < f64 > */
 	"weights" regclass /* Option < RegClass > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_text_trans_wrapper';
+AS 'MODULE_PATHNAME', 'morans_i_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_final
-CREATE  FUNCTION regecon_internal."getis_ord_g_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS getis_ord_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_fixed_final
-CREATE  FUNCTION regecon_internal."hhi_fixed_final"(
-	"state" bytea /* & [u8] */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_fixed_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_deserialize
-CREATE  FUNCTION regecon_internal."panel_tobit_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_perm_trans
-CREATE  FUNCTION regecon_internal."morans_i_text_perm_trans"(
+-- regecon::geary_getis::bivariate_morans_i_text_perm_trans
+CREATE  FUNCTION regecon_internal."bivariate_morans_i_text_perm_trans"(
 	"state" internal, /* Option < Internal > */
 	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
 	"weights" regclass, /* Option < RegClass > */
 	"permutations" INT, /* Option < i32 > */
 	"seed" bigint /* Option < i64 > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_perm_trans_wrapper';
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_perm_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::entropy::cedi_entropy_combine
-CREATE  FUNCTION regecon_internal."cedi_entropy_combine"(
+-- regecon::resilience::martin_resilience_combine
+CREATE  FUNCTION regecon_internal."martin_resilience_combine"(
 	"a" internal, /* Option < pgrx :: Internal > */
 	"b" internal /* Option < pgrx :: Internal > */
 ) RETURNS internal /* Option < pgrx :: Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_text_trans
-CREATE  FUNCTION regecon_internal."bivariate_morans_i_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_trans_wrapper';
+AS 'MODULE_PATHNAME', 'martin_resilience_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -926,79 +942,131 @@ AS 'MODULE_PATHNAME', 'morans_i_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::entropy::cedi_entropy_final
-CREATE  FUNCTION regecon_internal."cedi_entropy_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+-- regecon::autocorrelation::morans_i_combine
+CREATE  FUNCTION regecon_internal."morans_i_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_final_wrapper';
+AS 'MODULE_PATHNAME', 'morans_i_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_trans
-CREATE  FUNCTION regecon_internal."morans_i_text_trans"(
+-- regecon::agglomeration::hhi_final
+CREATE  FUNCTION regecon_internal."hhi_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_serialize
+CREATE  FUNCTION regecon_internal."hhi_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_trans
+CREATE  FUNCTION regecon_internal."hhi_total_trans"(
 	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
 	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
+	"total" double precision /* Option < f64 > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_trans_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_total_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_combine
-CREATE  FUNCTION regecon_internal."hhi_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
+-- regecon::geary_getis::bivariate_morans_i_final
+CREATE  FUNCTION regecon_internal."bivariate_morans_i_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS bivariate_moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_final
+CREATE  FUNCTION regecon_internal."martin_resilience_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_combine_wrapper';
+AS 'MODULE_PATHNAME', 'martin_resilience_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_serialize
-CREATE  FUNCTION regecon_internal."martin_resilience_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
+-- regecon::agglomeration::hhi_total_deserialize
+CREATE  FUNCTION regecon_internal."hhi_total_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_serialize_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_total_deserialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_total_combine
-CREATE  FUNCTION regecon_internal."hhi_total_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_combine
-CREATE  FUNCTION regecon_internal."panel_tobit_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_serialize
-CREATE  FUNCTION regecon_internal."cedi_entropy_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
+-- regecon::tobit::panel_tobit_deserialize
+CREATE  FUNCTION regecon_internal."panel_tobit_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_serialize_wrapper';
+AS 'MODULE_PATHNAME', 'panel_tobit_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_perm_trans
+CREATE  FUNCTION regecon_internal."morans_i_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_style_trans
+CREATE  FUNCTION regecon_internal."morans_i_text_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint, /* Option < i64 > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_deserialize
+CREATE  FUNCTION regecon_internal."pairs_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_deserialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1018,28 +1086,67 @@ AS 'MODULE_PATHNAME', 'bivariate_morans_i_perm_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_trans
-CREATE  FUNCTION regecon_internal."martin_resilience_trans"(
+-- regecon::geary_getis::gearys_c_trans
+CREATE  FUNCTION regecon_internal."gearys_c_trans"(
 	"state" internal, /* Option < Internal > */
-	"e_t" double precision, /* Option < f64 > */
-	"e_base" double precision, /* Option < f64 > */
-	"ref_t" double precision, /* Option < f64 > */
-	"ref_base" double precision /* Option < f64 > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_trans_wrapper';
+AS 'MODULE_PATHNAME', 'gearys_c_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::tobit::panel_tobit_final
-CREATE  FUNCTION regecon_internal."panel_tobit_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS tobit_fit /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
+-- regecon::autocorrelation::morans_i_serialize
+CREATE  FUNCTION regecon_internal."morans_i_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_final_wrapper';
+AS 'MODULE_PATHNAME', 'morans_i_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_final
+CREATE  FUNCTION regecon_internal."cedi_entropy_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_combine
+CREATE  FUNCTION regecon_internal."pairs_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_final
+CREATE  FUNCTION regecon_internal."hhi_total_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit_distributed::tobit_sum_final
+CREATE  FUNCTION regecon_internal."tobit_sum_final"(
+	"state" double precision[] /* Vec < f64 > */
+) RETURNS double precision[] /* Vec < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'tobit_sum_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1056,24 +1163,74 @@ AS 'MODULE_PATHNAME', 'getis_ord_g_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_normalized_final
-CREATE  FUNCTION regecon_internal."hhi_normalized_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
+-- regecon::agglomeration::spatial_gini_trans
+CREATE  FUNCTION regecon_internal."spatial_gini_trans"(
+	"state" internal, /* Option < Internal > */
+	"l_ij" double precision, /* Option < f64 > */
+	"l_i" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_normalized_final_wrapper';
+AS 'MODULE_PATHNAME', 'spatial_gini_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::geary_getis::gearys_c_final
-CREATE  FUNCTION regecon_internal."gearys_c_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS geary_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
+-- regecon::geary_getis::gearys_c_text_trans
+CREATE  FUNCTION regecon_internal."gearys_c_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_final_wrapper';
+AS 'MODULE_PATHNAME', 'gearys_c_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::spatial_style_trans
+CREATE  FUNCTION regecon_internal."spatial_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_fixed_final
+CREATE  FUNCTION regecon_internal."martin_resilience_fixed_final"(
+	"state" bytea /* & [u8] */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_fixed_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_deserialize
+CREATE  FUNCTION regecon_internal."martin_resilience_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_combine
+CREATE  FUNCTION regecon_internal."panel_tobit_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1204,124 +1361,14 @@ COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::autocorrelation::morans_i_combine
-CREATE  FUNCTION regecon_internal."morans_i_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::spatial_style_trans
-CREATE  FUNCTION regecon_internal."spatial_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_style_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_serialize
-CREATE  FUNCTION regecon_internal."hhi_total_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_perm_trans
-CREATE  FUNCTION regecon_internal."morans_i_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_trans
-CREATE  FUNCTION regecon_internal."cedi_entropy_trans"(
-	"state" internal, /* Option < Internal > */
-	"edi" double precision[] /* :: std :: option :: Option < Array < '_, f64 > > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_fixed_final
-CREATE  FUNCTION regecon_internal."hhi_total_fixed_final"(
-	"state" bytea /* & [u8] */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_fixed_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::spatial_gini_final
-CREATE  FUNCTION regecon_internal."spatial_gini_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_gini_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_deserialize
-CREATE  FUNCTION regecon_internal."cedi_entropy_deserialize"(
+-- regecon::agglomeration::hhi_deserialize
+CREATE  FUNCTION regecon_internal."hhi_deserialize"(
 	"bytes" bytea, /* & [u8] */
 	"_unused" internal /* pgrx :: Internal */
 ) RETURNS internal /* pgrx :: Internal */
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_trans
-CREATE  FUNCTION regecon_internal."morans_i_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_text_perm_trans
-CREATE  FUNCTION regecon_internal."bivariate_morans_i_text_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_perm_trans_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_deserialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1336,80 +1383,98 @@ AS 'MODULE_PATHNAME', 'morans_i_deserialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::pairs_combine
-CREATE  FUNCTION regecon_internal."pairs_combine"(
+-- regecon::autocorrelation::morans_i_style_trans
+CREATE  FUNCTION regecon_internal."morans_i_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint, /* Option < i64 > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::spatial_gini_final
+CREATE  FUNCTION regecon_internal."spatial_gini_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_gini_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit_distributed::tobit_sum_trans
+CREATE  FUNCTION regecon_internal."tobit_sum_trans"(
+	"state" double precision[], /* :: std :: option :: Option < Vec < f64 > > */
+	"v" double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'tobit_sum_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::getis_ord_g_text_trans
+CREATE  FUNCTION regecon_internal."getis_ord_g_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'getis_ord_g_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_serialize
+CREATE  FUNCTION regecon_internal."martin_resilience_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_trans
+CREATE  FUNCTION regecon_internal."morans_i_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_combine
+CREATE  FUNCTION regecon_internal."cedi_entropy_combine"(
 	"a" internal, /* Option < pgrx :: Internal > */
 	"b" internal /* Option < pgrx :: Internal > */
 ) RETURNS internal /* Option < pgrx :: Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_combine_wrapper';
+AS 'MODULE_PATHNAME', 'cedi_entropy_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::krugman_index_trans
-CREATE  FUNCTION regecon_internal."krugman_index_trans"(
-	"state" internal, /* Option < Internal > */
-	"l_ij" double precision, /* Option < f64 > */
-	"l_j" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'krugman_index_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::indicator_entropy_final
-CREATE  FUNCTION regecon_internal."indicator_entropy_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'indicator_entropy_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   edi
---   cedi
---   cedi_entropy_trans
---   cedi_entropy_final
---   indicator_entropy_final
---   cedi_entropy_combine
---   cedi_entropy_serialize
---   cedi_entropy_deserialize
-
-
-CREATE AGGREGATE cedi_entropy(edi float8[]) (
-    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.cedi_entropy_final,
-    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
-    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
-'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
-
-CREATE AGGREGATE indicator_entropy(edi float8[]) (
-    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.indicator_entropy_final,
-    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
-    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
-'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
-
-COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
-'Environmental damage index: (emission / total_emission) / (output / total_output)';
-COMMENT ON FUNCTION cedi(float8[], float8[]) IS
-'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_serialize
-CREATE  FUNCTION regecon_internal."morans_i_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
+-- regecon::entropy::cedi_entropy_deserialize
+CREATE  FUNCTION regecon_internal."cedi_entropy_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_serialize_wrapper';
+AS 'MODULE_PATHNAME', 'cedi_entropy_deserialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1427,70 +1492,34 @@ AS 'MODULE_PATHNAME', 'bivariate_morans_i_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_deserialize
-CREATE  FUNCTION regecon_internal."hhi_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
+-- regecon::agglomeration::hhi_combine
+CREATE  FUNCTION regecon_internal."hhi_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_deserialize_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_serialize
-CREATE  FUNCTION regecon_internal."hhi_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
+-- regecon::agglomeration::hhi_total_fixed_final
+CREATE  FUNCTION regecon_internal."hhi_total_fixed_final"(
+	"state" bytea /* & [u8] */
+) RETURNS double precision /* Option < f64 > */
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_serialize_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_total_fixed_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_final
-CREATE  FUNCTION regecon_internal."hhi_final"(
+-- regecon::entropy::indicator_entropy_final
+CREATE  FUNCTION regecon_internal."indicator_entropy_final"(
 	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_normalized_fixed_final
-CREATE  FUNCTION regecon_internal."hhi_normalized_fixed_final"(
-	"state" bytea /* & [u8] */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_normalized_fixed_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_style_trans
-CREATE  FUNCTION regecon_internal."morans_i_text_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint, /* Option < i64 > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_style_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_fixed_final
-CREATE  FUNCTION regecon_internal."martin_resilience_fixed_final"(
-	"state" bytea /* & [u8] */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_fixed_final_wrapper';
+AS 'MODULE_PATHNAME', 'indicator_entropy_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1504,77 +1533,42 @@ AS 'MODULE_PATHNAME', 'pairs_serialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_deserialize
-CREATE  FUNCTION regecon_internal."martin_resilience_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
+-- regecon::agglomeration::hhi_total_serialize
+CREATE  FUNCTION regecon_internal."hhi_total_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_deserialize_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_total_serialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_final
-CREATE  FUNCTION regecon_internal."martin_resilience_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_text_trans
-CREATE  FUNCTION regecon_internal."gearys_c_text_trans"(
+-- regecon::geary_getis::bivariate_morans_i_text_trans
+CREATE  FUNCTION regecon_internal."bivariate_morans_i_text_trans"(
 	"state" internal, /* Option < Internal > */
 	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
 	"weights" regclass /* Option < RegClass > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_text_trans_wrapper';
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::spatial_gini_trans
-CREATE  FUNCTION regecon_internal."spatial_gini_trans"(
+-- regecon::autocorrelation::morans_i_text_perm_trans
+CREATE  FUNCTION regecon_internal."morans_i_text_perm_trans"(
 	"state" internal, /* Option < Internal > */
-	"l_ij" double precision, /* Option < f64 > */
-	"l_i" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_gini_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_trans
-CREATE  FUNCTION regecon_internal."hhi_total_trans"(
-	"state" internal, /* Option < Internal > */
-	"value" double precision, /* Option < f64 > */
-	"total" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_style_trans
-CREATE  FUNCTION regecon_internal."morans_i_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
+	"id" TEXT, /* Option < & str > */
 	"value" double precision, /* Option < f64 > */
 	"weights" regclass, /* Option < RegClass > */
 	"permutations" INT, /* Option < i32 > */
-	"seed" bigint, /* Option < i64 > */
-	"style" TEXT /* Option < & str > */
+	"seed" bigint /* Option < i64 > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_style_trans_wrapper';
+AS 'MODULE_PATHNAME', 'morans_i_text_perm_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1636,14 +1630,97 @@ COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_combine
-CREATE  FUNCTION regecon_internal."martin_resilience_combine"(
+-- regecon::agglomeration::hhi_normalized_fixed_final
+CREATE  FUNCTION regecon_internal."hhi_normalized_fixed_final"(
+	"state" bytea /* & [u8] */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_normalized_fixed_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::gearys_c_final
+CREATE  FUNCTION regecon_internal."gearys_c_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS geary_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gearys_c_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_trans
+CREATE  FUNCTION regecon_internal."cedi_entropy_trans"(
+	"state" internal, /* Option < Internal > */
+	"edi" double precision[] /* :: std :: option :: Option < Array < '_, f64 > > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_fixed_final
+CREATE  FUNCTION regecon_internal."hhi_fixed_final"(
+	"state" bytea /* & [u8] */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_fixed_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_combine
+CREATE  FUNCTION regecon_internal."hhi_total_combine"(
 	"a" internal, /* Option < pgrx :: Internal > */
 	"b" internal /* Option < pgrx :: Internal > */
 ) RETURNS internal /* Option < pgrx :: Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_combine_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_total_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit_distributed::tobit_sum_combine
+CREATE  FUNCTION regecon_internal."tobit_sum_combine"(
+	"a" double precision[], /* :: std :: option :: Option < Vec < f64 > > */
+	"b" double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'tobit_sum_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   tobit_sum_trans
+--   tobit_sum_combine
+--   tobit_sum_final
+
+
+CREATE AGGREGATE regecon_internal.tobit_sum(float8[]) (
+    SFUNC = regecon_internal.tobit_sum_trans, STYPE = float8[],
+    FINALFUNC = regecon_internal.tobit_sum_final, COMBINEFUNC = regecon_internal.tobit_sum_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE regecon_internal.tobit_sum(float8[]) IS
+'Element-wise compensated sum of the per-unit vectors of panel_tobit_distributed';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_trans
+CREATE  FUNCTION regecon_internal."martin_resilience_trans"(
+	"state" internal, /* Option < Internal > */
+	"e_t" double precision, /* Option < f64 > */
+	"e_base" double precision, /* Option < f64 > */
+	"ref_t" double precision, /* Option < f64 > */
+	"ref_base" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1680,149 +1757,14 @@ COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_total_final
-CREATE  FUNCTION regecon_internal."hhi_total_final"(
+-- regecon::geary_getis::getis_ord_g_final
+CREATE  FUNCTION regecon_internal."getis_ord_g_final"(
 	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_final
-CREATE  FUNCTION regecon_internal."bivariate_morans_i_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS bivariate_moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+) RETURNS getis_ord_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
 AllocatedByRust > > */
 STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_deserialize
-CREATE  FUNCTION regecon_internal."hhi_total_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::krugman_index_final
-CREATE  FUNCTION regecon_internal."krugman_index_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'krugman_index_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_deserialize
-CREATE  FUNCTION regecon_internal."pairs_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   hhi_final
---   hhi_normalized_final
---   hhi_fixed_final
---   hhi_normalized_fixed_final
---   hhi_combine
---   hhi_serialize
---   hhi_deserialize
---   hhi_total_trans
---   hhi_total_fixed_final
---   hhi_total_final
---   hhi_total_combine
---   hhi_total_serialize
---   hhi_total_deserialize
---   spatial_gini_trans
---   spatial_gini_final
---   krugman_index_trans
---   krugman_index_final
---   pairs_combine
---   pairs_serialize
---   pairs_deserialize
---   location_quotient
-
-
-CREATE FUNCTION regecon_internal.hhi_trans(internal, float8) RETURNS internal
-    AS 'MODULE_PATHNAME', 'hhi_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION regecon_internal.hhi_fixed_trans(bytea, float8) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'hhi_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION regecon_internal.hhi_fixed_combine(bytea, bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'hhi_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION regecon_internal.hhi_total_fixed_trans(bytea, float8, float8) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'hhi_total_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION regecon_internal.hhi_total_fixed_combine(bytea, bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'hhi_total_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
--- a bytea state (not internal): Citus combines the workers' partial states
-CREATE AGGREGATE hhi_agg(value float8) (
-    SFUNC = regecon_internal.hhi_fixed_trans, STYPE = bytea, INITCOND = '\x0101000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
-    FINALFUNC = regecon_internal.hhi_fixed_final, COMBINEFUNC = regecon_internal.hhi_fixed_combine,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE hhi_agg(float8) IS
-'Herfindahl-Hirschman index of the group: sum of (value / sum(value))^2, in [1/n, 1]';
-
-CREATE AGGREGATE hhi_normalized_agg(value float8) (
-    SFUNC = regecon_internal.hhi_fixed_trans, STYPE = bytea, INITCOND = '\x0101000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
-    FINALFUNC = regecon_internal.hhi_normalized_fixed_final, COMBINEFUNC = regecon_internal.hhi_fixed_combine,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE hhi_normalized_agg(float8) IS
-'Normalised HHI (HHI - 1/n) / (1 - 1/n), in [0, 1]; NULL for a single value';
-
-CREATE AGGREGATE hhi_agg(value float8, total float8) (
-    SFUNC = regecon_internal.hhi_total_fixed_trans, STYPE = bytea, INITCOND = '\x0102000000000000000000000000000000000000000000000000000000000000',
-    FINALFUNC = regecon_internal.hhi_total_fixed_final, COMBINEFUNC = regecon_internal.hhi_total_fixed_combine,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE hhi_agg(float8, float8) IS
-'Sum of (value / total)^2 over the group: the paper''s eq. (5) with total = national employment of the industry';
-
-CREATE AGGREGATE spatial_gini_agg(l_ij float8, l_i float8) (
-    SFUNC = regecon_internal.spatial_gini_trans, STYPE = internal, FINALFUNC = regecon_internal.spatial_gini_final,
-    COMBINEFUNC = regecon_internal.pairs_combine, SERIALFUNC = regecon_internal.pairs_serialize, DESERIALFUNC = regecon_internal.pairs_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE spatial_gini_agg(float8, float8) IS
-'Krugman''s locational Gini of an industry over regions: sum of (l_ij / sum l_ij - l_i / sum l_i)^2';
-
-CREATE AGGREGATE krugman_index_agg(l_ij float8, l_j float8) (
-    SFUNC = regecon_internal.krugman_index_trans, STYPE = internal, FINALFUNC = regecon_internal.krugman_index_final,
-    COMBINEFUNC = regecon_internal.pairs_combine, SERIALFUNC = regecon_internal.pairs_serialize, DESERIALFUNC = regecon_internal.pairs_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE krugman_index_agg(float8, float8) IS
-'Krugman specialisation index of a region over industries: sum of |l_ij / sum l_ij - l_j / sum l_j|';
-
-COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
-'Location quotient (l_ij / l_i) / (l_j / l)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_trans
-CREATE  FUNCTION regecon_internal."gearys_c_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_trans_wrapper';
+AS 'MODULE_PATHNAME', 'getis_ord_g_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1910,6 +1852,158 @@ COMMENT ON AGGREGATE gearys_c(bigint, float8, regclass) IS 'Geary''s C with anal
 COMMENT ON AGGREGATE getis_ord_g(bigint, float8, regclass) IS 'Getis-Ord global G with analytic inference (binary weights)';
 COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
 'Bivariate Moran''s I of x against the spatial lag of y (row-standardised weights)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_normalized_final
+CREATE  FUNCTION regecon_internal."hhi_normalized_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_normalized_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   hhi_final
+--   hhi_normalized_final
+--   hhi_fixed_final
+--   hhi_normalized_fixed_final
+--   hhi_combine
+--   hhi_serialize
+--   hhi_deserialize
+--   hhi_total_trans
+--   hhi_total_fixed_final
+--   hhi_total_final
+--   hhi_total_combine
+--   hhi_total_serialize
+--   hhi_total_deserialize
+--   spatial_gini_trans
+--   spatial_gini_final
+--   krugman_index_trans
+--   krugman_index_final
+--   pairs_combine
+--   pairs_serialize
+--   pairs_deserialize
+--   location_quotient
+
+
+CREATE FUNCTION regecon_internal.hhi_trans(internal, float8) RETURNS internal
+    AS 'MODULE_PATHNAME', 'hhi_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_fixed_trans(bytea, float8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_fixed_combine(bytea, bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_total_fixed_trans(bytea, float8, float8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_total_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION regecon_internal.hhi_total_fixed_combine(bytea, bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'hhi_total_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- a bytea state (not internal): Citus combines the workers' partial states
+CREATE AGGREGATE hhi_agg(value float8) (
+    SFUNC = regecon_internal.hhi_fixed_trans, STYPE = bytea, INITCOND = '\x0101000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.hhi_fixed_final, COMBINEFUNC = regecon_internal.hhi_fixed_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_agg(float8) IS
+'Herfindahl-Hirschman index of the group: sum of (value / sum(value))^2, in [1/n, 1]';
+
+CREATE AGGREGATE hhi_normalized_agg(value float8) (
+    SFUNC = regecon_internal.hhi_fixed_trans, STYPE = bytea, INITCOND = '\x0101000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.hhi_normalized_fixed_final, COMBINEFUNC = regecon_internal.hhi_fixed_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_normalized_agg(float8) IS
+'Normalised HHI (HHI - 1/n) / (1 - 1/n), in [0, 1]; NULL for a single value';
+
+CREATE AGGREGATE hhi_agg(value float8, total float8) (
+    SFUNC = regecon_internal.hhi_total_fixed_trans, STYPE = bytea, INITCOND = '\x0102000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.hhi_total_fixed_final, COMBINEFUNC = regecon_internal.hhi_total_fixed_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE hhi_agg(float8, float8) IS
+'Sum of (value / total)^2 over the group: the paper''s eq. (5) with total = national employment of the industry';
+
+CREATE AGGREGATE spatial_gini_agg(l_ij float8, l_i float8) (
+    SFUNC = regecon_internal.spatial_gini_trans, STYPE = internal, FINALFUNC = regecon_internal.spatial_gini_final,
+    COMBINEFUNC = regecon_internal.pairs_combine, SERIALFUNC = regecon_internal.pairs_serialize, DESERIALFUNC = regecon_internal.pairs_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE spatial_gini_agg(float8, float8) IS
+'Krugman''s locational Gini of an industry over regions: sum of (l_ij / sum l_ij - l_i / sum l_i)^2';
+
+CREATE AGGREGATE krugman_index_agg(l_ij float8, l_j float8) (
+    SFUNC = regecon_internal.krugman_index_trans, STYPE = internal, FINALFUNC = regecon_internal.krugman_index_final,
+    COMBINEFUNC = regecon_internal.pairs_combine, SERIALFUNC = regecon_internal.pairs_serialize, DESERIALFUNC = regecon_internal.pairs_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE krugman_index_agg(float8, float8) IS
+'Krugman specialisation index of a region over industries: sum of |l_ij / sum l_ij - l_j / sum l_j|';
+
+COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
+'Location quotient (l_ij / l_i) / (l_j / l)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_serialize
+CREATE  FUNCTION regecon_internal."cedi_entropy_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   edi
+--   cedi
+--   cedi_entropy_trans
+--   cedi_entropy_final
+--   indicator_entropy_final
+--   cedi_entropy_combine
+--   cedi_entropy_serialize
+--   cedi_entropy_deserialize
+
+
+CREATE AGGREGATE cedi_entropy(edi float8[]) (
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.cedi_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
+'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
+
+CREATE AGGREGATE indicator_entropy(edi float8[]) (
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.indicator_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
+'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
+
+COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
+'Environmental damage index: (emission / total_emission) / (output / total_output)';
+COMMENT ON FUNCTION cedi(float8[], float8[]) IS
+'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit_distributed::tobit_unit_terms
+CREATE  FUNCTION regecon_internal."tobit_unit_terms"(
+	"rows" double precision[], /* :: std :: option :: Option < Vec < Option < f64 > > > */
+	"k" INT, /* i32 */
+	"lower" double precision, /* Option < f64 > */
+	"upper" double precision, /* Option < f64 > */
+	"model" TEXT, /* & str */
+	"theta" double precision[], /* Vec < Option < f64 > > */
+	"quadrature" TEXT, /* & str */
+	"quadrature_points" INT, /* i32 */
+	"request" INT /* i32 */
+) RETURNS double precision[] /* Vec < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'tobit_unit_terms_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */

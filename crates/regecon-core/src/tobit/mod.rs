@@ -7,6 +7,7 @@
 //! missing bound means no censoring on that side.
 
 pub mod collinear;
+pub mod distributed;
 pub mod effects;
 pub mod fit;
 pub mod fixed;

@@ -75,7 +75,7 @@ pub const DEFAULT_POINTS: usize = 12;
 const CHUNK: usize = 32;
 
 /// Adaptive points of the warm-up iterations.
-const WARM_POINTS: usize = 5;
+pub(super) const WARM_POINTS: usize = 5;
 
 /// What to compute for a unit.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd)]
