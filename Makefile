@@ -8,6 +8,7 @@
 #   make interrupt-latency   how late statement_timeout stops each long-running function
 #   make test-citus   build Citus from CITUS_SRC (default ../shared/citus), start a coordinator and
 #               two workers (CITUS_PORT, +1, +2), run tests/citus, stop them (docs/citus.md)
+#   make bench-citus   the same cluster, bench/citus/ (the distributed Tobit, BENCH_CITUS_UNITS x 10 rows)
 # All of them install what is missing first (Debian 12, as root).
 # PG=18 runs install, test-pg, test-sql, demo, bench on PostgreSQL 18 (default 15):
 # make test-sql PG=18. Clusters of 18 are named test18, demo18... (scripts/cluster.sh).
@@ -30,7 +31,7 @@ export PG_MAJOR := $(PG)
 CITUS_PORT ?= 55437
 CITUS_SRC ?= $(CURDIR)/../shared/citus
 
-.PHONY: demo test lint test-core test-pg test-sql test-pg18 bench fuzz interrupt-latency deps install stop clean citus test-citus
+.PHONY: demo test lint test-core test-pg test-sql test-pg18 bench fuzz interrupt-latency deps install stop clean citus test-citus bench-citus
 
 deps:
 	@$(S)/ensure-deps.sh
@@ -86,6 +87,10 @@ citus: deps
 
 test-citus: install citus
 	@CITUS_SRC="$(CITUS_SRC)" $(S)/build-citus.sh install && $(S)/test-citus.sh $(CITUS_PORT)
+
+# the distributed panel Tobit on 10^7 rows, one node against the 3-node cluster
+bench-citus: install citus
+	@CITUS_SRC="$(CITUS_SRC)" $(S)/build-citus.sh install && $(S)/test-citus.sh $(CITUS_PORT) bench
 
 stop:
 	@for c in demo test bench fuzz latency; do $(S)/cluster.sh stop $$c; PG_MAJOR=18 $(S)/cluster.sh stop $$c; done

@@ -3,6 +3,8 @@
 # sockets, with throwaway data directories, then the tests of tests/citus
 # (pg_regress), then the cluster is stopped and removed.
 #   test-citus.sh PORT      coordinator on PORT, workers on PORT+1 and PORT+2
+#   test-citus.sh PORT bench  the same cluster, then bench/citus/*.sql instead of
+#                           the tests (BENCH_CITUS_UNITS units x 10 rows, default 10^6)
 # CITUS_KEEP=1 leaves the cluster running after the tests (for a look with
 # psql -h /tmp/regecon-citus-coord -p PORT regecon_citus); `scripts/cluster.sh
 # stop citus-coord` (and citus-w1, citus-w2) stops it.
@@ -43,6 +45,14 @@ psql_ 0 -d "$db" \
     -c "SELECT citus_add_node('$(sock "${nodes[2]}")', ${ports[2]})" >/dev/null
 psql_ 0 -d "$db" -At -c "SELECT 'citus ' || extversion FROM pg_extension WHERE extname = 'citus'" \
     -c "SELECT count(*) || ' worker nodes' FROM pg_dist_node WHERE noderole = 'primary' AND groupid <> 0"
+
+if [ "${2:-}" = bench ]; then
+    for f in "$REPO"/bench/citus/*.sql; do
+        step "bench/citus/$(basename "$f") on the coordinator and two workers"
+        psql_ 0 -d "$db" -v ON_ERROR_STOP=1 -v units="${BENCH_CITUS_UNITS:-1000000}" -f "$f"
+    done
+    exit 0
+fi
 
 step "Citus tests (pg_regress, tests/citus)"
 out=$BUILD/citus-regress

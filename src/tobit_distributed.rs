@@ -25,7 +25,7 @@ const F: &str = "panel_tobit_distributed";
 #[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 #[allow(clippy::too_many_arguments)]
 fn tobit_unit_terms(
-    rows: Option<Vec<Option<f64>>>,
+    rows: Option<pgrx::Array<'_, f64>>,
     k: i32,
     lower: Option<f64>,
     upper: Option<f64>,
@@ -40,23 +40,24 @@ fn tobit_unit_terms(
     let quadrature = (Quadrature::parse(quadrature).or_raise(G), points(quadrature_points, G));
     let request = Request::from_code(request).or_raise(G);
     let k0 = usize::try_from(k).unwrap_or_else(|_| raise(G, Error::invalid(format!("k must be >= 0, got {k}"))));
-    let dense = |v: Vec<Option<f64>>, what: &str| -> Vec<f64> {
-        v.into_iter()
-            .map(|e| e.unwrap_or_else(|| raise(G, Error::null_value(format!("{what} has a NULL element")))))
-            .collect()
-    };
-    let rows = dense(rows.unwrap_or_default(), "rows");
-    let theta = dense(theta, "theta");
+    let null = |what: &str| -> ! { raise(G, Error::null_value(format!("{what} has a NULL element"))) };
+    let theta: Vec<f64> = theta.into_iter().map(|e| e.unwrap_or_else(|| null("theta"))).collect();
     let width = k0 + 1;
-    if rows.len() % width != 0 {
-        raise(G, Error::invalid(format!("rows has {} values, not a multiple of 1 + k = {width}", rows.len())));
+    let len = rows.as_ref().map_or(0, |r| r.len());
+    if !len.is_multiple_of(width) {
+        raise(G, Error::invalid(format!("rows has {len} values, not a multiple of 1 + k = {width}")));
     }
-    let n = rows.len() / width;
+    let n = len / width;
     let mut y = regecon_core::mem::vec_with_capacity(n, "the rows of a unit").or_raise(G);
     let mut x = regecon_core::mem::vec_with_capacity(n * k0, "the rows of a unit").or_raise(G);
-    for r in rows.chunks_exact(width) {
-        y.push(r[0]);
-        x.extend_from_slice(&r[1..]);
+    // the rows' values in storage order: y, x1..xk of row 1, then of row 2...
+    for (i, v) in rows.iter().flat_map(|r| r.iter()).enumerate() {
+        let v = v.unwrap_or_else(|| null("rows"));
+        if i % width == 0 {
+            y.push(v);
+        } else {
+            x.push(v);
+        }
     }
     distributed::unit_terms(&y, &x, k0, lower, upper, model, &theta, quadrature, request).or_raise(G)
 }

@@ -13,13 +13,38 @@ use crate::error::{Error, Result};
 /// Largest supported number of points.
 pub const MAX_POINTS: usize = 150;
 
+/// A rule: its nodes and weights.
+type Rule = (Vec<f64>, Vec<f64>);
+
+thread_local! {
+    /// The rules computed on this thread, by number of points: a
+    /// distributed fit builds one per unit and pass (tobit::distributed).
+    static RULES: std::cell::RefCell<Vec<Option<Rule>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Nodes (ascending) and weights of the Q-point rule.
-pub fn rule(q: usize) -> Result<(Vec<f64>, Vec<f64>)> {
+pub fn rule(q: usize) -> Result<Rule> {
     if q == 0 || q > MAX_POINTS {
         return Err(Error::invalid(format!(
             "the number of quadrature points must be between 1 and {MAX_POINTS}, got {q}"
         )));
     }
+    if let Some(r) = RULES.with(|c| c.borrow().get(q).cloned().flatten()) {
+        return Ok(r);
+    }
+    let r = compute(q);
+    RULES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() <= q {
+            c.resize(q + 1, None);
+        }
+        c[q] = Some(r.clone());
+    });
+    Ok(r)
+}
+
+/// [`rule`] without the cache.
+fn compute(q: usize) -> Rule {
     let qf = q as f64;
     let mut x = vec![0.0; q];
     let mut w = vec![0.0; q];
@@ -58,7 +83,7 @@ pub fn rule(q: usize) -> Result<(Vec<f64>, Vec<f64>)> {
     if q % 2 == 1 {
         nodes[q / 2] = 0.0;
     }
-    Ok((nodes, weights))
+    (nodes, weights)
 }
 
 /// (p_Q(z), p_{Q-1}(z)) of the orthonormal Hermite polynomials.
