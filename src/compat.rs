@@ -16,7 +16,7 @@
 //! the shape of the result the caller expects, and this file declares their
 //! SQL by hand (both overloads name the dispatcher), so that
 //! `scripts/sql-scripts.py check` sees every bound argument list in the
-//! current install script. The deprecated `_0_1` forms are removed in 0.4.0.
+//! current install script. The deprecated `_0_1` forms are removed at 1.0.
 
 use crate::errors::raise;
 use crate::local::{int_ids, local_moran_rows, LisaRow};
@@ -114,7 +114,7 @@ pub unsafe extern "C-unwind" fn tobit_coefficients_wrapper(fcinfo: pg_sys::Funct
 }
 
 /// 0.1.0's `local_moran`: no significance, correction or cluster column.
-/// Deprecated (SQL name `local_moran_0_1`), removed in 0.4.0.
+/// Deprecated (SQL name `local_moran_0_1`), removed at 1.0.
 #[pg_extern(stable, parallel_safe, strict, sql = false)]
 fn local_moran_v01(
     ids: Array<'_, i64>,
@@ -144,7 +144,7 @@ fn local_moran_v01(
 }
 
 /// 0.1.0's `tobit_coefficients(fit, vce)`: no confidence interval.
-/// Deprecated (SQL name `tobit_coefficients_0_1`), removed in 0.4.0.
+/// Deprecated (SQL name `tobit_coefficients_0_1`), removed at 1.0.
 #[pg_extern(immutable, parallel_safe, strict, sql = false)]
 fn tobit_coefficients_v01(
     fit: pgrx::composite_type!("tobit_fit"),
@@ -198,7 +198,7 @@ AS $$ SELECT s.model, s.n_obs, s.n_units, s.n_left, s.n_uncensored, s.n_right, s
              s.aic, s.bic, s.quadrature, s.quadrature_points, s.dropped_units
       FROM @extschema@.tobit_summary(fit) s $$;
 COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
-'Deprecated (removed in 0.4.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
+'Deprecated (removed at 1.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
 "#,
     name = "compat_functions",
     requires = ["result_types", "panel_tobit_aggregates"],

@@ -15,6 +15,7 @@
 //! | `geary_getis.rs` | `gearys_c`, `getis_ord_g`, `bivariate_morans_i` |
 //! | `local.rs` | `local_moran`, `local_g_star`, `spatial_lag`, `moran_scatter` |
 //! | `tobit.rs` | `panel_tobit`, `tobit_coefficients`, `tobit_summary`, `tobit_marginal_effects`, `tobit_hausman`, `tobit_predict`, `tobit_check_fit` |
+//! | `tobit_distributed.rs` | `panel_tobit_distributed` (one query per likelihood evaluation; Citus runs it on the shards) |
 //! | `compat.rs` | the SQL of `local_moran(bigint[], ...)` and `tobit_coefficients`, whose C symbols older releases bound to other argument lists, and the deprecated `local_moran_0_1`, `tobit_coefficients_0_1`, `tobit_summary_0_1` |
 //!
 //! Shared: `errors.rs` turns core errors into `ereport` with a SQLSTATE;

@@ -22,19 +22,28 @@ const F: &str = "panel_tobit_distributed";
 
 /// One unit's vector (core `distributed::unit_terms`): `rows` holds the
 /// unit's rows as `array_agg(ARRAY[y, x1, ..., xk])`, `k` regressors each.
+/// NULL when a value of the vector is not finite at theta (a trial step of
+/// the iterations may leave the likelihood's domain): the driver counts
+/// such units and treats the step as infeasible, never NaN.
 #[pg_extern(immutable, parallel_safe, schema = "regecon_internal")]
 #[allow(clippy::too_many_arguments)]
 fn tobit_unit_terms(
     rows: Option<pgrx::Array<'_, f64>>,
-    k: i32,
+    k: Option<i32>,
     lower: Option<f64>,
     upper: Option<f64>,
-    model: &str,
-    theta: Vec<Option<f64>>,
-    quadrature: &str,
-    quadrature_points: i32,
-    request: i32,
-) -> Vec<f64> {
+    model: Option<&str>,
+    theta: Option<Vec<Option<f64>>>,
+    quadrature: Option<&str>,
+    quadrature_points: Option<i32>,
+    request: Option<i32>,
+) -> Option<Vec<f64>> {
+    // NULL options: NULL (rows and the bounds may be NULL: no rows, no bound)
+    let (Some(k), Some(model), Some(theta), Some(quadrature), Some(quadrature_points), Some(request)) =
+        (k, model, theta, quadrature, quadrature_points, request)
+    else {
+        return None;
+    };
     const G: &str = "tobit_unit_terms";
     let model = Model::parse(model).or_raise(G);
     let quadrature = (Quadrature::parse(quadrature).or_raise(G), points(quadrature_points, G));
@@ -59,7 +68,8 @@ fn tobit_unit_terms(
             x.push(v);
         }
     }
-    distributed::unit_terms(&y, &x, k0, lower, upper, model, &theta, quadrature, request).or_raise(G)
+    let v = distributed::unit_terms(&y, &x, k0, lower, upper, model, &theta, quadrature, request).or_raise(G);
+    v.iter().all(|e| e.is_finite()).then_some(v)
 }
 
 fn points(p: i32, func: &str) -> usize {
@@ -92,6 +102,14 @@ fn tobit_sum_trans(state: Option<Vec<f64>>, v: Option<Vec<f64>>) -> Option<Vec<f
         s.add(x);
         (state[j], state[m + j]) = s.parts();
     }
+    finite_state(state)
+}
+
+/// A state whose sums stay finite; 22003 (never Infinity or NaN) otherwise.
+fn finite_state(state: Vec<f64>) -> Option<Vec<f64>> {
+    if state.iter().any(|e| !e.is_finite()) {
+        raise("tobit_sum", Error::out_of_range("a sum of the per-unit vectors is not finite"));
+    }
     Some(state)
 }
 
@@ -103,7 +121,7 @@ fn tobit_sum_combine(a: Option<Vec<f64>>, b: Option<Vec<f64>>) -> Option<Vec<f64
         (a, None) => return a,
         (Some(a), Some(b)) => (a, b),
     };
-    if a.len() != b.len() || a.len() % 2 != 0 {
+    if a.len() != b.len() || !a.len().is_multiple_of(2) {
         raise(G, Error::invalid(format!("partial sums of {} and {} values", a.len(), b.len())));
     }
     let m = a.len() / 2;
@@ -112,13 +130,24 @@ fn tobit_sum_combine(a: Option<Vec<f64>>, b: Option<Vec<f64>>) -> Option<Vec<f64
         s.merge(&NeumaierSum::from_parts(b[j], b[m + j]));
         (a[j], a[m + j]) = s.parts();
     }
-    Some(a)
+    finite_state(a)
 }
 
+/// The sums; 22003 when one overflows double precision (never Infinity).
 #[pg_extern(immutable, parallel_safe, strict, schema = "regecon_internal")]
 fn tobit_sum_final(state: Vec<f64>) -> Vec<f64> {
+    if !state.len().is_multiple_of(2) {
+        raise(
+            "tobit_sum",
+            Error::invalid(format!("a state of {} values: sums and compensations come in pairs", state.len())),
+        );
+    }
     let m = state.len() / 2;
-    (0..m).map(|j| NeumaierSum::from_parts(state[j], state[m + j]).value()).collect()
+    let v: Vec<f64> = (0..m).map(|j| NeumaierSum::from_parts(state[j], state[m + j]).value()).collect();
+    if v.iter().any(|e| !e.is_finite()) {
+        raise("tobit_sum", Error::out_of_range("a sum of the per-unit vectors overflows double precision"));
+    }
+    v
 }
 
 extension_sql!(
@@ -130,9 +159,11 @@ CREATE AGGREGATE regecon_internal.tobit_sum(float8[]) (
 );
 COMMENT ON AGGREGATE regecon_internal.tobit_sum(float8[]) IS
 'Element-wise compensated sum of the per-unit vectors of panel_tobit_distributed';
+COMMENT ON FUNCTION regecon_internal.tobit_unit_terms(float8[], int, float8, float8, text, float8[], text, int, int) IS
+'One unit''s Tobit log-likelihood, gradient, negative Hessian or score outer product at theta (or its summary), for panel_tobit_distributed';
 "#,
     name = "tobit_sum_aggregate",
-    requires = [tobit_sum_trans, tobit_sum_combine, tobit_sum_final],
+    requires = [tobit_sum_trans, tobit_sum_combine, tobit_sum_final, tobit_unit_terms],
 );
 
 /// The queries of one fit: the relation, its columns (quoted) and the call's
@@ -165,7 +196,8 @@ impl Queries {
         );
         let row = std::iter::once(self.y.as_str()).chain(self.x.iter().map(String::as_str)).collect::<Vec<_>>();
         format!(
-            "SELECT regecon_internal.tobit_sum(t), pg_catalog.min(n_g), pg_catalog.max(n_g), pg_catalog.max(m) \
+            "SELECT regecon_internal.tobit_sum(t), pg_catalog.min(n_g), pg_catalog.max(n_g), pg_catalog.max(m), \
+                    pg_catalog.count(*) FILTER (WHERE t IS NULL) \
              FROM (SELECT regecon_internal.tobit_unit_terms(\
                      pg_catalog.array_agg(ARRAY[{row}]::pg_catalog.float8[]), {k}, {lower}, {upper}, '{model}', {theta}, \
                      '{quad}', {points}, {request}) AS t, \
@@ -185,7 +217,9 @@ impl Queries {
     }
 
     /// Runs one pass: the summed vector, the fewest and most rows of a
-    /// unit, the largest |y|.
+    /// unit, the largest |y|. A unit whose vector is not finite at theta
+    /// makes a likelihood evaluation -infinity (an infeasible step, which
+    /// the iterations shorten) and a summary an error.
     fn run(&mut self, request: Request, theta: &[f64]) -> regecon_core::Result<(Vec<f64>, i64, i64, f64)> {
         check_for_interrupts!();
         self.passes += 1;
@@ -260,17 +294,21 @@ fn relation_name(rel: pg_sys::Oid) -> String {
 #[pg_extern(stable, parallel_unsafe)]
 #[allow(clippy::too_many_arguments)]
 fn panel_tobit_distributed(
-    relation: crate::regclass::RegClass,
-    y: &str,
-    x: Vec<Option<String>>,
-    unit: &str,
+    relation: Option<crate::regclass::RegClass>,
+    y: Option<&str>,
+    x: Option<Vec<Option<String>>>,
+    unit: Option<&str>,
     lower: Option<f64>,
     upper: Option<f64>,
-    model: &str,
+    model: Option<&str>,
     quadrature: default!(Option<&str>, "NULL"),
     quadrature_points: default!(Option<i32>, "NULL"),
     fcinfo: pg_sys::FunctionCallInfo,
-) -> pgrx::composite_type!('static, "tobit_fit") {
+) -> Option<pgrx::composite_type!('static, "tobit_fit")> {
+    // NULL in what names the data or the model: NULL, as a STRICT function
+    let (Some(relation), Some(y), Some(x), Some(unit), Some(model)) = (relation, y, x, unit, model) else {
+        return None;
+    };
     let model = Model::parse(model).or_raise(F);
     distributed::parameters(model, 1).or_raise(F);
     regecon_core::tobit::validate_bounds(lower, upper).or_raise(F);
@@ -321,7 +359,7 @@ fn panel_tobit_distributed(
     }
     debug1!("{F}: {} passes over {relname}", queries.passes);
     let spec = Spec { lower, upper, model, names, quadrature: Some(quadrature), points: Some(points) };
-    to_composite(&f, &spec, fcinfo)
+    Some(to_composite(&f, &spec, fcinfo))
 }
 
 extension_sql!(

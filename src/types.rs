@@ -290,8 +290,8 @@ COMMENT ON AGGREGATE getis_ord_g(text, float8, regclass, text) IS 'Getis-Ord glo
 COMMENT ON AGGREGATE bivariate_morans_i(text, float8, float8, regclass, int, bigint) IS 'Bivariate Moran''s I with permutation inference, text unit ids';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], text, float8, float8, text) IS 'Tobit regression with text unit ids (province names or codes)';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], text, float8, float8, text, text[]) IS 'Tobit regression with text unit ids and names for the regressors';
-COMMENT ON FUNCTION local_moran_0_1(bigint[], float8[], regclass, int, bigint, text) IS 'Deprecated (removed in 0.4.0): 0.1.0''s local_moran, without the cluster column, kept so that views made with 0.1.0 keep working';
-COMMENT ON FUNCTION tobit_coefficients_0_1(tobit_fit, text) IS 'Deprecated (removed in 0.4.0): 0.1.0''s tobit_coefficients, without the confidence interval, kept so that views made with 0.1.0 keep working';
+COMMENT ON FUNCTION local_moran_0_1(bigint[], float8[], regclass, int, bigint, text) IS 'Deprecated (removed at 1.0): 0.1.0''s local_moran, without the cluster column, kept so that views made with 0.1.0 keep working';
+COMMENT ON FUNCTION tobit_coefficients_0_1(tobit_fit, text) IS 'Deprecated (removed at 1.0): 0.1.0''s tobit_coefficients, without the confidence interval, kept so that views made with 0.1.0 keep working';
 COMMENT ON FUNCTION tobit_coefficients(tobit_fit, text, float8) IS 'One row per coefficient: estimate, standard error (oim or cluster), z, p, stars and a confidence interval at level percent';
 COMMENT ON FUNCTION tobit_hausman(tobit_fit, tobit_fit, bool) IS 'Hausman test of a fixed-effects fit against a random-effects fit (sigmamore: both covariances on the RE sigma_e)';
 COMMENT ON FUNCTION tobit_average_marginal_effects(tobit_fit, float8[], text) IS 'Average marginal effects over the rows of x (array_agg of the fitted rows), as Stata''s margins, dydx(*), with delta-method standard errors';

@@ -26,7 +26,7 @@ FROM (SELECT u, t,
              ((u * 31 + t * 17) % 89) / 89.0 - 0.5 AS x2,
              ((u * 2654435761) % 1000) / 1000.0 - 0.5 AS a,
              (((u * 40503 + t * 9973) % 2000) / 2000.0 - 0.5) * 1.5 AS e
-      FROM generate_series(1, :units) u, generate_series(1, 10) t) s;
+      FROM generate_series(1::bigint, :units) u, generate_series(1::bigint, 10) t) s;
 CREATE TABLE bench_panel_dist (LIKE bench_panel);
 SET citus.shard_count = 4;
 SELECT create_distributed_table('bench_panel_dist', 'unit') \gset

@@ -467,17 +467,17 @@ AS 'MODULE_PATHNAME', 'moran_scatter_text_wrapper';
 /* <begin connected objects> */
 -- regecon::tobit_distributed::panel_tobit_distributed
 CREATE OR REPLACE FUNCTION "panel_tobit_distributed"(
-	"relation" regclass, /* crate :: regclass :: RegClass */
-	"y" TEXT, /* & str */
-	"x" TEXT[], /* Vec < Option < String > > */
-	"unit" TEXT, /* & str */
+	"relation" regclass, /* Option < crate :: regclass :: RegClass > */
+	"y" TEXT, /* Option < & str > */
+	"x" TEXT[], /* :: std :: option :: Option < Vec < Option < String > > > */
+	"unit" TEXT, /* Option < & str > */
 	"lower" double precision, /* Option < f64 > */
 	"upper" double precision, /* Option < f64 > */
-	"model" TEXT, /* & str */
+	"model" TEXT, /* Option < & str > */
 	"quadrature" TEXT DEFAULT NULL, /* Option < & str > */
 	"quadrature_points" INT DEFAULT NULL /* Option < i32 > */
-) RETURNS tobit_fit /* :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox :: AllocatedByRust
-> */
+) RETURNS tobit_fit /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
 STABLE PARALLEL UNSAFE
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'panel_tobit_distributed_wrapper';
@@ -790,55 +790,20 @@ CREATE SCHEMA IF NOT EXISTS regecon_internal; /* regecon::types::regecon_interna
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::tobit::panel_tobit_final
-CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS tobit_fit /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::krugman_index_final
-CREATE OR REPLACE FUNCTION regecon_internal."krugman_index_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'krugman_index_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::krugman_index_trans
-CREATE OR REPLACE FUNCTION regecon_internal."krugman_index_trans"(
+-- regecon::agglomeration::hhi_total_trans
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_trans"(
 	"state" internal, /* Option < Internal > */
-	"l_ij" double precision, /* Option < f64 > */
-	"l_j" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'krugman_index_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::spatial_style_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."spatial_style_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
 	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"style" TEXT /* Option < & str > */
+	"total" double precision /* Option < f64 > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_style_text_trans_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_total_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::autocorrelation::morans_i_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_trans"(
+-- regecon::geary_getis::gearys_c_trans
+CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_trans"(
 	"state" internal, /* Option < Internal > */
 	"id" bigint, /* Option < i64 > */
 	"value" double precision, /* Option < f64 > */
@@ -846,45 +811,29 @@ CREATE OR REPLACE FUNCTION regecon_internal."morans_i_trans"(
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_trans_wrapper';
+AS 'MODULE_PATHNAME', 'gearys_c_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_text_perm_trans
-CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_text_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
+-- regecon::autocorrelation::morans_i_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_perm_trans_wrapper';
+AS 'MODULE_PATHNAME', 'morans_i_deserialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_combine
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_combine"(
+-- regecon::agglomeration::hhi_total_combine
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_combine"(
 	"a" internal, /* Option < pgrx :: Internal > */
 	"b" internal /* Option < pgrx :: Internal > */
 ) RETURNS internal /* Option < pgrx :: Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_final
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_final_wrapper';
+AS 'MODULE_PATHNAME', 'hhi_total_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -899,38 +848,6 @@ AS 'MODULE_PATHNAME', 'morans_i_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_final
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_trans
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_trans"(
-	"state" internal, /* Option < Internal > */
-	"value" double precision, /* Option < f64 > */
-	"total" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
 -- regecon::geary_getis::bivariate_morans_i_final
 CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_final"(
 	"state" internal /* Option < Internal > */
@@ -939,53 +856,6 @@ AllocatedByRust > > */
 STABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'bivariate_morans_i_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_final
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit::panel_tobit_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'panel_tobit_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_perm_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_perm_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1005,107 +875,13 @@ AS 'MODULE_PATHNAME', 'morans_i_text_style_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::pairs_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."pairs_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_perm_trans
-CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint /* Option < i64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_trans
-CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_serialize"(
+-- regecon::agglomeration::pairs_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."pairs_serialize"(
 	"state" internal /* pgrx :: Internal */
 ) RETURNS bytea /* Vec < u8 > */
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_final
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_combine
-CREATE OR REPLACE FUNCTION regecon_internal."pairs_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_final
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit_distributed::tobit_sum_final
-CREATE OR REPLACE FUNCTION regecon_internal."tobit_sum_final"(
-	"state" double precision[] /* Vec < f64 > */
-) RETURNS double precision[] /* Vec < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'tobit_sum_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_trans
-CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_trans_wrapper';
+AS 'MODULE_PATHNAME', 'pairs_serialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1121,6 +897,31 @@ AS 'MODULE_PATHNAME', 'spatial_gini_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
+-- regecon::tobit_distributed::tobit_sum_final
+CREATE OR REPLACE FUNCTION regecon_internal."tobit_sum_final"(
+	"state" double precision[] /* Vec < f64 > */
+) RETURNS double precision[] /* Vec < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'tobit_sum_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_perm_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
 -- regecon::geary_getis::gearys_c_text_trans
 CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_text_trans"(
 	"state" internal, /* Option < Internal > */
@@ -1131,6 +932,27 @@ CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_text_trans"(
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'gearys_c_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_final
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_combine
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1148,24 +970,341 @@ AS 'MODULE_PATHNAME', 'spatial_style_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_fixed_final
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_fixed_final"(
-	"state" bytea /* & [u8] */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
+-- regecon::geary_getis::bivariate_morans_i_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_fixed_final_wrapper';
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::resilience::martin_resilience_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_deserialize"(
+-- regecon::geary_getis::getis_ord_g_final
+CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS getis_ord_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'getis_ord_g_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::gearys_c_final
+CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS geary_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'gearys_c_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::getis_ord_g_trans
+CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'getis_ord_g_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_style_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_style_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint, /* Option < i64 > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_style_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_deserialize"(
 	"bytes" bytea, /* & [u8] */
 	"_unused" internal /* pgrx :: Internal */
 ) RETURNS internal /* pgrx :: Internal */
 IMMUTABLE STRICT PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_deserialize_wrapper';
+AS 'MODULE_PATHNAME', 'cedi_entropy_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::indicator_entropy_final
+CREATE OR REPLACE FUNCTION regecon_internal."indicator_entropy_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'indicator_entropy_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."pairs_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_final
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS moran_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::pairs_combine
+CREATE OR REPLACE FUNCTION regecon_internal."pairs_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'pairs_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_fixed_final
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_fixed_final"(
+	"state" bytea /* & [u8] */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_fixed_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::spatial_style_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."spatial_style_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"style" TEXT /* Option < & str > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_style_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_fixed_final
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_fixed_final"(
+	"state" bytea /* & [u8] */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_fixed_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_trans
+CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" bigint, /* Option < i64 > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit::panel_tobit_final
+CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS tobit_fit /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
+AllocatedByRust > > */
+STABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'panel_tobit_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::bivariate_morans_i_text_perm_trans
+CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_text_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"x" double precision, /* Option < f64 > */
+	"y" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_trans
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_trans"(
+	"state" internal, /* Option < Internal > */
+	"edi" double precision[] /* :: std :: option :: Option < Array < '_, f64 > > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit_distributed::tobit_sum_trans
+CREATE OR REPLACE FUNCTION regecon_internal."tobit_sum_trans"(
+	"state" double precision[], /* :: std :: option :: Option < Vec < f64 > > */
+	"v" double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'tobit_sum_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_final
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::krugman_index_final
+CREATE OR REPLACE FUNCTION regecon_internal."krugman_index_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'krugman_index_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::geary_getis::getis_ord_g_text_trans
+CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_text_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass /* Option < RegClass > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'getis_ord_g_text_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_final
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_combine
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_combine_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1177,6 +1316,202 @@ CREATE OR REPLACE FUNCTION regecon_internal."panel_tobit_combine"(
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'panel_tobit_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit_distributed::tobit_sum_combine
+CREATE OR REPLACE FUNCTION regecon_internal."tobit_sum_combine"(
+	"a" double precision[], /* :: std :: option :: Option < Vec < f64 > > */
+	"b" double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'tobit_sum_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_total_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_total_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_fixed_final
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_fixed_final"(
+	"state" bytea /* & [u8] */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_fixed_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_trans
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_trans"(
+	"state" internal, /* Option < Internal > */
+	"e_t" double precision, /* Option < f64 > */
+	"e_base" double precision, /* Option < f64 > */
+	"ref_t" double precision, /* Option < f64 > */
+	"ref_base" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::spatial_gini_final
+CREATE OR REPLACE FUNCTION regecon_internal."spatial_gini_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'spatial_gini_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::tobit_distributed::tobit_unit_terms
+CREATE OR REPLACE FUNCTION regecon_internal."tobit_unit_terms"(
+	"rows" double precision[], /* :: std :: option :: Option < pgrx :: Array < '_, f64 > > */
+	"k" INT, /* Option < i32 > */
+	"lower" double precision, /* Option < f64 > */
+	"upper" double precision, /* Option < f64 > */
+	"model" TEXT, /* Option < & str > */
+	"theta" double precision[], /* :: std :: option :: Option < Vec < Option < f64 > > > */
+	"quadrature" TEXT, /* Option < & str > */
+	"quadrature_points" INT, /* Option < i32 > */
+	"request" INT /* Option < i32 > */
+) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'tobit_unit_terms_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   tobit_sum_trans
+--   tobit_sum_combine
+--   tobit_sum_final
+--   tobit_unit_terms
+
+
+CREATE OR REPLACE AGGREGATE regecon_internal.tobit_sum(float8[]) (
+    SFUNC = regecon_internal.tobit_sum_trans, STYPE = float8[],
+    FINALFUNC = regecon_internal.tobit_sum_final, COMBINEFUNC = regecon_internal.tobit_sum_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE regecon_internal.tobit_sum(float8[]) IS
+'Element-wise compensated sum of the per-unit vectors of panel_tobit_distributed';
+COMMENT ON FUNCTION regecon_internal.tobit_unit_terms(float8[], int, float8, float8, text, float8[], text, int, int) IS
+'One unit''s Tobit log-likelihood, gradient, negative Hessian or score outer product at theta (or its summary), for panel_tobit_distributed';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::autocorrelation::morans_i_text_perm_trans
+CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_perm_trans"(
+	"state" internal, /* Option < Internal > */
+	"id" TEXT, /* Option < & str > */
+	"value" double precision, /* Option < f64 > */
+	"weights" regclass, /* Option < RegClass > */
+	"permutations" INT, /* Option < i32 > */
+	"seed" bigint /* Option < i64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'morans_i_text_perm_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   morans_i_trans
+--   morans_i_perm_trans
+--   morans_i_style_trans
+--   morans_i_text_trans
+--   morans_i_text_perm_trans
+--   morans_i_text_style_trans
+--   morans_i_final
+--   morans_i_combine
+--   morans_i_serialize
+--   morans_i_deserialize
+
+
+CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass) (
+    SFUNC = regecon_internal.morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = regecon_internal.morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint, style text) (
+    SFUNC = regecon_internal.morans_i_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass) (
+    SFUNC = regecon_internal.morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
+    SFUNC = regecon_internal.morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
+    SFUNC = regecon_internal.morans_i_text_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
+    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
+'Global Moran''s I keyed by text unit ids (the weights relation''s src and dst must be text too)';
+COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint) IS
+'Global Moran''s I with permutation inference, text unit ids';
+COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint, text) IS
+'Global Moran''s I with a weights style, text unit ids';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass) IS
+'Global Moran''s I of value over the units of the group, weights from a (src, dst, weight) relation, row-standardised; analytic inference';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint) IS
+'Global Moran''s I with permutation inference (seeded, reproducible)';
+COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
+'Global Moran''s I; style r (row-standardised), b (binary) or o (weights as stored)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_serialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_serialize
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_serialize"(
+	"state" internal /* pgrx :: Internal */
+) RETURNS bytea /* Vec < u8 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_serialize_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1303,414 +1638,23 @@ AS $$ SELECT s.model, s.n_obs, s.n_units, s.n_left, s.n_uncensored, s.n_right, s
              s.aic, s.bic, s.quadrature, s.quadrature_points, s.dropped_units
       FROM @extschema@.tobit_summary(fit) s $$;
 COMMENT ON FUNCTION tobit_summary_0_1(tobit_fit) IS
-'Deprecated (removed in 0.4.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
+'Deprecated (removed at 1.0): 0.1.0''s tobit_summary, without the message, Wald and observations-per-unit columns, kept so that views made with 0.1.0 keep working';
 /* </end connected objects> */
 
 /* <begin connected objects> */
--- regecon::agglomeration::hhi_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_style_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_style_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" bigint, /* Option < i64 > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass, /* Option < RegClass > */
-	"permutations" INT, /* Option < i32 > */
-	"seed" bigint, /* Option < i64 > */
-	"style" TEXT /* Option < & str > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_style_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::spatial_gini_final
-CREATE OR REPLACE FUNCTION regecon_internal."spatial_gini_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'spatial_gini_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit_distributed::tobit_sum_trans
-CREATE OR REPLACE FUNCTION regecon_internal."tobit_sum_trans"(
-	"state" double precision[], /* :: std :: option :: Option < Vec < f64 > > */
-	"v" double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'tobit_sum_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_combine
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_deserialize
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_deserialize"(
-	"bytes" bytea, /* & [u8] */
-	"_unused" internal /* pgrx :: Internal */
-) RETURNS internal /* pgrx :: Internal */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_deserialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_trans
-CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_trans"(
+-- regecon::geary_getis::bivariate_morans_i_perm_trans
+CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_perm_trans"(
 	"state" internal, /* Option < Internal > */
 	"id" bigint, /* Option < i64 > */
 	"x" double precision, /* Option < f64 > */
 	"y" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_combine
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_fixed_final
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_fixed_final"(
-	"state" bytea /* & [u8] */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_fixed_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::indicator_entropy_final
-CREATE OR REPLACE FUNCTION regecon_internal."indicator_entropy_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'indicator_entropy_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::pairs_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."pairs_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'pairs_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::bivariate_morans_i_text_trans
-CREATE OR REPLACE FUNCTION regecon_internal."bivariate_morans_i_text_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"x" double precision, /* Option < f64 > */
-	"y" double precision, /* Option < f64 > */
-	"weights" regclass /* Option < RegClass > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'bivariate_morans_i_text_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::autocorrelation::morans_i_text_perm_trans
-CREATE OR REPLACE FUNCTION regecon_internal."morans_i_text_perm_trans"(
-	"state" internal, /* Option < Internal > */
-	"id" TEXT, /* Option < & str > */
-	"value" double precision, /* Option < f64 > */
 	"weights" regclass, /* Option < RegClass > */
 	"permutations" INT, /* Option < i32 > */
 	"seed" bigint /* Option < i64 > */
 ) RETURNS internal /* Option < Internal > */
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'morans_i_text_perm_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   morans_i_trans
---   morans_i_perm_trans
---   morans_i_style_trans
---   morans_i_text_trans
---   morans_i_text_perm_trans
---   morans_i_text_style_trans
---   morans_i_final
---   morans_i_combine
---   morans_i_serialize
---   morans_i_deserialize
-
-
-CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass) (
-    SFUNC = regecon_internal.morans_i_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = regecon_internal.morans_i_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id bigint, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = regecon_internal.morans_i_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass) (
-    SFUNC = regecon_internal.morans_i_text_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint) (
-    SFUNC = regecon_internal.morans_i_text_perm_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-CREATE OR REPLACE AGGREGATE morans_i(id text, value float8, weights regclass, permutations int, seed bigint, style text) (
-    SFUNC = regecon_internal.morans_i_text_style_trans, STYPE = internal, FINALFUNC = regecon_internal.morans_i_final,
-    COMBINEFUNC = regecon_internal.morans_i_combine, SERIALFUNC = regecon_internal.morans_i_serialize, DESERIALFUNC = regecon_internal.morans_i_deserialize,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE morans_i(text, float8, regclass) IS
-'Global Moran''s I keyed by text unit ids (the weights relation''s src and dst must be text too)';
-COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint) IS
-'Global Moran''s I with permutation inference, text unit ids';
-COMMENT ON AGGREGATE morans_i(text, float8, regclass, int, bigint, text) IS
-'Global Moran''s I with a weights style, text unit ids';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass) IS
-'Global Moran''s I of value over the units of the group, weights from a (src, dst, weight) relation, row-standardised; analytic inference';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint) IS
-'Global Moran''s I with permutation inference (seeded, reproducible)';
-COMMENT ON AGGREGATE morans_i(bigint, float8, regclass, int, bigint, text) IS
-'Global Moran''s I; style r (row-standardised), b (binary) or o (weights as stored)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_normalized_fixed_final
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_normalized_fixed_final"(
-	"state" bytea /* & [u8] */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_normalized_fixed_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::gearys_c_final
-CREATE OR REPLACE FUNCTION regecon_internal."gearys_c_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS geary_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'gearys_c_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_trans
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_trans"(
-	"state" internal, /* Option < Internal > */
-	"edi" double precision[] /* :: std :: option :: Option < Array < '_, f64 > > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_fixed_final
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_fixed_final"(
-	"state" bytea /* & [u8] */
-) RETURNS double precision /* Option < f64 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_fixed_final_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::agglomeration::hhi_total_combine
-CREATE OR REPLACE FUNCTION regecon_internal."hhi_total_combine"(
-	"a" internal, /* Option < pgrx :: Internal > */
-	"b" internal /* Option < pgrx :: Internal > */
-) RETURNS internal /* Option < pgrx :: Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'hhi_total_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit_distributed::tobit_sum_combine
-CREATE OR REPLACE FUNCTION regecon_internal."tobit_sum_combine"(
-	"a" double precision[], /* :: std :: option :: Option < Vec < f64 > > */
-	"b" double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-) RETURNS double precision[] /* :: std :: option :: Option < Vec < f64 > > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'tobit_sum_combine_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   tobit_sum_trans
---   tobit_sum_combine
---   tobit_sum_final
-
-
-CREATE OR REPLACE AGGREGATE regecon_internal.tobit_sum(float8[]) (
-    SFUNC = regecon_internal.tobit_sum_trans, STYPE = float8[],
-    FINALFUNC = regecon_internal.tobit_sum_final, COMBINEFUNC = regecon_internal.tobit_sum_combine,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE regecon_internal.tobit_sum(float8[]) IS
-'Element-wise compensated sum of the per-unit vectors of panel_tobit_distributed';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::resilience::martin_resilience_trans
-CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_trans"(
-	"state" internal, /* Option < Internal > */
-	"e_t" double precision, /* Option < f64 > */
-	"e_base" double precision, /* Option < f64 > */
-	"ref_t" double precision, /* Option < f64 > */
-	"ref_base" double precision /* Option < f64 > */
-) RETURNS internal /* Option < Internal > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'martin_resilience_trans_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   martin_resilience
---   martin_resilience_guarded
---   martin_resilience_trans
---   martin_resilience_final
---   martin_resilience_fixed_final
---   martin_resilience_combine
---   martin_resilience_serialize
---   martin_resilience_deserialize
-
-
-CREATE OR REPLACE FUNCTION regecon_internal.martin_resilience_fixed_trans(bytea, float8, float8, float8, float8) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'martin_resilience_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE OR REPLACE FUNCTION regecon_internal.martin_resilience_fixed_combine(bytea, bytea) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'martin_resilience_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
--- a bytea state (not internal): Citus combines the workers' partial states
-CREATE OR REPLACE AGGREGATE martin_resilience_agg(e_t float8, e_base float8, ref_t float8, ref_base float8) (
-    SFUNC = regecon_internal.martin_resilience_fixed_trans,
-    STYPE = bytea,
-    INITCOND = '\x010400000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
-    FINALFUNC = regecon_internal.martin_resilience_fixed_final,
-    COMBINEFUNC = regecon_internal.martin_resilience_fixed_combine,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience of a region from its sectors: (sum(e_t - e_base) - sum(e_base * g_j)) / |sum(e_base * g_j)|, g_j = (ref_t - ref_base) / ref_base';
-COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience (g_i - g_r) / |g_r|, g = (t - base) / base';
-COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
-'Martin et al. (2016) relative resilience, NULL with a NOTICE when |g_r| < min_ref_change (where the ratio explodes)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::geary_getis::getis_ord_g_final
-CREATE OR REPLACE FUNCTION regecon_internal."getis_ord_g_final"(
-	"state" internal /* Option < Internal > */
-) RETURNS getis_ord_result /* Option < :: pgrx :: heap_tuple :: PgHeapTuple < '_, :: pgrx :: pgbox ::
-AllocatedByRust > > */
-STABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'getis_ord_g_final_wrapper';
+AS 'MODULE_PATHNAME', 'bivariate_morans_i_perm_trans_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1801,6 +1745,51 @@ COMMENT ON AGGREGATE bivariate_morans_i(bigint, float8, float8, regclass) IS
 /* </end connected objects> */
 
 /* <begin connected objects> */
+-- regecon::entropy::cedi_entropy_combine
+CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_combine"(
+	"a" internal, /* Option < pgrx :: Internal > */
+	"b" internal /* Option < pgrx :: Internal > */
+) RETURNS internal /* Option < pgrx :: Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'cedi_entropy_combine_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   edi
+--   cedi
+--   cedi_entropy_trans
+--   cedi_entropy_final
+--   indicator_entropy_final
+--   cedi_entropy_combine
+--   cedi_entropy_serialize
+--   cedi_entropy_deserialize
+
+
+CREATE OR REPLACE AGGREGATE cedi_entropy(edi float8[]) (
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.cedi_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
+'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
+
+CREATE OR REPLACE AGGREGATE indicator_entropy(edi float8[]) (
+    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.indicator_entropy_final,
+    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
+    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
+'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
+
+COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
+'Environmental damage index: (emission / total_emission) / (output / total_output)';
+COMMENT ON FUNCTION cedi(float8[], float8[]) IS
+'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
+/* </end connected objects> */
+
+/* <begin connected objects> */
 -- regecon::agglomeration::hhi_normalized_final
 CREATE OR REPLACE FUNCTION regecon_internal."hhi_normalized_final"(
 	"state" internal /* Option < Internal > */
@@ -1808,6 +1797,82 @@ CREATE OR REPLACE FUNCTION regecon_internal."hhi_normalized_final"(
 IMMUTABLE PARALLEL SAFE 
 LANGUAGE c /* Rust */
 AS 'MODULE_PATHNAME', 'hhi_normalized_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::krugman_index_trans
+CREATE OR REPLACE FUNCTION regecon_internal."krugman_index_trans"(
+	"state" internal, /* Option < Internal > */
+	"l_ij" double precision, /* Option < f64 > */
+	"l_j" double precision /* Option < f64 > */
+) RETURNS internal /* Option < Internal > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'krugman_index_trans_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_deserialize
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_deserialize"(
+	"bytes" bytea, /* & [u8] */
+	"_unused" internal /* pgrx :: Internal */
+) RETURNS internal /* pgrx :: Internal */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_deserialize_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::resilience::martin_resilience_final
+CREATE OR REPLACE FUNCTION regecon_internal."martin_resilience_final"(
+	"state" internal /* Option < Internal > */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'martin_resilience_final_wrapper';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- requires:
+--   martin_resilience
+--   martin_resilience_guarded
+--   martin_resilience_trans
+--   martin_resilience_final
+--   martin_resilience_fixed_final
+--   martin_resilience_combine
+--   martin_resilience_serialize
+--   martin_resilience_deserialize
+
+
+CREATE OR REPLACE FUNCTION regecon_internal.martin_resilience_fixed_trans(bytea, float8, float8, float8, float8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'martin_resilience_fixed_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION regecon_internal.martin_resilience_fixed_combine(bytea, bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'martin_resilience_fixed_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- a bytea state (not internal): Citus combines the workers' partial states
+CREATE OR REPLACE AGGREGATE martin_resilience_agg(e_t float8, e_base float8, ref_t float8, ref_base float8) (
+    SFUNC = regecon_internal.martin_resilience_fixed_trans,
+    STYPE = bytea,
+    INITCOND = '\x010400000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    FINALFUNC = regecon_internal.martin_resilience_fixed_final,
+    COMBINEFUNC = regecon_internal.martin_resilience_fixed_combine,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE martin_resilience_agg(float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience of a region from its sectors: (sum(e_t - e_base) - sum(e_base * g_j)) / |sum(e_base * g_j)|, g_j = (ref_t - ref_base) / ref_base';
+COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience (g_i - g_r) / |g_r|, g = (t - base) / base';
+COMMENT ON FUNCTION martin_resilience(float8, float8, float8, float8, float8) IS
+'Martin et al. (2016) relative resilience, NULL with a NOTICE when |g_r| < min_ref_change (where the ratio explodes)';
+/* </end connected objects> */
+
+/* <begin connected objects> */
+-- regecon::agglomeration::hhi_normalized_fixed_final
+CREATE OR REPLACE FUNCTION regecon_internal."hhi_normalized_fixed_final"(
+	"state" bytea /* & [u8] */
+) RETURNS double precision /* Option < f64 > */
+IMMUTABLE STRICT PARALLEL SAFE 
+LANGUAGE c /* Rust */
+AS 'MODULE_PATHNAME', 'hhi_normalized_fixed_final_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -1888,68 +1953,6 @@ COMMENT ON AGGREGATE krugman_index_agg(float8, float8) IS
 
 COMMENT ON FUNCTION location_quotient(float8, float8, float8, float8) IS
 'Location quotient (l_ij / l_i) / (l_j / l)';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::entropy::cedi_entropy_serialize
-CREATE OR REPLACE FUNCTION regecon_internal."cedi_entropy_serialize"(
-	"state" internal /* pgrx :: Internal */
-) RETURNS bytea /* Vec < u8 > */
-IMMUTABLE STRICT PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'cedi_entropy_serialize_wrapper';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- requires:
---   edi
---   cedi
---   cedi_entropy_trans
---   cedi_entropy_final
---   indicator_entropy_final
---   cedi_entropy_combine
---   cedi_entropy_serialize
---   cedi_entropy_deserialize
-
-
-CREATE OR REPLACE AGGREGATE cedi_entropy(edi float8[]) (
-    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.cedi_entropy_final,
-    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
-    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE cedi_entropy(float8[]) IS
-'Entropy weights g_k = (1 - e_k) / sum(1 - e_k) of the k indicators over the regions of the group; sums to 1';
-
-CREATE OR REPLACE AGGREGATE indicator_entropy(edi float8[]) (
-    SFUNC = regecon_internal.cedi_entropy_trans, STYPE = internal, FINALFUNC = regecon_internal.indicator_entropy_final,
-    COMBINEFUNC = regecon_internal.cedi_entropy_combine, SERIALFUNC = regecon_internal.cedi_entropy_serialize,
-    DESERIALFUNC = regecon_internal.cedi_entropy_deserialize, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE indicator_entropy(float8[]) IS
-'Information entropy e_k = -(1/ln n) sum_i f_ik ln f_ik of each indicator over the regions of the group';
-
-COMMENT ON FUNCTION edi(float8, float8, float8, float8) IS
-'Environmental damage index: (emission / total_emission) / (output / total_output)';
-COMMENT ON FUNCTION cedi(float8[], float8[]) IS
-'Comprehensive environmental damage index sum_k weights[k] * edi[k]';
-/* </end connected objects> */
-
-/* <begin connected objects> */
--- regecon::tobit_distributed::tobit_unit_terms
-CREATE OR REPLACE FUNCTION regecon_internal."tobit_unit_terms"(
-	"rows" double precision[], /* :: std :: option :: Option < Vec < Option < f64 > > > */
-	"k" INT, /* i32 */
-	"lower" double precision, /* Option < f64 > */
-	"upper" double precision, /* Option < f64 > */
-	"model" TEXT, /* & str */
-	"theta" double precision[], /* Vec < Option < f64 > > */
-	"quadrature" TEXT, /* & str */
-	"quadrature_points" INT, /* i32 */
-	"request" INT /* i32 */
-) RETURNS double precision[] /* Vec < f64 > */
-IMMUTABLE PARALLEL SAFE 
-LANGUAGE c /* Rust */
-AS 'MODULE_PATHNAME', 'tobit_unit_terms_wrapper';
 /* </end connected objects> */
 
 /* <begin connected objects> */
@@ -2090,8 +2093,8 @@ COMMENT ON AGGREGATE getis_ord_g(text, float8, regclass, text) IS 'Getis-Ord glo
 COMMENT ON AGGREGATE bivariate_morans_i(text, float8, float8, regclass, int, bigint) IS 'Bivariate Moran''s I with permutation inference, text unit ids';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], text, float8, float8, text) IS 'Tobit regression with text unit ids (province names or codes)';
 COMMENT ON AGGREGATE panel_tobit(float8, float8[], text, float8, float8, text, text[]) IS 'Tobit regression with text unit ids and names for the regressors';
-COMMENT ON FUNCTION local_moran_0_1(bigint[], float8[], regclass, int, bigint, text) IS 'Deprecated (removed in 0.4.0): 0.1.0''s local_moran, without the cluster column, kept so that views made with 0.1.0 keep working';
-COMMENT ON FUNCTION tobit_coefficients_0_1(tobit_fit, text) IS 'Deprecated (removed in 0.4.0): 0.1.0''s tobit_coefficients, without the confidence interval, kept so that views made with 0.1.0 keep working';
+COMMENT ON FUNCTION local_moran_0_1(bigint[], float8[], regclass, int, bigint, text) IS 'Deprecated (removed at 1.0): 0.1.0''s local_moran, without the cluster column, kept so that views made with 0.1.0 keep working';
+COMMENT ON FUNCTION tobit_coefficients_0_1(tobit_fit, text) IS 'Deprecated (removed at 1.0): 0.1.0''s tobit_coefficients, without the confidence interval, kept so that views made with 0.1.0 keep working';
 COMMENT ON FUNCTION tobit_coefficients(tobit_fit, text, float8) IS 'One row per coefficient: estimate, standard error (oim or cluster), z, p, stars and a confidence interval at level percent';
 COMMENT ON FUNCTION tobit_hausman(tobit_fit, tobit_fit, bool) IS 'Hausman test of a fixed-effects fit against a random-effects fit (sigmamore: both covariances on the RE sigma_e)';
 COMMENT ON FUNCTION tobit_average_marginal_effects(tobit_fit, float8[], text) IS 'Average marginal effects over the rows of x (array_agg of the fitted rows), as Stata''s margins, dydx(*), with delta-method standard errors';

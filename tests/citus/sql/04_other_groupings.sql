@@ -38,7 +38,7 @@ SELECT agg, citus_strategy(q, agg) FROM (VALUES
     ('panel_tobit', $$SELECT panel_tobit(gdp / population, ARRAY[fdi / gdp], province_id, 0, 'infinity', 'pooled') FROM yearbook$$),
     ('sum', 'SELECT year, sum(employees * employees) / sum(employees) ^ 2 FROM emp_by_industry GROUP BY 1')
 ) v(agg, q);
-SELECT * FROM citus_plan('SELECT year, hhi_agg(employees) FROM emp_by_industry GROUP BY 1');
+SELECT * FROM citus_plan('SELECT year, spatial_gini_agg(employees, province_total) FROM emp_by_industry GROUP BY 1');
 SELECT * FROM citus_plan('SELECT year, sum(employees * employees) / sum(employees) ^ 2 FROM emp_by_industry GROUP BY 1');
 
 -- Without the coordinator fallback the query is refused.

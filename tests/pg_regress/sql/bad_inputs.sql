@@ -953,6 +953,24 @@ SELECT regecon_internal.martin_resilience_fixed_final(('\x0102' || repeat('00', 
 SELECT regecon_internal.martin_resilience_fixed_combine(('\x0104' || repeat('00', 46))::bytea, ('\x0101' || repeat('00', 54))::bytea);
 SELECT regecon_internal.martin_resilience_fixed_trans(('\x0104' || repeat('00', 46))::bytea, -1, 1, 1, 2);
 SELECT regecon_internal.hhi_fixed_trans(('\x0101' || repeat('00', 54))::bytea, 'NaN');
+-- the per-unit step and the sum of panel_tobit_distributed, called with what a caller can make
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 2, 3]::float8[], 1, 0, NULL, 'pooled', ARRAY[0, 0, 0]::float8[], 'adaptive', 12, 2);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 2]::float8[], -1, 0, NULL, 'pooled', ARRAY[0, 0]::float8[], 'adaptive', 12, 2);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 2]::float8[], 1, 0, NULL, 'pooled', ARRAY[0, 0]::float8[], 'adaptive', 12, 2);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 2]::float8[], 1, 0, NULL, 'fe', ARRAY[0, 0, 0]::float8[], 'adaptive', 12, 2);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 2]::float8[], 1, 0, NULL, 'pooled', ARRAY[0, 0, 0]::float8[], 'adaptive', 0, 2);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 2]::float8[], 1, 0, NULL, 'pooled', ARRAY[0, 0, 0]::float8[], 'adaptive', 12, 7);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, NULL]::float8[], 1, 0, NULL, 'pooled', ARRAY[0, 0, 0]::float8[], 'adaptive', 12, 2);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 'NaN']::float8[], 1, 0, NULL, 'pooled', ARRAY[0, 0, 0]::float8[], 'adaptive', 12, 2);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 2]::float8[], 1, 0, NULL, 'pooled', ARRAY[0, 'Infinity', 0]::float8[], 'adaptive', 12, 2);
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1, 2]::float8[], 1, 3, 1, 'pooled', ARRAY[0, 0, 0]::float8[], 'adaptive', 12, 2);
+SELECT regecon_internal.tobit_unit_terms(NULL, 1, 0, NULL, 're', ARRAY[0, 0, 0, 0]::float8[], 'adaptive', 12, 2) AS no_rows;
+SELECT regecon_internal.tobit_unit_terms(ARRAY[1e300, 2]::float8[], 1, 0, NULL, 're', ARRAY[0, 0, 0, 0]::float8[], 'adaptive', 12, 0) IS NULL AS overflow_is_null;
+SELECT regecon_internal.tobit_sum(v) FROM (VALUES (ARRAY[1, 2]::float8[]), (ARRAY[1, 2, 3]::float8[])) t(v);
+SELECT regecon_internal.tobit_sum(v) FROM (VALUES (ARRAY[1e308, 2]::float8[]), (ARRAY[1e308, 3]::float8[])) t(v);
+SELECT regecon_internal.tobit_sum(v) FROM (VALUES (ARRAY[1, 2]::float8[]), (NULL), (ARRAY[1e-20, -2]::float8[])) t(v);
+SELECT regecon_internal.tobit_sum_combine(ARRAY[1, 2, 3]::float8[], ARRAY[1, 2]::float8[]);
+SELECT regecon_internal.tobit_sum_final(ARRAY[1, 2, 3]::float8[]);
 -- a NaN or infinite word in a hand-made state is refused when the result is read, never returned
 SELECT regecon_internal.hhi_fixed_final(('\x0101' || '0100000000000000' || '000000000000f87f' || repeat('00', 32))::bytea);
 -- called directly, the functions return a new value and leave their argument alone

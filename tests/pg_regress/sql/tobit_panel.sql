@@ -178,3 +178,73 @@ SET statement_timeout = '1s';
 SELECT (panel_tobit(y, ARRAY[x], unit, 0, NULL, 're')).converged FROM re_big;
 RESET statement_timeout;
 SELECT 1 AS backend_alive;
+
+-- panel_tobit_distributed: the same fits from sums over units, one query per
+-- likelihood evaluation (docs/tobit.md). Against the aggregate, on the health
+-- panel: pooled, RE with the default rule (adaptive, 12) and with ghq/8
+-- named by the call, within 1e-9 (relative to 1 + |value|).
+CREATE FUNCTION rel_diff(a float8[], b float8[]) RETURNS float8 LANGUAGE sql IMMUTABLE AS
+$$ SELECT max(abs(u - v) / (1 + abs(v))) FROM unnest(a, b) z(u, v) $$;
+CREATE TABLE dist_fits AS
+SELECT key, panel_tobit_distributed('health', 'expenditure', ARRAY['income', 'age', 'chronic', 'insurance', 'female', 'bmi'],
+                                    'id', 0, NULL, model, q, p) AS fit
+FROM (VALUES ('pooled', 'pooled', NULL, NULL), ('exact', 're', NULL, NULL), ('q8', 're', 'ghq', 8)) v(key, model, q, p);
+CREATE TABLE agg_fits AS SELECT 'pooled' AS key,
+  panel_tobit(expenditure, ARRAY[income, age, chronic, insurance, female, bmi], id, 0, NULL, 'pooled',
+              ARRAY['income', 'age', 'chronic', 'insurance', 'female', 'bmi']) AS fit FROM health
+UNION ALL SELECT key, fit FROM re_fits WHERE key IN ('exact', 'q8');
+SELECT d.key, (d.fit).converged, (d.fit).terms = (a.fit).terms AS same_terms,
+       (d.fit).n_obs = (a.fit).n_obs AND (d.fit).n_units = (a.fit).n_units AND (d.fit).n_left = (a.fit).n_left
+         AND (d.fit).obs_min = (a.fit).obs_min AND (d.fit).obs_max = (a.fit).obs_max AS same_counts,
+       (d.fit).quadrature IS NOT DISTINCT FROM (a.fit).quadrature
+         AND (d.fit).quadrature_points IS NOT DISTINCT FROM (a.fit).quadrature_points AS same_rule,
+       greatest(rel_diff((d.fit).estimates, (a.fit).estimates), rel_diff((d.fit).std_errors, (a.fit).std_errors),
+                rel_diff((d.fit).robust_std_errors, (a.fit).robust_std_errors), rel_diff((d.fit).vcov, (a.fit).vcov),
+                rel_diff((d.fit).x_means, (a.fit).x_means),
+                rel_diff(ARRAY[(d.fit).log_likelihood, (d.fit).sigma_e, coalesce((d.fit).sigma_u, 0),
+                               coalesce((d.fit).lr_chibar2, 0), (d.fit).aic],
+                         ARRAY[(a.fit).log_likelihood, (a.fit).sigma_e, coalesce((a.fit).sigma_u, 0),
+                               coalesce((a.fit).lr_chibar2, 0), (a.fit).aic])) < 1e-9 AS within_1e_9
+FROM dist_fits d JOIN agg_fits a USING (key) ORDER BY 1;
+-- the accessors read it as any fit
+SELECT term, round(estimate::numeric, 4) AS estimate FROM tobit_coefficients((SELECT fit FROM dist_fits WHERE key = 'exact'));
+-- a view turns expressions into columns; a text unit column; an empty search_path
+CREATE VIEW health_view AS SELECT 'p' || id AS person, expenditure / 1000 AS spending, income FROM health;
+SET search_path = '';
+SELECT (f).converged, (f).n_units, round((f).estimates[1]::numeric, 6) AS income
+FROM (SELECT public.panel_tobit_distributed('public.health_view', 'spending', ARRAY['income'], 'person', 0, NULL, 're') AS f) s;
+RESET search_path;
+SELECT round((panel_tobit(expenditure / 1000, ARRAY[income], 'p' || id, 0, NULL, 're')).estimates[1]::numeric, 6) AS income_aggregate
+FROM health;
+-- NULL names of the data or the model: NULL
+SELECT panel_tobit_distributed(NULL, 'expenditure', ARRAY['income'], 'id', 0, NULL, 're') IS NULL AS null_relation,
+       panel_tobit_distributed('health', 'expenditure', NULL, 'id', 0, NULL, 're') IS NULL AS null_x,
+       panel_tobit_distributed('health', 'expenditure', ARRAY['income'], 'id', 0, NULL, NULL) IS NULL AS null_model;
+-- bad input: named errors
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY['income'], 'id', 0, NULL, 'fe')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'spending', ARRAY['income'], 'id', 0, NULL, 're')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY['income', 'ctid'], 'id', 0, NULL, 're')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY[]::text[], 'id', 0, NULL, 're')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY['income', NULL], 'id', 0, NULL, 're')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY['income', 'income'], 'id', 0, NULL, 're')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY['income'], 'id', 1, 0, 're')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY['income'], 'id', 0, NULL, 're', 'laplace')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY['income'], 'id', 0, NULL, 're', 'ghq', 151)$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health', 'expenditure', ARRAY['income'], 'id', 0, NULL, 'bogus')$$);
+-- collinear regressors, a relation without rows
+CREATE TABLE health_twice AS SELECT *, 2 * income AS income2 FROM health;
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health_twice', 'expenditure', ARRAY['income', 'income2'], 'id', 0, NULL, 'pooled')$$);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health_twice', 'expenditure', ARRAY['income'], 'id', 5e9, NULL, 'pooled')$$);
+CREATE TABLE health_none (LIKE health);
+SELECT sqlstate_of($$SELECT panel_tobit_distributed('health_none', 'expenditure', ARRAY['income'], 'id', 0, NULL, 'pooled')$$);
+-- the per-unit step: NULL (never NaN) where theta leaves the likelihood's domain
+SELECT regecon_internal.tobit_unit_terms(ARRAY[ARRAY[1, 0.5], ARRAY[0, 0.2]]::float8[], 1, 0, NULL, 'pooled',
+       ARRAY[1e308, 1e308, 0]::float8[], 'adaptive', 12, 2) IS NULL AS outside_domain;
+-- a long distributed fit stops on statement_timeout too
+SET statement_timeout = '1s';
+SELECT (panel_tobit_distributed('re_big', 'y', ARRAY['x'], 'unit', 0, NULL, 're')).converged;
+RESET statement_timeout;
+SELECT 1 AS backend_alive;
+DROP TABLE dist_fits, agg_fits, health_twice, health_none CASCADE;
+DROP VIEW health_view;
+DROP FUNCTION rel_diff(float8[], float8[]);

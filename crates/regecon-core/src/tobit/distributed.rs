@@ -649,7 +649,7 @@ mod tests {
             );
             close(&d.vcov, &s.vcov, 1e-8);
             close(&d.robust_vcov, &s.robust_vcov, 1e-8);
-            assert_eq!(d.pooled_log_likelihood.is_some(), true);
+            assert!(d.pooled_log_likelihood.is_some());
             close(&[d.pooled_log_likelihood.unwrap()], &[s.pooled_log_likelihood.unwrap()], 1e-10);
             assert_eq!(d.quadrature, s.quadrature);
         }

@@ -5,6 +5,10 @@
 //! y*_i = x_i' beta + e_i, e_i ~ N(0, sigma^2); observed y_i = y*_i inside
 //! (lower, upper), and the bound itself when y*_i falls at or beyond it. A
 //! missing bound means no censoring on that side.
+//!
+//! [`fit()`] fits rows held in memory (the `panel_tobit` aggregate);
+//! [`distributed`] fits the pooled and random-effects models from sums over
+//! units computed elsewhere (`panel_tobit_distributed`, Citus).
 
 pub mod collinear;
 pub mod distributed;
