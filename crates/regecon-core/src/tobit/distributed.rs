@@ -84,8 +84,8 @@ pub fn terms_len(p: usize) -> usize {
 /// The number of parameters of a model with `k` columns (intercept included).
 pub fn parameters(model: Model, k: usize) -> Result<usize> {
     match model {
-        Model::Pooled => Ok(k + 1),
-        Model::RandomEffects => Ok(k + 2),
+        Model::Pooled => k.checked_add(1).ok_or_else(|| Error::invalid("too many regressors")),
+        Model::RandomEffects => k.checked_add(2).ok_or_else(|| Error::invalid("too many regressors")),
         Model::FixedEffects => Err(Error::invalid(
             "model 'fe' cannot be fitted from sums over units (its unit effects are parameters): use panel_tobit",
         )),
@@ -113,8 +113,33 @@ pub fn unit_terms(
     if x.len() != n.saturating_mul(k0) {
         return Err(Error::invalid(format!("x has {} values for {n} rows of {k0} regressors", x.len())));
     }
-    let k = k0 + 1;
+    let k = k0.checked_add(1).ok_or_else(|| Error::invalid("k is too large"))?;
     let p = parameters(model, k)?;
+    if request != Request::Summary {
+        if theta.len() != p {
+            return Err(Error::invalid(format!(
+                "theta has {} values, the {} model with {k} columns has {p} parameters",
+                theta.len(),
+                model.name()
+            )));
+        }
+        if let Some(v) = theta.iter().find(|v| !v.is_finite()) {
+            return Err(Error::invalid(format!("theta must be finite, got {v}")));
+        }
+    }
+    // every buffer below is sized from k: checked first (theta's length,
+    // checked above, bounds it for the likelihood; through mem, 53200)
+    // (the vector and, for the likelihood, a few p x p matrices)
+    let side = if request == Request::Summary { k } else { p };
+    let len =
+        side.checked_mul(side).and_then(|ss| ss.checked_mul(4)).and_then(|v| v.checked_add(2 * side + 6)).ok_or_else(
+            || Error::out_of_memory(format!("{side} x {side} matrices are larger than the address space")),
+        )?;
+    const WHAT: &str = "the vector and matrices of a unit's terms (the number of regressors squared)";
+    crate::mem::check(crate::mem::bytes_of::<f64>(len, WHAT)?, WHAT)?;
+    if n == 0 {
+        return Ok(vec![0.0; if request == Request::Summary { summary_len(k) } else { terms_len(p) }]);
+    }
     // canonical order: by y, then by the regressors (total order of f64)
     let mut order: Vec<usize> = crate::mem::vec_with_capacity(n, "the rows of a unit")?;
     order.extend(0..n);
@@ -130,7 +155,7 @@ pub fn unit_terms(
     if request == Request::Summary {
         let mut out = vec![0.0; summary_len(k)];
         let (l, u, r) = panel.counts();
-        out[..5].copy_from_slice(&[n as f64, l as f64, u as f64, r as f64, if n > 0 { 1.0 } else { 0.0 }]);
+        out[..5].copy_from_slice(&[n as f64, l as f64, u as f64, r as f64, 1.0]);
         let (sums, rest) = out[5..].split_at_mut(k);
         let (xtx, rest) = rest.split_at_mut(k * k);
         let (xty, yty) = rest.split_at_mut(k);
@@ -147,20 +172,7 @@ pub fn unit_terms(
         }
         return Ok(out);
     }
-    if theta.len() != p {
-        return Err(Error::invalid(format!(
-            "theta has {} values, the {} model with {k} columns has {p} parameters",
-            theta.len(),
-            model.name()
-        )));
-    }
-    if let Some(v) = theta.iter().find(|v| !v.is_finite()) {
-        return Err(Error::invalid(format!("theta must be finite, got {v}")));
-    }
     let mut out = vec![0.0; terms_len(p)];
-    if n == 0 {
-        return Ok(out);
-    }
     let hessian = request == Request::Hessian;
     let mut none = crate::interrupt::none();
     let (ll, g, h, score) = match model {
@@ -672,6 +684,19 @@ mod tests {
         assert!(e.is_err());
         assert!(parameters(Model::FixedEffects, 3).is_err());
         assert!(Request::from_code(4).is_err());
+        // sizes from the input are checked before any allocation
+        let e = unit_terms(&[], &[], usize::MAX - 2, None, None, Model::Pooled, &[], q, Request::Summary).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::OutOfMemory);
+        let e = unit_terms(&[], &[], 1 << 40, None, None, Model::Pooled, &[], q, Request::Summary).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::OutOfMemory);
+        let e = unit_terms(&[], &[], usize::MAX, None, None, Model::Pooled, &[], q, Request::Summary).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::InvalidParameter);
+        let e = unit_terms(&[], &[], 1 << 40, None, None, Model::Pooled, &[0.0; 3], q, Request::Value).unwrap_err();
+        assert!(e.message.contains("theta has 3 values"), "{}", e.message);
+        assert_eq!(
+            unit_terms(&[], &[], 1, None, None, Model::Pooled, &[0.0; 3], q, Request::Value).unwrap(),
+            vec![0.0; terms_len(3)]
+        );
         let s = unit_terms(&y, &x, 2, Some(0.0), None, Model::Pooled, &[], q, Request::Summary).unwrap();
         assert_eq!(s.len(), summary_len(3));
         assert_eq!(&s[..5], &[4.0, 1.0, 3.0, 0.0, 1.0]);
