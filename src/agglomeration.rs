@@ -85,6 +85,9 @@ parallel_support!(Hhi, hhi_combine, hhi_serialize, hhi_deserialize, "hhi_agg");
 // `hhi_fixed_trans(bytea, float8) RETURNS bytea`, STRICT.
 crate::fixed_v1!(hhi_fixed_trans, pg_finfo_hhi_fixed_trans, hhi_fixed_trans_body);
 
+/// # Safety
+/// Called only through `fixed_v1!`'s V1 entry point: `fcinfo` is the live
+/// call's, and the SQL declaration below fixes the argument types it reads.
 unsafe fn hhi_fixed_trans_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     // SAFETY: declared in SQL below as (bytea, float8); PostgreSQL passes a
     // valid fcinfo, and transition() checks the count and the state.
@@ -95,6 +98,9 @@ unsafe fn hhi_fixed_trans_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datu
 // (parallel workers, Citus's coordinator), exact as Hhi::merge.
 crate::fixed_v1!(hhi_fixed_combine, pg_finfo_hhi_fixed_combine, hhi_fixed_combine_body);
 
+/// # Safety
+/// Called only through `fixed_v1!`'s V1 entry point: `fcinfo` is the live
+/// call's, and the SQL declaration below fixes the argument types it reads.
 unsafe fn hhi_fixed_combine_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     // SAFETY: declared in SQL below as (bytea, bytea).
     fixed_state::combine::<Hhi>(fcinfo, "hhi_agg", |a, b| a.merge(b))
@@ -136,6 +142,9 @@ parallel_support!(ShareSquares, hhi_total_combine, hhi_total_serialize, hhi_tota
 // `hhi_total_fixed_trans(bytea, float8, float8) RETURNS bytea`, STRICT.
 crate::fixed_v1!(hhi_total_fixed_trans, pg_finfo_hhi_total_fixed_trans, hhi_total_fixed_trans_body);
 
+/// # Safety
+/// Called only through `fixed_v1!`'s V1 entry point: `fcinfo` is the live
+/// call's, and the SQL declaration below fixes the argument types it reads.
 unsafe fn hhi_total_fixed_trans_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     // SAFETY: declared in SQL below as (bytea, float8, float8).
     fixed_state::transition::<ShareSquares, 2>(fcinfo, "hhi_agg", |s, [v, t]| s.add(v, t))
@@ -144,6 +153,9 @@ unsafe fn hhi_total_fixed_trans_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys
 // `hhi_total_fixed_combine(bytea, bytea) RETURNS bytea`, STRICT.
 crate::fixed_v1!(hhi_total_fixed_combine, pg_finfo_hhi_total_fixed_combine, hhi_total_fixed_combine_body);
 
+/// # Safety
+/// Called only through `fixed_v1!`'s V1 entry point: `fcinfo` is the live
+/// call's, and the SQL declaration below fixes the argument types it reads.
 unsafe fn hhi_total_fixed_combine_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     // SAFETY: declared in SQL below as (bytea, bytea).
     fixed_state::combine::<ShareSquares>(fcinfo, "hhi_agg", |a, b| a.merge(b))

@@ -193,6 +193,9 @@ macro_rules! fixed_v1 {
 
         #[no_mangle]
         #[pgrx::pg_guard]
+        /// # Safety
+        /// PostgreSQL's V1 calling convention: a valid `fcinfo` for the
+        /// function's SQL declaration (stated at `$body`).
         pub unsafe extern "C-unwind" fn $name(fcinfo: pgrx::pg_sys::FunctionCallInfo) -> pgrx::pg_sys::Datum {
             // SAFETY: PostgreSQL calls a V1 function with a valid fcinfo;
             // $body's own contract (the SQL declaration) is stated there.

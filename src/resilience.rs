@@ -73,6 +73,9 @@ crate::fixed_v1!(
     martin_resilience_fixed_trans_body
 );
 
+/// # Safety
+/// Called only through `fixed_v1!`'s V1 entry point: `fcinfo` is the live
+/// call's, and the SQL declaration below fixes the argument types it reads.
 unsafe fn martin_resilience_fixed_trans_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     // SAFETY: declared in SQL below as (bytea, float8, float8, float8, float8).
     fixed_state::transition::<ShiftShare, 4>(fcinfo, "martin_resilience_agg", |s, [e_t, e_base, ref_t, ref_base]| {
@@ -87,6 +90,9 @@ crate::fixed_v1!(
     martin_resilience_fixed_combine_body
 );
 
+/// # Safety
+/// Called only through `fixed_v1!`'s V1 entry point: `fcinfo` is the live
+/// call's, and the SQL declaration below fixes the argument types it reads.
 unsafe fn martin_resilience_fixed_combine_body(fcinfo: pg_sys::FunctionCallInfo) -> pg_sys::Datum {
     // SAFETY: declared in SQL below as (bytea, bytea).
     fixed_state::combine::<ShiftShare>(fcinfo, "martin_resilience_agg", |a, b| a.merge(b))
